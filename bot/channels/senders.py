@@ -1,0 +1,91 @@
+"""Send outbound rows through the real providers: Twilio's REST client and the Graph API."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from bot.channels import twilio as twilio_channel
+from bot.channels import whatsapp as whatsapp_channel
+from bot.config import Settings
+from bot.messages import WHATSAPP
+from bot.outbox import Envelope
+from bot.outbox import SendFailed
+from bot.outbox import Sender
+
+RETRY_TWILIO_CODES = frozenset({"63018", "20429", "20500", "20503"})
+
+
+class RedirectingHttpClient(TwilioHttpClient):
+    """Twilio's own HTTP client, pointed at another base URL (TWILIO_API_BASE) for tests and staging."""
+
+    def __init__(self, base: str, timeout: float = 10.0) -> None:
+        super().__init__(timeout=timeout)
+        self.base = urlsplit(base)
+
+    def request(self, method, url, params=None, data=None, headers=None, auth=None, timeout=None,
+                allow_redirects=False):
+        """Send the request to the same path under the configured base."""
+        parts = urlsplit(url)
+        url = urlunsplit((self.base.scheme, self.base.netloc, self.base.path.rstrip("/") + parts.path,
+                          parts.query, parts.fragment))
+        return super().request(method, url, params=params, data=data, headers=headers, auth=auth,
+                               timeout=timeout, allow_redirects=allow_redirects)
+
+
+def twilio_client(settings: Settings) -> Client:
+    """Return a Twilio REST client for the configured account (redirected when TWILIO_API_BASE is set)."""
+    http_client = RedirectingHttpClient(settings.twilio_api_base) if settings.twilio_api_base else TwilioHttpClient(timeout=10)
+    return Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http_client)
+
+
+def make_sender(settings: Settings) -> Sender:
+    """Return a function that sends one envelope through its provider and returns the provider id."""
+    client: list[Client] = []
+
+    def send(env: Envelope) -> str:
+        if env.provider == whatsapp_channel.PROVIDER:
+            return _send_cloud(settings, env)
+        if not client:
+            if not (settings.twilio_account_sid and settings.twilio_auth_token):
+                raise SendFailed("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set", retry=False)
+            client.append(twilio_client(settings))
+        return _send_twilio(settings, client[0], env)
+
+    return send
+
+
+def _send_twilio(settings: Settings, client: Client, env: Envelope) -> str:
+    sender = settings.twilio_whatsapp_number if env.channel == WHATSAPP else settings.twilio_sms_number
+    if not sender:
+        raise SendFailed(f"no Twilio number configured for {env.channel}", retry=False)
+    kwargs = {"to": twilio_channel.address_for(env.channel, env.to),
+              "from_": twilio_channel.address_for(env.channel, sender)}
+    if env.template:
+        kwargs["content_sid"] = env.template
+    else:
+        kwargs["body"] = env.text
+    try:
+        message = client.messages.create(**kwargs)
+    except TwilioRestException as exc:
+        code = str(exc.code) if exc.code else None
+        retry = exc.status in (429,) or exc.status >= 500 or code in RETRY_TWILIO_CODES
+        raise SendFailed(f"Twilio answered {exc.status} ({code})", retry=retry, code=code) from exc
+    except Exception as exc:  # network errors surface as requests exceptions inside the client
+        raise SendFailed(f"no answer from Twilio: {exc.__class__.__name__}", retry=True) from exc
+    return str(message.sid)
+
+
+def _send_cloud(settings: Settings, env: Envelope) -> str:
+    if not (settings.whatsapp_access_token and settings.whatsapp_phone_number_id):
+        raise SendFailed("WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID are not set", retry=False)
+    try:
+        return whatsapp_channel.send_text(settings.whatsapp_api_base, settings.whatsapp_phone_number_id,
+                                          settings.whatsapp_access_token, env.to, env.text)
+    except whatsapp_channel.SendError as exc:
+        retry = exc.status == 0 or exc.status == 429 or exc.status >= 500
+        raise SendFailed(str(exc), retry=retry, code=exc.code) from exc

@@ -1,0 +1,239 @@
+"""The dialogue: one step per inbound message, from keywords and flows to intents and answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from datetime import timedelta
+
+from bot import menu
+from bot.i18n import _l
+from bot.turn import Turn
+from bot.understanding import REPORT_INTENTS
+
+Handler = Callable[[Turn], None]
+
+OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "BERHENTI", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
+OPT_IN_WORDS = frozenset({"START", "MULAI", "UNSTOP"})
+MENU_WORDS = frozenset({"MENU", "MENU UTAMA", "MAIN MENU"})
+BACK_WORDS = frozenset({"0", "KEMBALI", "BACK"})
+LANGUAGE_WORDS = {"ENGLISH": "en", "INGGRIS": "en", "BAHASA INGGRIS": "en", "EN": "en",
+                  "INDONESIA": "id", "BAHASA INDONESIA": "id", "BAHASA": "id", "ID": "id", "INDO": "id"}
+REMINDER_EVERY = timedelta(hours=24)
+CASE_REF = re.compile(r"\bADU[\s\-]?([2-9A-HJKMNP-Z]{6})\b", re.IGNORECASE)
+
+
+def keyword(text: str) -> str:
+    """Return `text` as a keyword: upper case, punctuation and extra spaces removed."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text, flags=re.UNICODE).upper().split())
+
+
+# ----------------------------------------------------------------- registries
+# Intent -> handler, and flow name -> step. Domain modules are wired in `_wire()` below.
+INTENT_HANDLERS: dict[str, Handler] = {}
+FLOWS: dict[str, Handler] = {}
+# Hooks tried before anything else (officer commands, flood control): return True when handled.
+PRE_HOOKS: list[Callable[[Turn], bool]] = []
+
+
+def respond(turn: Turn) -> None:
+    """Run one dialogue step for the turn's message."""
+    word = keyword(turn.text)
+    contact = turn.contact
+    if word in OPT_OUT_WORDS:
+        opt_out(turn)
+        return
+    if contact.opted_out:
+        if word in OPT_IN_WORDS:
+            opt_in(turn)
+        else:
+            remind_opted_out(turn)
+        return
+    if word in OPT_IN_WORDS:
+        contact.state.pop("flow", None)
+        welcome(turn)
+        return
+    for hook in PRE_HOOKS:
+        if hook(turn):
+            return
+    if contact.is_new and turn.inbound.has_text and contact.language is None:
+        contact.language = turn.understand().language
+    if not turn.inbound.has_text:
+        received_media(turn)
+        return
+    if word in MENU_WORDS:
+        turn.set_flow(None)
+        show_menu(turn, menu.MAIN)
+        return
+    if word in LANGUAGE_WORDS and not turn.state.get("flow"):
+        set_language(turn, LANGUAGE_WORDS[word])
+        return
+    if CASE_REF.search(turn.text) and word.startswith(("STATUS", "CEK", "CHECK", "ADU")):
+        route(turn, "check_case_status")
+        return
+    flow = turn.state.get("flow")
+    if flow in FLOWS:
+        if flow != "emergency" and _is_emergency(turn):
+            route(turn, "report_emergency")
+            return
+        FLOWS[flow](turn)
+        return
+    if flow:
+        turn.state.pop("flow", None)
+    if _menu_choice(turn, word):
+        return
+    if _continue_answer(turn, word):
+        return
+    understanding = turn.understand()
+    if understanding.low_confidence and not understanding.is_report:
+        clarify(turn)
+        return
+    route(turn, understanding.intent)
+
+
+def route(turn: Turn, intent: str) -> None:
+    """Run the handler of `intent` (a placeholder answer when none is wired yet)."""
+    turn.state.pop("more", None)
+    handler = INTENT_HANDLERS.get(intent)
+    if handler is None:
+        placeholder(turn, intent)
+        return
+    handler(turn)
+
+
+def _is_emergency(turn: Turn) -> bool:
+    """Return True when a message inside a form is clearly an emergency."""
+    if len(turn.text) < 12:
+        return False
+    understanding = turn.understand()
+    return understanding.intent == "report_emergency" and not understanding.low_confidence
+
+
+def _menu_choice(turn: Turn, word: str) -> bool:
+    current = turn.state.get("menu")
+    if word in BACK_WORDS:
+        show_menu(turn, menu.MAIN)
+        return True
+    if not current or not word.isdigit():
+        return False
+    choice = menu.MENUS.get(current, {}).get(word)
+    if choice is None:
+        turn.say(_l("Please reply with a number from the menu, or MENU to start again."))
+        return True
+    route(turn, choice[1])
+    return True
+
+
+def _continue_answer(turn: Turn, word: str) -> bool:
+    more = INTENT_HANDLERS.get("__continue__")
+    if more is None or "more" not in turn.state:
+        return False
+    return bool(more(turn))
+
+
+# ----------------------------------------------------------------- core handlers
+def show_menu(turn: Turn, name: str) -> None:
+    """Show a numbered menu and remember it so the next number picks from it."""
+    lines = [turn.tr(menu.TITLES[name])]
+    lines += [f"{number} {turn.tr(label)}" for number, (label, _) in menu.MENUS[name].items()]
+    turn.say_text("\n".join(lines))
+    turn.state["menu"] = name
+
+
+def welcome(turn: Turn) -> None:
+    """Greet the person and show the main menu."""
+    turn.say(_l("Hello, this is Teman Migran, a free helpline for migrant workers and their families."))
+    show_menu(turn, menu.MAIN)
+
+
+def clarify(turn: Turn) -> None:
+    """Say kindly that the bot did not understand, and offer the menu."""
+    turn.say(_l("Sorry, I did not understand. You can write in your own words, or choose from the menu."))
+    show_menu(turn, menu.MAIN)
+
+
+def apologise(turn: Turn) -> None:
+    """Answer when something failed inside the bot: the message is kept, the person is not lost."""
+    turn.say(_l("Sorry, something went wrong on our side. Your message is saved. "
+                "Reply MENU to continue. In an emergency call 0800-1000 (free) or police 110."))
+
+
+def opt_out(turn: Turn) -> None:
+    """Stop all messages to this contact and say how to come back."""
+    turn.contact.opted_out = True
+    turn.set_flow(None)
+    turn.contact.state.pop("menu", None)
+    turn.contact.state["reminded_at"] = turn.now_iso
+    turn.say(_l("You will get no more messages from Teman Migran. To come back, reply MULAI or START."))
+
+
+def opt_in(turn: Turn) -> None:
+    """Let an opted-out contact back in."""
+    turn.contact.opted_out = False
+    turn.contact.state.pop("reminded_at", None)
+    turn.say(_l("Welcome back to Teman Migran."))
+    show_menu(turn, menu.MAIN)
+
+
+def remind_opted_out(turn: Turn) -> None:
+    """Answer an opted-out contact at most once a day, with how to come back."""
+    last = turn.contact.state.get("reminded_at")
+    if last and turn.now - datetime.fromisoformat(last) < REMINDER_EVERY:
+        return
+    turn.contact.state["reminded_at"] = turn.now_iso
+    turn.say(_l("You have stopped messages from Teman Migran. To come back, reply MULAI or START."))
+
+
+def set_language(turn: Turn, locale: str) -> None:
+    """Switch the contact's language and confirm in the new one."""
+    turn.contact.language = locale
+    turn.say(_l("OK, I will write in English from now on.") if locale == "en"
+             else _l("OK, I will write in Indonesian from now on."))
+    show_menu(turn, menu.MAIN)
+
+
+def change_language(turn: Turn) -> None:
+    """Handle change_language: pick the language named in the text, or toggle."""
+    word = keyword(turn.text)
+    if "INGG" in word or "ENGLISH" in word:
+        target = "en"
+    elif "INDO" in word:
+        target = "id"
+    else:
+        target = "id" if turn.locale == "en" else "en"
+    set_language(turn, target)
+
+
+def received_media(turn: Turn) -> None:
+    """Acknowledge a photo, voice note, document or location sent without text."""
+    turn.say(_l("Thank you, we received what you sent. A person will look at it. "
+                "If you can, also write a short message. Reply MENU for the menu."))
+
+
+def report_menu(turn: Turn) -> None:
+    """Show the menu of problems to report."""
+    show_menu(turn, menu.REPORT)
+
+
+def more_menu(turn: Turn) -> None:
+    """Show the second menu."""
+    show_menu(turn, menu.MORE)
+
+
+def placeholder(turn: Turn, intent: str) -> None:
+    """Answer an intent whose handler is not wired: point to the right help, never guess."""
+    if intent in REPORT_INTENTS:
+        turn.say(_l("Thank you for telling us. Your message is saved. If you are in danger call 110, "
+                    "or the free crisis centre 0800-1000 (+62 21 2924 4800 from abroad)."))
+        return
+    turn.say(_l("Thank you. Reply MENU to see what I can help with."))
+
+
+INTENT_HANDLERS.update({
+    "greet": welcome,
+    "help_menu": welcome,
+    "change_language": change_language,
+    "report_menu": report_menu,
+    "more_menu": more_menu,
+})

@@ -1,0 +1,209 @@
+"""The conversation engine: store each inbound message once, run one dialogue step, store the replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timezone
+
+from sqlite_utils import Database
+
+from bot import dialogue
+from bot import sms
+from bot.config import Settings
+from bot.contacts import Contact
+from bot.contacts import contact_for
+from bot.contacts import get_contact
+from bot.contacts import save_contact
+from bot.messages import SMS
+from bot.messages import Inbound
+from bot.messages import Reply
+from bot.privacy import Vault
+from bot.store import connection
+from bot.store import dumps
+from bot.store import transaction
+from bot.turn import Turn
+from bot.understanding import Classifier
+from bot.understanding import KeywordClassifier
+
+log = logging.getLogger("bot.engine")
+
+# How an outbound row starts, by provider: Twilio replies travel in the TwiML response,
+# everything else waits in the outbox for the sender (see bot/outbox.py).
+IN_RESPONSE = "in_response"
+QUEUED = "queued"
+MAX_TEXT = 20_000
+
+
+@dataclass
+class Outgoing:
+    """A stored outbound message: its row id, recipient, text and how it leaves."""
+
+    id: int
+    contact_id: int
+    text: str
+    status: str
+    kind: str = "reply"
+
+
+@dataclass
+class Outcome:
+    """What handling one inbound message produced."""
+
+    message_id: int
+    contact_id: int
+    replies: list[Outgoing] = field(default_factory=list)
+    duplicate: bool = False
+
+    def texts_for(self, contact_id: int) -> list[str]:
+        """Return the texts addressed to `contact_id`, in order."""
+        return [r.text for r in self.replies if r.contact_id == contact_id]
+
+    @property
+    def reply_texts(self) -> list[str]:
+        """Return the texts addressed to the sender, in order."""
+        return self.texts_for(self.contact_id)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Engine:
+    """Handle inbound messages from any channel against one store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        vault: Vault,
+        classifier: Classifier | None = None,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        """Create an engine over the database named in `settings`."""
+        self.settings = settings
+        self.vault = vault
+        self.classifier = classifier or KeywordClassifier()
+        self.clock = clock
+
+    @property
+    def db(self) -> Database:
+        """Return this thread's connection to the store."""
+        return connection(self.settings.database)
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """Handle `inbound` and return the replies to its sender."""
+        outcome = self.receive(inbound)
+        return [Reply(r.text, contact_id=r.contact_id, kind=r.kind) for r in outcome.replies
+                if r.contact_id == outcome.contact_id]
+
+    def receive(self, inbound: Inbound) -> Outcome:
+        """Store `inbound` exactly once, run the dialogue and store every reply, in one transaction."""
+        db = self.db
+        now = self.clock()
+        now_iso = now.isoformat(timespec="seconds")
+        with transaction(db):
+            if inbound.provider_id:
+                existing = self._find_existing(db, inbound)
+                if existing is not None:
+                    return existing
+            contact = contact_for(db, self.vault, inbound, now_iso)
+            message_id = self._store_inbound(db, contact, inbound, now_iso)
+            turn = Turn(db, self.vault, self.settings, contact, inbound, message_id, now, self.classifier)
+            status = "handled"
+            try:
+                with db.atomic():
+                    dialogue.respond(turn)
+                    save_contact(db, contact, now_iso, last_inbound_at=now_iso)
+            except Exception:
+                log.exception("dialogue failed on message %s", message_id)
+                status = "error"
+                contact = get_contact(db, contact.id)
+                turn.contact = contact
+                turn.replies = []
+                dialogue.apologise(turn)
+                db["contacts"].update(contact.id, {"last_inbound_at": now_iso})
+            understanding = turn._understanding
+            db["messages"].update(message_id, {
+                "status": status,
+                "intent": understanding.intent if understanding else None,
+                "confidence": understanding.confidence if understanding else None,
+                "updated_at": now_iso,
+            })
+            outgoing = self._store_replies(db, inbound, contact, message_id, turn.replies, now_iso)
+        return Outcome(message_id, contact.id, outgoing)
+
+    def _find_existing(self, db: Database, inbound: Inbound) -> Outcome | None:
+        rows = list(db["messages"].rows_where(
+            "provider = ? and provider_id = ? and direction = 'in'",
+            [inbound.provider, inbound.provider_id], limit=1,
+        ))
+        if not rows:
+            return None
+        row = rows[0]
+        replies = [
+            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"]) or "", r["status"], r["kind"])
+            for r in db["messages"].rows_where("reply_to = ? and direction = 'out'", [row["id"]], order_by="id")
+        ]
+        return Outcome(row["id"], row["contact_id"], replies, duplicate=True)
+
+    def _store_inbound(self, db: Database, contact: Contact, inbound: Inbound, now: str) -> int:
+        text = inbound.text or ""
+        if len(text) > MAX_TEXT:
+            text = text[:MAX_TEXT]
+        return db["messages"].insert({
+            "contact_id": contact.id,
+            "direction": "in",
+            "channel": inbound.channel,
+            "provider": inbound.provider,
+            "provider_id": inbound.provider_id,
+            "kind": inbound.kind,
+            "text_enc": self.vault.encrypt(text),
+            "media": dumps([m.__dict__ for m in inbound.media]) if inbound.media else None,
+            "status": "received",
+            "created_at": now,
+            "updated_at": now,
+        }).last_pk
+
+    def _store_replies(
+        self, db: Database, inbound: Inbound, sender: Contact, message_id: int, replies: list[Reply], now: str
+    ) -> list[Outgoing]:
+        stored: list[Outgoing] = []
+        for index, reply in enumerate(replies):
+            contact_id = reply.contact_id or sender.id
+            row = db["contacts"].get(contact_id)
+            texts = prepare(reply.text, row["channel"])
+            for part, text in enumerate(texts):
+                to_sender = contact_id == sender.id
+                status = IN_RESPONSE if to_sender and inbound.provider == "twilio" else QUEUED
+                if to_sender and inbound.provider == "cli":
+                    status = "shown"
+                key = f"{message_id}:{index}:{part}"
+                out_id = db["messages"].insert({
+                    "contact_id": contact_id,
+                    "direction": "out",
+                    "channel": row["channel"],
+                    "provider": row["provider"] if not to_sender else inbound.provider,
+                    "reply_to": message_id,
+                    "kind": reply.kind,
+                    "text_enc": self.vault.encrypt(text),
+                    "status": status,
+                    "template": reply.template,
+                    "variables": dumps(reply.variables) if reply.variables else None,
+                    "idempotency_key": key,
+                    "next_attempt_at": now if status == QUEUED else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }).last_pk
+                stored.append(Outgoing(out_id, contact_id, text, status, reply.kind))
+        return stored
+
+
+def prepare(text: str, channel: str) -> list[str]:
+    """Make a reply fit its channel: plain GSM-7 within the segment budget on SMS."""
+    if channel != SMS:
+        return [text.strip()] if text.strip() else []
+    plain = sms.to_gsm7(text)
+    return sms.fit(plain, sms.SMS_BUDGET_SEGMENTS) if plain else []

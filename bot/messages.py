@@ -1,0 +1,50 @@
+"""Channel-neutral messages: what comes in from a person and what the bot sends back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+
+SMS = "sms"
+WHATSAPP = "whatsapp"
+CHANNELS = (SMS, WHATSAPP)
+
+
+@dataclass(frozen=True)
+class Media:
+    """An attachment: a photo, voice note, document or location."""
+
+    url: str
+    content_type: str = ""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message from a person, whatever channel it came on."""
+
+    channel: str
+    sender: str
+    text: str
+    provider: str = "cli"
+    provider_id: str | None = None
+    phone: str | None = None
+    profile_name: str | None = None
+    media: tuple[Media, ...] = ()
+    button: str | None = None
+    kind: str = "text"
+
+    @property
+    def has_text(self) -> bool:
+        """Return True when the message carries any visible text."""
+        return bool(self.text and self.text.strip())
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message the bot sends: to the sender unless `contact_id` names someone else."""
+
+    text: str
+    contact_id: int | None = None
+    kind: str = "reply"
+    template: str | None = None
+    variables: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,556 @@
+"""Understand a message: the embedded scikit-learn classifier, the Rasa backend and entity extraction."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import pickle
+import re
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from dataclasses import field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import requests
+import sklearn
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+from bot import normalise
+from bot.language import detect_language
+from bot.training_data import ENTITY_NAMES
+from bot.training_data import TrainingData
+from bot.training_data import hash_files
+from bot.training_data import load_training_data
+from bot.understanding import INFORMATION_INTENTS
+from bot.understanding import REPORT_INTENTS
+from bot.understanding import Classifier
+from bot.understanding import KeywordClassifier
+from bot.understanding import Understanding
+
+log = logging.getLogger("bot.nlu")
+
+ROOT = Path(__file__).resolve().parent.parent
+INTENTS_DIR = ROOT / "intents"
+SIGNALS_FILE = Path(__file__).parent / "data" / "report_signals.yml"
+# Bump when the features, the model or the pickled layout change: it is part of the cache key.
+CODE_VERSION = "nlu-1"
+DEFAULT_THRESHOLD = 0.35
+MAX_CHARS = 2000          # longer texts are cut before classification
+RANKING_SIZE = 5
+# The report-wins rule: a report this close to a top non-report intent takes its place.
+REPORT_MARGIN = 0.15
+REPORT_FLOOR = 0.12
+# Intents that keep their place even when the text describes harm ("status of my wage report").
+REPORT_RULE_EXEMPT = ("check_case_status", "change_language", "talk_to_officer")
+OVERRIDABLE = frozenset(INFORMATION_INTENTS) | {"out_of_scope", "affirm", "deny", "thanks_goodbye"}
+RASA_TIMEOUT = 2.0
+RASA_RETRY_AFTER = 30.0   # seconds to skip a Rasa server that just failed
+FALLBACK_INTENT = "nlu_fallback"
+
+COMPANY = re.compile(
+    r"(?<![\w.])(?P<prefix>P\.?\s?T\.?|C\.?V\.?|ejen|agen(?:cy|si)?|agency|perusahaan|yayasan|company)\s+"
+    r"(?P<name>[A-Za-z0-9&'.-]+(?:\s+[A-Za-z0-9&'.-]+){0,5})",
+    re.IGNORECASE,
+)
+COMPANY_STOP = frozenset("""
+itu ini tu ni yang yg yng di d ke k dari dr resmi legal ilegal terdaftar asli apa apakah ada sudah sdh su
+udah tidak tdk sonde son ka kah ko ya tu tuh punya pung bilang katanya kata is in the a an registered
+licensed legit real official untuk utk mau minta bisa bs ga gak nggak dan atau tapi tp karena krn sama
+dengan dgn and or but ok izin ijin nya ada mana dimana where at to for of has have was are it that this
+suruh minta janji bawa kirim kasih kasi tahan ambil kerja saya sy beta aku kami dia de mereka dong di
+sekarang skrg juga jg masih msh belum blm lagi lg atau with from by who which please pls tolong cek check
+benar bener betul bukan nomor no nmr number alamat kantor
+""".split())
+COMPANY_PREFIX_REQUIRED = re.compile(r"^(?:P\.?\s?T\.?|C\.?V\.?)$", re.IGNORECASE)
+
+
+@dataclass
+class Signals:
+    """Patterns that show harm in a text, per report intent (bot/data/report_signals.yml)."""
+
+    patterns: dict[str, list[re.Pattern[str]]]
+    conditional_before: re.Pattern[str] | None
+
+    def matching(self, text: str) -> list[str]:
+        """Return the report intents whose harm pattern matches the normalised `text`."""
+        found = []
+        for intent, patterns in self.patterns.items():
+            for pattern in patterns:
+                if any(not self.is_conditional(text, m.start()) for m in pattern.finditer(text)):
+                    found.append(intent)
+                    break
+        return found
+
+    def is_conditional(self, text: str, start: int) -> bool:
+        """Return True when the match at `start` follows a conditional word (a hypothetical)."""
+        if self.conditional_before is None:
+            return False
+        return bool(self.conditional_before.search(text[max(0, start - 40):start]))
+
+
+@lru_cache(maxsize=1)
+def load_signals(path: Path = SIGNALS_FILE) -> Signals:
+    """Read the harm patterns of the report-wins rule."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    patterns = {intent: [re.compile(p) for p in items] for intent, items in (data.get("signals") or {}).items()}
+    cond = data.get("conditional_before")
+    return Signals(patterns, re.compile(cond) if cond else None)
+
+
+def choose_intent(
+    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None
+) -> tuple[str, float, bool]:
+    """Apply the report-wins rule to a full ranking; return the intent, its confidence and whether harm was seen.
+
+    A report wins over a question or out_of_scope when it is within REPORT_MARGIN of the top
+    intent (and at least REPORT_FLOOR), or when the text matches a harm pattern of that report.
+    """
+    top, top_conf = ranking[0]
+    if top in REPORT_INTENTS or top not in OVERRIDABLE:
+        return top, top_conf, False
+    signals = signals or load_signals()
+    harmed = set(signals.matching(norm_text)) if norm_text else set()
+    reports = [(intent, conf) for intent, conf in ranking if intent in REPORT_INTENTS]
+    for intent, conf in reports:
+        if intent in harmed:
+            return intent, conf, True
+    if reports:
+        intent, conf = reports[0]
+        if conf >= REPORT_FLOOR and conf >= top_conf - REPORT_MARGIN:
+            return intent, conf, False
+    return top, top_conf, False
+
+
+class EntityExtractor:
+    """Find case references, licence numbers, kabupaten, countries and company names in a text."""
+
+    def __init__(self, data: TrainingData) -> None:
+        """Build the regexes and the gazetteer (lookups mapped through synonyms) from `data`."""
+        self.regexes: list[tuple[str, re.Pattern[str]]] = []
+        for name, patterns in data.regexes.items():
+            if name in ENTITY_NAMES:
+                for pattern in patterns:
+                    self.regexes.append((name, re.compile(pattern, re.IGNORECASE)))
+        synonym_of = data.synonym_of()
+        gazetteer: dict[str, tuple[str, str]] = {}
+        canonical_entity: dict[str, str] = {}
+        for name, entries in data.lookups.items():
+            if name not in ENTITY_NAMES:
+                continue
+            for entry in entries:
+                canonical = synonym_of.get(entry.lower(), entry)
+                gazetteer[entry.lower()] = (name, canonical)
+                gazetteer.setdefault(canonical.lower(), (name, canonical))
+                canonical_entity[canonical.lower()] = name
+        for example in data.examples:
+            for ent in example.entities:
+                if ent["entity"] in ("kabupaten", "country"):
+                    value = synonym_of.get(ent["value"].lower(), ent["value"])
+                    gazetteer.setdefault(ent["text"].lower(), (ent["entity"], value))
+                    canonical_entity.setdefault(value.lower(), ent["entity"])
+        for variant, canonical in synonym_of.items():
+            name = canonical_entity.get(canonical.lower())
+            if name:
+                gazetteer.setdefault(variant, (name, canonical))
+        self.gazetteer = gazetteer
+        phrases = sorted(gazetteer, key=len, reverse=True)
+        self.places = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE)
+            if phrases else None
+        )
+
+    def extract(self, text: str) -> list[dict[str, Any]]:
+        """Return the entities in `text`, Rasa-style dicts with entity, value, start, end and text."""
+        found: list[dict[str, Any]] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(entity: str, value: str, start: int, end: int, extractor: str) -> None:
+            if any(start < e and s < end for s, e in taken):
+                return
+            taken.append((start, end))
+            found.append({"entity": entity, "value": value, "start": start, "end": end,
+                          "text": text[start:end], "extractor": extractor})
+
+        for name, pattern in self.regexes:
+            for m in pattern.finditer(text):
+                add(name, m.group(0).upper() if name == "case_ref" else m.group(0), m.start(), m.end(), "regex")
+        if self.places is not None:
+            for m in self.places.finditer(text):
+                name, canonical = self.gazetteer[m.group(0).lower()]
+                add(name, canonical, m.start(), m.end(), "lookup")
+        for m in COMPANY.finditer(text):
+            span = company_span(m)
+            if span:
+                add("company", span[0], span[1], span[2], "pattern")
+        found.sort(key=lambda e: e["start"])
+        return found
+
+
+def company_span(m: re.Match[str]) -> tuple[str, int, int] | None:
+    """Return the company name (with its PT/CV prefix) a COMPANY match holds, and its span."""
+    prefix = m.group("prefix")
+    words = []
+    for w in re.finditer(r"[A-Za-z0-9&'.-]+", m.group("name")):
+        word = w.group(0).rstrip(".")
+        if not word or word.lower() in COMPANY_STOP:
+            break
+        if not COMPANY_PREFIX_REQUIRED.match(prefix) and not word[0].isupper():
+            break
+        words.append((word, m.start("name") + w.start(), m.start("name") + w.start() + len(word)))
+    if not words:
+        return None
+    name = " ".join(w for w, _, _ in words)
+    if COMPANY_PREFIX_REQUIRED.match(prefix):
+        label = re.sub(r"[\s.]", "", prefix).upper()
+        return f"{label} {name}", m.start(), words[-1][2]
+    return name, words[0][1], words[-1][2]
+
+
+def softmax(scores: np.ndarray, scale: float) -> np.ndarray:
+    """Turn decision scores into probabilities with a fitted temperature."""
+    z = scores * scale
+    z = z - z.max()
+    e = np.exp(z)
+    return e / e.sum()
+
+
+# The two feature families: word 1-2 grams and character 2-5 grams within word boundaries.
+FEATURES: tuple[dict[str, Any], ...] = (
+    {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b", "min_df": 1},
+    {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2},
+)
+
+
+def build_vectorizers() -> list[TfidfVectorizer]:
+    """Return one unfitted TF-IDF vectorizer per feature family."""
+    return [TfidfVectorizer(sublinear_tf=True, lowercase=False, dtype=np.float32, **params) for params in FEATURES]
+
+
+@dataclass
+class LinearModel:
+    """A trained linear intent model stored as plain arrays, so one message costs microseconds."""
+
+    intents: list[str]
+    vocabularies: list[dict[str, int]]
+    idfs: list[np.ndarray]
+    offsets: list[int]
+    weights: np.ndarray          # (n_features, n_intents)
+    intercept: np.ndarray        # (n_intents,)
+    scale: float = 1.0
+    analyzers: list[Any] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        """Build the n-gram analyzers (they are not pickled: they hold no learned state)."""
+        self.analyzers = [vec.build_analyzer() for vec in build_vectorizers()]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle everything but the analyzers."""
+        return {k: v for k, v in self.__dict__.items() if k != "analyzers"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore the arrays and rebuild the analyzers."""
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def scores(self, norm_text: str) -> np.ndarray:
+        """Return the decision score of every intent for a normalised text."""
+        rows: list[int] = []
+        values: list[float] = []
+        for analyze, vocab, idf, offset in zip(self.analyzers, self.vocabularies, self.idfs, self.offsets):
+            counts = Counter(analyze(norm_text))
+            idx = []
+            tf = []
+            for term, count in counts.items():
+                j = vocab.get(term)
+                if j is not None:
+                    idx.append(j)
+                    tf.append(count)
+            if not idx:
+                continue
+            v = (1.0 + np.log(np.asarray(tf, dtype=np.float64))) * idf[idx]
+            v /= math.sqrt(float(v @ v))
+            rows.extend(j + offset for j in idx)
+            values.extend(v.tolist())
+        if not rows:
+            return self.intercept.astype(np.float64)
+        return np.asarray(values) @ self.weights[rows] + self.intercept
+
+    def probabilities(self, norm_text: str) -> np.ndarray:
+        """Return a probability per intent (softmax of the scores at the fitted temperature)."""
+        return softmax(self.scores(norm_text), self.scale)
+
+
+def fit_linear(texts: list[str], labels: list[str], c: float = 0.5) -> LinearModel:
+    """Fit the TF-IDF features and a linear SVM on normalised texts."""
+    vectorizers = build_vectorizers()
+    mats = [vec.fit_transform(texts) for vec in vectorizers]
+    from scipy.sparse import hstack
+
+    x = hstack(mats).tocsr()
+    svm = LinearSVC(C=c, class_weight="balanced")
+    svm.fit(x, labels)
+    offsets = []
+    total = 0
+    for vec in vectorizers:
+        offsets.append(total)
+        total += len(vec.vocabulary_)
+    coef = np.asarray(svm.coef_, dtype=np.float64)
+    intercept = np.asarray(svm.intercept_, dtype=np.float64)
+    if coef.shape[0] == 1:      # two classes: sklearn keeps one row
+        coef = np.vstack([-coef, coef])
+        intercept = np.array([-intercept[0], intercept[0]])
+    return LinearModel(
+        intents=[str(c) for c in svm.classes_],
+        vocabularies=[{k: int(v) for k, v in vec.vocabulary_.items()} for vec in vectorizers],
+        idfs=[np.asarray(vec.idf_, dtype=np.float64) for vec in vectorizers],
+        offsets=offsets,
+        weights=np.ascontiguousarray(coef.T),
+        intercept=intercept,
+    )
+
+
+def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0) -> float:
+    """Choose the softmax temperature that minimises log-loss on out-of-fold decision scores."""
+    counts = Counter(labels)
+    folds = min(folds, min(counts.values()))
+    if folds < 2:
+        return 5.0
+    scores = []
+    gold = []
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels):
+        model = fit_linear([texts[i] for i in train_idx], [labels[i] for i in train_idx])
+        index = {intent: k for k, intent in enumerate(model.intents)}
+        for i in test_idx:
+            if labels[i] in index:
+                scores.append(model.scores(texts[i]))
+                gold.append(index[labels[i]])
+    s = np.vstack(scores)
+    g = np.asarray(gold)
+    best, best_loss = 5.0, float("inf")
+    for scale in np.arange(1.0, 30.5, 0.5):
+        z = s * scale
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -float(logp[np.arange(len(g)), g].mean())
+        if loss < best_loss:
+            best, best_loss = float(scale), loss
+    return best
+
+
+class EmbeddedClassifier:
+    """The in-process classifier: SMS normalisation, TF-IDF word and character n-grams, a linear SVM."""
+
+    backend = "embedded"
+
+    def __init__(self, model: LinearModel, entities: EntityExtractor, threshold: float = DEFAULT_THRESHOLD,
+                 data_hash: str = "", examples: int = 0, train_seconds: float = 0.0) -> None:
+        """Wrap a trained model and entity extractor."""
+        self.model = model
+        self.entities = entities
+        self.threshold = threshold
+        self.data_hash = data_hash
+        self.examples = examples
+        self.train_seconds = train_seconds
+        self.from_cache = False
+
+    @classmethod
+    def train(cls, data: TrainingData, threshold: float = DEFAULT_THRESHOLD, data_hash: str = "",
+              calibrate: bool = True) -> "EmbeddedClassifier":
+        """Train on every example of `data` and fit the confidence temperature."""
+        started = time.perf_counter()
+        texts = [normalise.normalise(ex.text) for ex in data.examples]
+        labels = [ex.intent for ex in data.examples]
+        if len(set(labels)) < 2:
+            raise ValueError("training data must hold at least two intents")
+        model = fit_linear(texts, labels)
+        model.scale = fit_scale(texts, labels) if calibrate else 5.0
+        return cls(model, EntityExtractor(data), threshold, data_hash, len(texts),
+                   time.perf_counter() - started)
+
+    @classmethod
+    def load(cls, intents_dir: Path | str = INTENTS_DIR, cache_dir: Path | str | None = None,
+             threshold: float = DEFAULT_THRESHOLD) -> "EmbeddedClassifier":
+        """Load the model trained on `intents_dir` from the cache, training and caching it if needed."""
+        digest = training_hash(intents_dir)
+        path = cache_path(digest, cache_dir)
+        with _cache_lock:
+            cached = read_cache(path, digest)
+            if cached is not None:
+                cached.threshold = threshold
+                cached.from_cache = True
+                return cached
+            classifier = cls.train(load_training_data(intents_dir), threshold, digest)
+            write_cache(path, classifier)
+            return classifier
+
+    def classify(self, text: str) -> Understanding:
+        """Return the intent of `text`, its confidence, the top-5 ranking, the language and the entities."""
+        text = clean_text(text)
+        norm = normalise.normalise(text)
+        language = detect_language(text)
+        if not norm.strip():
+            return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
+        probs = self.model.probabilities(norm)
+        order = np.argsort(-probs)
+        ranking = [(self.model.intents[k], float(probs[k])) for k in order]
+        intent, confidence, harmed = choose_intent(ranking, norm)
+        return Understanding(
+            intent=intent,
+            confidence=round(confidence, 4),
+            language=language,
+            ranking=tuple((name, round(conf, 4)) for name, conf in ranking[:RANKING_SIZE]),
+            entities=tuple(self.entities.extract(text)),
+            low_confidence=confidence < self.threshold and not harmed,
+            backend=self.backend,
+        )
+
+
+class RasaClassifier:
+    """Classify through a Rasa server's /model/parse, falling back to the embedded classifier."""
+
+    backend = "rasa"
+
+    def __init__(self, url: str, fallback: Classifier, threshold: float = DEFAULT_THRESHOLD,
+                 timeout: float = RASA_TIMEOUT, session: requests.Session | None = None) -> None:
+        """Point at the Rasa server `url`; `fallback` answers when it cannot."""
+        self.url = url.rstrip("/")
+        self.fallback = fallback
+        self.threshold = threshold
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        self.down_until = 0.0
+
+    def classify(self, text: str) -> Understanding:
+        """Ask Rasa; on a timeout or an error log a warning and use the fallback."""
+        text = clean_text(text)
+        if time.monotonic() < self.down_until:
+            return self.fallback.classify(text)
+        try:
+            response = self.session.post(f"{self.url}/model/parse", json={"text": text}, timeout=self.timeout)
+            response.raise_for_status()
+            parsed = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            self.down_until = time.monotonic() + RASA_RETRY_AFTER
+            log.warning("Rasa at %s failed (%s); using the embedded classifier for %.0f s",
+                        self.url, type(exc).__name__, RASA_RETRY_AFTER)
+            return self.fallback.classify(text)
+        return self.understanding(text, parsed)
+
+    def understanding(self, text: str, parsed: dict[str, Any]) -> Understanding:
+        """Turn a Rasa parse result into an Understanding (nlu_fallback means low confidence)."""
+        top = parsed.get("intent") or {}
+        fell_back = top.get("name") == FALLBACK_INTENT
+        ranking = [(r["name"], float(r.get("confidence") or 0.0))
+                   for r in parsed.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+        if not ranking and top.get("name") and not fell_back:
+            ranking = [(top["name"], float(top.get("confidence") or 0.0))]
+        language = detect_language(text)
+        if not ranking:
+            return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
+        ranking.sort(key=lambda r: -r[1])
+        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text))
+        entities = tuple(
+            {k: e[k] for k in ("entity", "value", "start", "end", "extractor") if k in e}
+            | {"text": text[e["start"]:e["end"]] if "start" in e and "end" in e else e.get("value")}
+            for e in parsed.get("entities") or []
+        )
+        return Understanding(
+            intent=intent,
+            confidence=round(confidence, 4),
+            language=language,
+            ranking=tuple((name, round(conf, 4)) for name, conf in ranking[:RANKING_SIZE]),
+            entities=entities,
+            low_confidence=(fell_back or confidence < self.threshold) and not harmed,
+            backend=self.backend,
+        )
+
+
+def clean_text(text: str | None) -> str:
+    """Return `text` cut to MAX_CHARS, with invalid code points and control characters removed."""
+    if not text:
+        return ""
+    text = text[:MAX_CHARS].encode("utf-8", "ignore").decode("utf-8")
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+
+
+_cache_lock = threading.Lock()
+
+
+def training_hash(intents_dir: Path | str = INTENTS_DIR) -> str:
+    """Return the cache key: a SHA-256 of the training files, the normalisation data and the code version."""
+    return hash_files(intents_dir, normalise.data_fingerprint(), CODE_VERSION, sklearn.__version__, np.__version__)
+
+
+def default_cache_dir() -> Path:
+    """Return NLU_CACHE_DIR, or ~/.cache/teman-migran."""
+    env = os.environ.get("NLU_CACHE_DIR")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "teman-migran"
+
+
+def cache_path(digest: str, cache_dir: Path | str | None = None) -> Path:
+    """Return the file the model trained on data with hash `digest` is cached in."""
+    return Path(cache_dir or default_cache_dir()) / f"nlu-{digest[:24]}.pkl"
+
+
+def read_cache(path: Path, digest: str) -> EmbeddedClassifier | None:
+    """Return the cached classifier at `path` if it was trained on data with hash `digest`."""
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or stale pickle: retrain
+        log.warning("ignoring unreadable NLU cache %s (%s)", path, type(exc).__name__)
+        return None
+    if not isinstance(cached, EmbeddedClassifier) or cached.data_hash != digest:
+        return None
+    return cached
+
+
+def write_cache(path: Path, classifier: EmbeddedClassifier) -> None:
+    """Write the classifier to `path` atomically (a temporary file, then a rename)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".nlu-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(classifier, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("could not write the NLU cache %s (%s)", path, exc)
+
+
+def load_classifier(settings: Any, intents_dir: Path | str = INTENTS_DIR,
+                    cache_dir: Path | str | None = None) -> Classifier:
+    """Return the classifier the settings ask for: embedded (default) or Rasa with the embedded fallback.
+
+    :param settings: bot.config.Settings (nlu_backend, rasa_url, nlu_threshold; nlu_cache_dir if present)
+    :param intents_dir: the Rasa NLU YAML training data
+    :param cache_dir: where trained models are cached (default: settings, NLU_CACHE_DIR, ~/.cache)
+    """
+    threshold = float(getattr(settings, "nlu_threshold", None) or DEFAULT_THRESHOLD)
+    cache_dir = cache_dir or getattr(settings, "nlu_cache_dir", None)
+    try:
+        embedded: Classifier = EmbeddedClassifier.load(intents_dir, cache_dir, threshold)
+    except (OSError, ValueError) as exc:
+        log.warning("no trained NLU model (%s); using keywords", exc)
+        embedded = KeywordClassifier()
+    backend = (getattr(settings, "nlu_backend", None) or "embedded").lower()
+    if backend == "rasa":
+        url = getattr(settings, "rasa_url", None)
+        if not url:
+            log.warning("NLU_BACKEND=rasa but RASA_URL is not set; using the embedded classifier")
+            return embedded
+        return RasaClassifier(url, embedded, threshold)
+    return embedded

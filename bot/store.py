@@ -1,0 +1,194 @@
+"""The SQLite store: connections, migrations and transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils import Migrations
+
+BUSY_TIMEOUT_MS = 10_000
+
+migrations = Migrations("core")
+
+# Every module that owns tables keeps its own migration set; they are applied in this order.
+MIGRATION_MODULES = (
+    "bot.store",
+    "bot.nlu_log",
+    "bot.recruiters",
+    "bot.cases",
+    "bot.officers",
+)
+
+
+def utcnow() -> str:
+    """Return the current UTC time as an ISO 8601 string with seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_db(path: str | Path) -> Database:
+    """Open the SQLite database at `path` in WAL mode with a busy timeout."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return Database(conn)
+
+
+def migration_sets() -> list[Migrations]:
+    """Return every module's migration set, in the order they must be applied."""
+    sets = []
+    for name in MIGRATION_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        sets.append(module.migrations)
+    return sets
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply every pending migration and return the names applied."""
+    applied = []
+    for mset in migration_sets():
+        pending = [m.name for m in mset.pending(db)]
+        mset.apply(db)
+        applied.extend(f"{mset.name}:{name}" for name in pending)
+    return applied
+
+
+@contextlib.contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """Run a block in one write transaction (BEGIN IMMEDIATE), or a savepoint when nested."""
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+_local = threading.local()
+
+
+def connection(path: str | Path) -> Database:
+    """Return this thread's open connection to `path`, opening it on first use."""
+    cache = getattr(_local, "dbs", None)
+    if cache is None:
+        cache = _local.dbs = {}
+    db = cache.get(str(path))
+    if db is None:
+        db = cache[str(path)] = open_db(path)
+    return db
+
+
+def close_connections() -> None:
+    """Close this thread's cached connections."""
+    for db in getattr(_local, "dbs", {}).values():
+        db.close()
+    _local.dbs = {}
+
+
+def dumps(value: Any) -> str:
+    """Serialise `value` as compact JSON for a TEXT column."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def loads(value: str | None, default: Any = None) -> Any:
+    """Parse a JSON TEXT column, returning `default` for NULL or bad JSON."""
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        return default
+
+
+@migrations()
+def m001_contacts_and_messages(db: Database) -> None:
+    """Create contacts and messages."""
+    db["contacts"].create(
+        {
+            "id": int,
+            "identity_hash": str,
+            "phone_hash": str,
+            "channel": str,
+            "provider": str,
+            "address_enc": str,
+            "phone_enc": str,
+            "masked": str,
+            "name_enc": str,
+            "language": str,
+            "opted_out": int,
+            "state": str,
+            "last_inbound_at": str,
+            "flood_window": str,
+            "flood_count": int,
+            "flood_noticed": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"identity_hash", "channel", "provider", "created_at"},
+        defaults={"opted_out": 0, "flood_count": 0, "flood_noticed": 0, "state": "{}"},
+    )
+    db["contacts"].create_index(["identity_hash"], unique=True)
+    db["contacts"].create_index(["phone_hash"])
+    db["messages"].create(
+        {
+            "id": int,
+            "contact_id": int,
+            "direction": str,
+            "channel": str,
+            "provider": str,
+            "provider_id": str,
+            "reply_to": int,
+            "kind": str,
+            "text_enc": str,
+            "media": str,
+            "status": str,
+            "intent": str,
+            "confidence": float,
+            "template": str,
+            "variables": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "error_code": str,
+            "error": str,
+            "idempotency_key": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id"), ("reply_to", "messages", "id")],
+        not_null={"contact_id", "direction", "channel", "status", "created_at"},
+        defaults={"attempts": 0, "kind": "text"},
+    )
+    db["messages"].create_index(["provider", "provider_id"], unique=True)
+    db["messages"].create_index(["idempotency_key"], unique=True)
+    db["messages"].create_index(["reply_to"])
+    db["messages"].create_index(["direction", "status", "next_attempt_at"])
+    db["messages"].create_index(["contact_id", "created_at"])

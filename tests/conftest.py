@@ -1,0 +1,297 @@
+"""Shared fixtures: a real SQLite file, the Flask app, signed Twilio and WhatsApp posts, a local HTTP server."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timezone
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from bot.channels.whatsapp import sign as sign_whatsapp
+
+TWILIO_TOKEN = "test-twilio-auth-token-0123456789"
+TWILIO_SID = "AC" + "0" * 32
+PUBLIC_URL = "https://bot.example.org"
+WA_SECRET = "test-whatsapp-app-secret"
+WA_VERIFY = "test-verify-token"
+WA_TOKEN = "test-whatsapp-access-token"
+WA_PHONE_ID = "1099887766"
+DATA_KEY = base64.urlsafe_b64encode(b"teman-migran-test-key-32-bytes!!").decode()
+
+
+@dataclass
+class Recorded:
+    """One request the local server received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        """Return the body parsed as JSON."""
+        return json.loads(self.body.decode())
+
+    @property
+    def form(self) -> dict[str, list[str]]:
+        """Return the body parsed as a form."""
+        return parse_qs(self.body.decode())
+
+
+@dataclass
+class LocalServer:
+    """A real HTTP server on 127.0.0.1 that records requests and answers from a script of responses."""
+
+    url: str
+    requests: list[Recorded] = field(default_factory=list)
+    responses: list[tuple[int, Any]] = field(default_factory=list)
+    counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def answer_next(self, status: int, body: Any = None) -> None:
+        """Make the next request get `status` and `body` (then back to the default success)."""
+        self.responses.append((status, body))
+
+
+@pytest.fixture
+def http_server() -> Iterator[LocalServer]:
+    """Start a recording HTTP server on loopback that imitates Twilio's and Meta's send APIs."""
+    server_state: LocalServer | None = None
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            return
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            assert server_state is not None
+            with lock:
+                server_state.requests.append(Recorded("POST", self.path, dict(self.headers), body))
+                scripted = server_state.responses.pop(0) if server_state.responses else None
+                n = next(server_state.counter)
+            if scripted is not None:
+                status, payload = scripted
+            elif "/Messages.json" in self.path:
+                status, payload = 201, {"sid": f"SMfeed{n:028d}", "status": "queued"}
+            else:
+                status, payload = 200, {"messages": [{"id": f"wamid.TEST{n}"}]}
+            data = json.dumps(payload if payload is not None else {"error": {"code": status}}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_state = LocalServer(f"http://127.0.0.1:{httpd.server_address[1]}")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server_state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Share one trained-model cache across the test session."""
+    return tmp_path_factory.mktemp("nlu-cache")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Return the path of a fresh SQLite file."""
+    return tmp_path / "teman.db"
+
+
+@pytest.fixture
+def config(db_path: Path, nlu_cache_dir: Path, http_server: LocalServer) -> dict[str, Any]:
+    """Return the test configuration: every secret set, senders pointed at the local server."""
+    return {
+        "TESTING": True,
+        "DATABASE": str(db_path),
+        "DATA_KEY": DATA_KEY,
+        "TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_SMS_NUMBER": "+15005550006",
+        "TWILIO_WHATSAPP_NUMBER": "+14155238886",
+        "TWILIO_API_BASE": http_server.url,
+        "PUBLIC_URL": PUBLIC_URL,
+        "WHATSAPP_APP_SECRET": WA_SECRET,
+        "WHATSAPP_VERIFY_TOKEN": WA_VERIFY,
+        "WHATSAPP_ACCESS_TOKEN": WA_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_ID,
+        "WHATSAPP_API_BASE": http_server.url,
+        "NLU_CACHE_DIR": str(nlu_cache_dir),
+    }
+
+
+@pytest.fixture
+def app(config: dict[str, Any]):
+    """Return the Flask app on a fresh database."""
+    from webhook import create_app
+
+    return create_app(config)
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client for the app."""
+    return app.test_client()
+
+
+class TwilioActions:
+    """Post Twilio webhooks signed with Twilio's own RequestValidator, the way Twilio does."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.sids = itertools.count(1)
+
+    def sign(self, path: str, form: dict[str, str]) -> str:
+        """Return the X-Twilio-Signature of `form` posted to `path`."""
+        return RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL + path, form)
+
+    def form(self, body: str, sender: str = "+6281234567890", channel: str = "sms", **extra: str) -> dict[str, str]:
+        """Return a realistic inbound form."""
+        prefix = "whatsapp:" if channel == "whatsapp" else ""
+        form = {
+            "ToCountry": "US", "SmsMessageSid": "", "NumMedia": "0", "ToCity": "", "FromZip": "",
+            "SmsSid": "", "FromState": "", "SmsStatus": "received", "FromCity": "", "Body": body,
+            "FromCountry": "ID", "To": prefix + ("+14155238886" if channel == "whatsapp" else "+15005550006"),
+            "ToZip": "", "NumSegments": "1", "MessageSid": "", "AccountSid": TWILIO_SID,
+            "From": prefix + sender, "ApiVersion": "2010-04-01",
+        }
+        sid = f"SM{next(self.sids):032x}"
+        form.update(SmsMessageSid=sid, SmsSid=sid, MessageSid=sid)
+        if channel == "whatsapp":
+            form.update(ProfileName="Maria", WaId=sender.lstrip("+"))
+        form.update(extra)
+        return form
+
+    def post(self, form: dict[str, str], path: str = "/twilio/messages", signature: str | None = None):
+        """Post `form` to `path` with a valid signature (or the one given)."""
+        sig = self.sign(path, form) if signature is None else signature
+        headers = {"X-Twilio-Signature": sig} if sig else {}
+        response = self.client.post(path, data=form, headers=headers)
+        response.close()
+        return response
+
+    def send(self, body: str, sender: str = "+6281234567890", channel: str = "sms", **extra: str):
+        """Send one message as `sender` and return the response."""
+        return self.post(self.form(body, sender, channel, **extra))
+
+
+@pytest.fixture
+def twilio(client) -> TwilioActions:
+    """Return a helper that posts signed Twilio webhooks."""
+    return TwilioActions(client)
+
+
+class WhatsAppActions:
+    """Post Cloud API webhook payloads signed with the app secret."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.ids = itertools.count(1)
+
+    def payload(self, messages: list[dict[str, Any]] | None = None, statuses: list[dict[str, Any]] | None = None,
+                wa_id: str = "6281234567890", name: str = "Yuliana") -> dict[str, Any]:
+        """Return a payload in the Cloud API's real shape."""
+        value: dict[str, Any] = {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550001111", "phone_number_id": WA_PHONE_ID},
+        }
+        if messages is not None:
+            value["contacts"] = [{"profile": {"name": name}, "wa_id": wa_id}]
+            value["messages"] = messages
+        if statuses is not None:
+            value["statuses"] = statuses
+        return {"object": "whatsapp_business_account",
+                "entry": [{"id": "102290129340398", "changes": [{"value": value, "field": "messages"}]}]}
+
+    def text(self, body: str, wa_id: str = "6281234567890", wamid: str | None = None) -> dict[str, Any]:
+        """Return one inbound text message object."""
+        return {"from": wa_id, "id": wamid or f"wamid.HBgN{next(self.ids):020d}",
+                "timestamp": str(int(datetime.now(timezone.utc).timestamp())), "type": "text", "text": {"body": body}}
+
+    def post(self, payload: Any, secret: str = WA_SECRET, raw: bytes | None = None, signature: str | None = None):
+        """Post `payload` signed with `secret` (or the signature given)."""
+        body = raw if raw is not None else json.dumps(payload).encode()
+        sig = sign_whatsapp(secret, body) if signature is None else signature
+        headers = {"Content-Type": "application/json"}
+        if sig:
+            headers["X-Hub-Signature-256"] = sig
+        response = self.client.post("/whatsapp", data=body, headers=headers)
+        response.close()  # what a WSGI server does once the body is sent: runs call_on_close work
+        return response
+
+
+@pytest.fixture
+def whatsapp(client) -> WhatsAppActions:
+    """Return a helper that posts signed WhatsApp Cloud API payloads."""
+    return WhatsAppActions(client)
+
+
+class Conversation:
+    """Talk to the engine as one person, transcript style."""
+
+    def __init__(self, engine: Any, sender: str = "+6281234567890", channel: str = "sms") -> None:
+        self.engine = engine
+        self.sender = sender
+        self.channel = channel
+        self.ids = itertools.count(1)
+
+    def send(self, text: str, **extra: Any) -> list[str]:
+        """Send `text` and return the texts the sender gets back."""
+        from bot.messages import Inbound
+
+        inbound = Inbound(channel=self.channel, sender=self.sender, text=text, provider="cli",
+                          provider_id=f"t-{self.sender}-{self.channel}-{next(self.ids)}-{id(self)}",
+                          phone=self.sender if self.sender.startswith("+") else None, **extra)
+        return self.engine.receive(inbound).reply_texts
+
+    def say(self, text: str) -> str:
+        """Send `text` and return everything the sender gets back as one string."""
+        return "\n".join(self.send(text))
+
+
+def assert_dialog(conversation: Conversation, turns: list[tuple[str, list[str]]]) -> None:
+    """Play a transcript: each user line must get replies containing every expected fragment."""
+    for text, expected in turns:
+        reply = conversation.say(text)
+        for fragment in expected:
+            assert fragment in reply, f"{text!r} -> {reply!r} lacks {fragment!r}"
+
+
+@pytest.fixture
+def engine(app):
+    """Return the app's engine (same store and classifier as the webhook)."""
+    return app.extensions["teman"]["engine"]
+
+
+@pytest.fixture
+def sms_user(engine) -> Conversation:
+    """A person texting on SMS."""
+    return Conversation(engine, "+6281234567890", "sms")
+
+
+@pytest.fixture
+def wa_user(engine) -> Conversation:
+    """A person writing on WhatsApp."""
+    return Conversation(engine, "+6285298765432", "whatsapp")
