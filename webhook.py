@@ -34,6 +34,7 @@ from bot.engine import Outcome
 from bot.privacy import Vault
 from bot.privacy import generate_key
 from bot.store import connection
+from bot.store import close as close_db
 from bot.store import migrate
 from bot.store import open_db
 
@@ -61,7 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     vault = Vault(app.config["DATA_KEY"])
     db = open_db(settings.database)
     migrate(db)
-    db.close()
+    close_db(db)
     engine = Engine(settings, vault, classifier=_load_classifier(settings, app))
     app.extensions["teman"] = {"settings": settings, "vault": vault, "engine": engine}
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)  # type: ignore[method-assign]
@@ -85,6 +86,10 @@ def _development_key(app: Flask) -> str:
 
 def _load_classifier(settings: Settings, app: Flask):
     """Return the configured NLU classifier (the embedded one by default)."""
+    if settings.nlu_backend == "keywords":
+        from bot.understanding import KeywordClassifier
+
+        return KeywordClassifier()
     try:
         from bot import nlu
     except ImportError:

@@ -2,17 +2,21 @@
 
 Every answer is data: its pages (English msgids, translated in the `answers` catalog), the ids of the
 facts it states (knowledge/facts.yml) and one or two next steps from the main menu. On SMS the first
-page is sent with "Reply M for more (1/3)" (Indonesian: "Balas L untuk lanjut (1/3)"); the dialogue
-routes MORE_KEYWORDS to continue_answer() for the next page. On WhatsApp all pages go together.
+page is sent with "Reply M for more (1/3)" (Indonesian: "Balas L untuk lanjut (1/3)"), and any of
+MORE_KEYWORDS sends the next one (CONTINUE_HOOKS, merged by bot.dialogue.wire()). On WhatsApp all pages
+go together, in one message when they fit in 1,000 characters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from bot import i18n
 from bot.i18n import _l
+from bot.menu import MAIN
 from bot.menu import MAIN_NUMBER
 from bot.turn import Turn
 
@@ -68,7 +72,7 @@ ANSWERS: dict[str, Answer] = {
     "ask_procedure": Answer(
         title=_l("The official path"),
         pages=(
-            _l("The official path, main steps:\n"
+            _l("Main steps:\n"
                "1. Register at the district labour office (Disnaker) or the LTSA, through SIAPkerja. In NTT "
                "the LTSA still running in July 2025 was in Kota Kupang.\n"
                "2. Choose a licensed company (P3MI): check it at siskop2mi.bp2mi.go.id and visit its office."),
@@ -91,20 +95,20 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("verify_recruiter", "ask_costs"),
     ),
     "ask_costs": Answer(
-        title=_l("Costs"),
+        title=_l("Costs of going abroad"),
         pages=(
             _l("By law you may not be charged placement costs (UU 18/2017 Pasal 30). A company may not "
                "charge you costs the employer already pays. Never pay a fee or deposit into a personal "
                "account, and never pay a calo or sponsor: they may not place workers."),
+            _l("A newer rule on costs exists: Permen P2MI 17/2025. Do not rely on amounts a recruiter tells "
+               "you: before you pay anything, confirm the current costs at BP3MI, the LTSA or Disnaker. "
+               "If someone asks you for money, you can report it."),
             _l("For 10 jobs there are no placement costs for the worker (Perban BP2MI 9/2020): housekeeper, "
                "baby carer, elderly carer, cook, family driver, gardener, child carer, cleaner, farm or "
                "plantation worker, and fishing-boat crew."),
             _l("In these jobs you must not be charged for: tickets there and back, work visa, contract "
                "legalisation, training, competence certificate, company fee, passport, SKCK, social security, "
                "medical and psychological tests, local transport to departure, or accommodation."),
-            _l("A newer rule on costs exists: Permen P2MI 17/2025. Do not rely on amounts a recruiter tells "
-               "you: before you pay anything, confirm the current costs at BP3MI, the LTSA or Disnaker. "
-               "If someone asks you for money, you can report it."),
         ),
         facts=(
             "zero_placement_cost_pasal30", "employer_costs_not_charged_pasal72", "calo_may_not_place",
@@ -113,7 +117,7 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "verify_recruiter"),
     ),
     "ask_rights": Answer(
-        title=_l("Your rights"),
+        title=_l("Your rights as a migrant worker"),
         pages=(
             _l("Your rights as a migrant worker (UU 18/2017 Pasal 6) include: correct information about the "
                "job and the procedure; wages at the destination country's standard; an explanation of your "
@@ -150,8 +154,8 @@ ANSWERS: dict[str, Answer] = {
     "ask_destinations": Answer(
         title=_l("Where people go"),
         pages=(
-            _l("Most official workers from NTT go to Malaysia (1,324 of 1,401 in 2024), many to Sabah via "
-               "Nunukan, often to palm-oil plantations. Almost all NTT workers who died abroad had left "
+            _l("Most official workers from NTT go to Malaysia (1,324 of 1,401 in 2024). Many people go to "
+               "Sabah via Nunukan, often to palm-oil plantations. Almost all NTT workers who died abroad had left "
                "without the official procedure, so please go through Disnaker or the LTSA and a licensed "
                "company."),
             _l("Household work for private employers in the Middle East has been banned since 2015 "
@@ -167,7 +171,7 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("verify_recruiter", "report_menu"),
     ),
     "ask_job_vacancy": Answer(
-        title=_l("Job vacancies"),
+        title=_l("Finding a job abroad safely"),
         pages=(
             _l("Teman Migran does not recruit or place workers. Verified vacancies are listed at "
                "siskop2mi.bp2mi.go.id/lowongan/list. You can also ask BP3MI (for NTT, in Kupang), a P4MI "
@@ -201,12 +205,12 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "ask_hotline"),
     ),
     "ask_return_home": Answer(
-        title=_l("Going home"),
+        title=_l("Coming home"),
         pages=(
             _l("If you are abroad and want to come home or are in trouble, contact the Indonesian embassy or "
                "consulate, or the KP2MI crisis centre: +62 21 2924 4800 from abroad, 0800-1000 in Indonesia. "
-               "A safe return is your right. BP3MI NTT in Kupang receives workers who come home or are "
-               "deported."),
+               "A safe return is your right. BP3MI NTT in Kupang receives deported workers and handles "
+               "complaints."),
             _l("Prepare: your passport or any ID, your work contract, your visa, the employer's name and "
                "address, and the name of the company that sent you. If your wages were not paid, you can "
                "report it to the embassy or the crisis centre before you leave."),
@@ -218,7 +222,7 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "ask_hotline"),
     ),
     "ask_hotline": Answer(
-        title=_l("Emergency numbers"),
+        title=_l("Emergency and help numbers"),
         pages=(
             _l("KP2MI crisis centre, 24 hours, for migrant workers: 0800-1000 (free, in Indonesia), "
                "+62 21 2924 4800 (from abroad).\n"
@@ -235,7 +239,7 @@ ANSWERS: dict[str, Answer] = {
     ),
     "greet": Answer(
         pages=(
-            _l("Hello, welcome to Teman Migran: free information for migrant workers and their families "
+            _l("Hello, welcome to Teman Migran: information for migrant workers and their families "
                "about working abroad safely. We do not recruit or place workers."),
         ),
     ),
@@ -330,6 +334,9 @@ def render_whatsapp(locale: str, intent: str, start: int = 1) -> list[str]:
 def answer(turn: Turn, intent: str) -> None:
     """Say the answer to `intent`: its first page on SMS (remembering the rest), all of it on WhatsApp."""
     turn.state.pop(STATE_KEY, None)
+    if ANSWERS[intent].next_steps:
+        # The "Reply 2 for costs" hints use main-menu numbers, so a number sent next picks from the main menu.
+        turn.state["menu"] = MAIN
     if turn.is_sms:
         _say_sms_page(turn, intent, 1)
     else:
@@ -357,7 +364,19 @@ def continue_answer(turn: Turn) -> bool:
     return True
 
 
+def continue_hook(turn: Turn, word: str) -> bool:
+    """Continue the pending answer when `word` is one of MORE_KEYWORDS (the dialogue's CONTINUE_HOOKS)."""
+    return is_more_keyword(word) and continue_answer(turn)
+
+
 def _say_sms_page(turn: Turn, intent: str, page: int) -> None:
     turn.say_text(render_sms_page(turn.locale, intent, page))
     if page < len(ANSWERS[intent].pages):
         turn.state[STATE_KEY] = {"intent": intent, "page": page + 1}
+
+
+# What bot.dialogue.wire() merges. greet and help_menu stay with the dialogue's welcome (which shows the menu).
+INTENT_HANDLERS: dict[str, Callable[[Turn], Any]] = {
+    intent: partial(answer, intent=intent) for intent in (*INFORMATION_ANSWERS, "thanks_goodbye", "out_of_scope")
+}
+CONTINUE_HOOKS = [continue_hook]

@@ -12,7 +12,11 @@ from bot.messages import Inbound
 from bot.privacy import Vault
 from bot.privacy import mask_phone
 from bot.store import dumps
+from bot.store import fetch_one
+from bot.store import get
+from bot.store import insert
 from bot.store import loads
+from bot.store import update
 
 
 @dataclass
@@ -54,15 +58,15 @@ def _from_row(row: dict[str, Any], is_new: bool = False) -> Contact:
 def find_contact(db: Database, vault: Vault, channel: str, address: str) -> Contact | None:
     """Return the contact for `address` on `channel`, or None."""
     for digest in vault.hashes(identity_key(channel, address)):
-        rows = list(db["contacts"].rows_where("identity_hash = ?", [digest], limit=1))
-        if rows:
-            return _from_row(rows[0])
+        row = fetch_one(db, "select * from contacts where identity_hash = ?", [digest])
+        if row:
+            return _from_row(row)
     return None
 
 
 def get_contact(db: Database, contact_id: int) -> Contact:
     """Return the contact with `contact_id`."""
-    return _from_row(db["contacts"].get(contact_id))
+    return _from_row(get(db, "contacts", contact_id))
 
 
 def ensure_contact(
@@ -88,7 +92,7 @@ def ensure_contact(
             updates["name_enc"] = vault.encrypt(name)
         if updates:
             updates["updated_at"] = now
-            db["contacts"].update(found.id, updates)
+            update(db, "contacts", found.id, updates)
             found.provider = updates.get("provider", found.provider)
             found.phone_hash = updates.get("phone_hash", found.phone_hash)
         return found
@@ -107,8 +111,8 @@ def ensure_contact(
         "created_at": now,
         "updated_at": now,
     }
-    contact_id = db["contacts"].insert(row).last_pk
-    return _from_row(db["contacts"].get(contact_id), is_new=True)
+    contact_id = insert(db, "contacts", row)
+    return _from_row(get(db, "contacts", contact_id), is_new=True)
 
 
 def contact_for(db: Database, vault: Vault, inbound: Inbound, now: str) -> Contact:
@@ -121,7 +125,9 @@ def contact_for(db: Database, vault: Vault, inbound: Inbound, now: str) -> Conta
 
 def save_contact(db: Database, contact: Contact, now: str, **extra: Any) -> None:
     """Persist the contact's language, opt-out flag and conversation state."""
-    db["contacts"].update(
+    update(
+        db,
+        "contacts",
         contact.id,
         {
             "language": contact.language,
@@ -135,10 +141,10 @@ def save_contact(db: Database, contact: Contact, now: str, **extra: Any) -> None
 
 def address_of(db: Database, vault: Vault, contact_id: int) -> tuple[str, str, str | None, str | None]:
     """Return (channel, provider, address, phone) of a contact, decrypted for sending."""
-    row = db["contacts"].get(contact_id)
+    row = get(db, "contacts", contact_id)
     return row["channel"], row["provider"], vault.decrypt(row["address_enc"]), vault.decrypt(row["phone_enc"])
 
 
 def name_of(db: Database, vault: Vault, contact_id: int) -> str | None:
     """Return the decrypted profile name of a contact, if any."""
-    return vault.decrypt(db["contacts"].get(contact_id)["name_enc"])
+    return vault.decrypt(get(db, "contacts", contact_id)["name_enc"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -30,15 +31,47 @@ def keyword(text: str) -> str:
 
 
 # ----------------------------------------------------------------- registries
-# Intent -> handler, and flow name -> step. Domain modules are wired in `_wire()` below.
+# Domain modules plug in by exporting any of these names; they are merged on first use:
+#   INTENT_HANDLERS  {intent: handler(turn)}
+#   FLOWS            {flow name: step(turn)}            the contact's turn.state["flow"] picks one
+#   PRE_HOOKS        [hook(turn) -> bool]               before anything but opt-out (officers, flood)
+#   BEFORE_INTENT    [hook(turn) -> bool]               after menus, before NLU routing (case follow-ups)
+#   MEDIA_HANDLERS   [hook(turn) -> bool]               a message with media and no text
+#   CONTINUE_HOOKS   [hook(turn, word) -> bool]         "more" keywords after a long answer
+DOMAIN_MODULES = ("bot.flood", "bot.answers", "bot.recruiters_dialogue", "bot.intake", "bot.officer_commands")
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
-# Hooks tried before anything else (officer commands, flood control): return True when handled.
 PRE_HOOKS: list[Callable[[Turn], bool]] = []
+BEFORE_INTENT: list[Callable[[Turn], bool]] = []
+MEDIA_HANDLERS: list[Callable[[Turn], bool]] = []
+CONTINUE_HOOKS: list[Callable[[Turn, str], bool]] = []
+_wired = False
+
+
+def wire() -> None:
+    """Merge the registries of every domain module that exists (once per process)."""
+    global _wired
+    if _wired:
+        return
+    for name in DOMAIN_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        INTENT_HANDLERS.update(getattr(module, "INTENT_HANDLERS", {}))
+        FLOWS.update(getattr(module, "FLOWS", {}))
+        PRE_HOOKS.extend(getattr(module, "PRE_HOOKS", []))
+        BEFORE_INTENT.extend(getattr(module, "BEFORE_INTENT", []))
+        MEDIA_HANDLERS.extend(getattr(module, "MEDIA_HANDLERS", []))
+        CONTINUE_HOOKS.extend(getattr(module, "CONTINUE_HOOKS", []))
+    _wired = True
 
 
 def respond(turn: Turn) -> None:
     """Run one dialogue step for the turn's message."""
+    wire()
     word = keyword(turn.text)
     contact = turn.contact
     if word in OPT_OUT_WORDS:
@@ -60,7 +93,8 @@ def respond(turn: Turn) -> None:
     if contact.is_new and turn.inbound.has_text and contact.language is None:
         contact.language = turn.understand().language
     if not turn.inbound.has_text:
-        received_media(turn)
+        if not any(hook(turn) for hook in MEDIA_HANDLERS):
+            received_media(turn)
         return
     if word in MENU_WORDS:
         turn.set_flow(None)
@@ -78,12 +112,17 @@ def respond(turn: Turn) -> None:
             route(turn, "report_emergency")
             return
         FLOWS[flow](turn)
-        return
-    if flow:
+        if turn.replies or turn.state.get("flow"):
+            return
+        # The flow let go of a message that was not an answer to its question: route it normally.
+    elif flow:
         turn.state.pop("flow", None)
     if _menu_choice(turn, word):
         return
-    if _continue_answer(turn, word):
+    if any(hook(turn, word) for hook in CONTINUE_HOOKS):
+        return
+    turn.state.pop("more", None)
+    if any(hook(turn) for hook in BEFORE_INTENT):
         return
     understanding = turn.understand()
     if understanding.low_confidence and not understanding.is_report:
@@ -125,13 +164,6 @@ def _menu_choice(turn: Turn, word: str) -> bool:
     return True
 
 
-def _continue_answer(turn: Turn, word: str) -> bool:
-    more = INTENT_HANDLERS.get("__continue__")
-    if more is None or "more" not in turn.state:
-        return False
-    return bool(more(turn))
-
-
 # ----------------------------------------------------------------- core handlers
 def show_menu(turn: Turn, name: str) -> None:
     """Show a numbered menu and remember it so the next number picks from it."""
@@ -143,7 +175,9 @@ def show_menu(turn: Turn, name: str) -> None:
 
 def welcome(turn: Turn) -> None:
     """Greet the person and show the main menu."""
-    turn.say(_l("Hello, this is Teman Migran, a free helpline for migrant workers and their families."))
+    from bot import answers
+
+    answers.answer(turn, "greet")
     show_menu(turn, menu.MAIN)
 
 

@@ -24,10 +24,16 @@ from bot.messages import Reply
 from bot.privacy import Vault
 from bot.store import connection
 from bot.store import dumps
+from bot.store import fetch
+from bot.store import fetch_one
+from bot.store import get
+from bot.store import insert
 from bot.store import transaction
+from bot.store import update
 from bot.turn import Turn
 from bot.understanding import Classifier
 from bot.understanding import KeywordClassifier
+from bot.understanding import Understanding
 
 log = logging.getLogger("bot.engine")
 
@@ -104,6 +110,8 @@ class Engine:
         db = self.db
         now = self.clock()
         now_iso = now.isoformat(timespec="seconds")
+        # Classify before taking the write lock: it is pure CPU and other workers may be waiting.
+        understood = self._preclassify(inbound)
         with transaction(db):
             if inbound.provider_id:
                 existing = self._find_existing(db, inbound)
@@ -111,7 +119,8 @@ class Engine:
                     return existing
             contact = contact_for(db, self.vault, inbound, now_iso)
             message_id = self._store_inbound(db, contact, inbound, now_iso)
-            turn = Turn(db, self.vault, self.settings, contact, inbound, message_id, now, self.classifier)
+            turn = Turn(db, self.vault, self.settings, contact, inbound, message_id, now, self.classifier,
+                        _understanding=understood)
             status = "handled"
             try:
                 with db.atomic():
@@ -124,9 +133,9 @@ class Engine:
                 turn.contact = contact
                 turn.replies = []
                 dialogue.apologise(turn)
-                db["contacts"].update(contact.id, {"last_inbound_at": now_iso})
+                update(db, "contacts", contact.id, {"last_inbound_at": now_iso})
             understanding = turn._understanding
-            db["messages"].update(message_id, {
+            update(db, "messages", message_id, {
                 "status": status,
                 "intent": understanding.intent if understanding else None,
                 "confidence": understanding.confidence if understanding else None,
@@ -135,17 +144,25 @@ class Engine:
             outgoing = self._store_replies(db, inbound, contact, message_id, turn.replies, now_iso)
         return Outcome(message_id, contact.id, outgoing)
 
-    def _find_existing(self, db: Database, inbound: Inbound) -> Outcome | None:
-        rows = list(db["messages"].rows_where(
-            "provider = ? and provider_id = ? and direction = 'in'",
-            [inbound.provider, inbound.provider_id], limit=1,
-        ))
-        if not rows:
+    def _preclassify(self, inbound: Inbound) -> Understanding | None:
+        text = (inbound.text or "").strip()
+        if not text or text.isdigit() or len(text) <= 2:
             return None
-        row = rows[0]
+        try:
+            return self.classifier.classify(text)
+        except Exception:
+            log.exception("classifier failed; the dialogue will try again")
+            return None
+
+    def _find_existing(self, db: Database, inbound: Inbound) -> Outcome | None:
+        row = fetch_one(db, "select id, contact_id from messages where provider = ? and provider_id = ? "
+                            "and direction = 'in'", [inbound.provider, inbound.provider_id])
+        if row is None:
+            return None
         replies = [
             Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"]) or "", r["status"], r["kind"])
-            for r in db["messages"].rows_where("reply_to = ? and direction = 'out'", [row["id"]], order_by="id")
+            for r in fetch(db, "select id, contact_id, text_enc, status, kind from messages "
+                               "where reply_to = ? and direction = 'out' order by id", [row["id"]])
         ]
         return Outcome(row["id"], row["contact_id"], replies, duplicate=True)
 
@@ -153,7 +170,7 @@ class Engine:
         text = inbound.text or ""
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
-        return db["messages"].insert({
+        return insert(db, "messages", {
             "contact_id": contact.id,
             "direction": "in",
             "channel": inbound.channel,
@@ -165,15 +182,16 @@ class Engine:
             "status": "received",
             "created_at": now,
             "updated_at": now,
-        }).last_pk
+        })
 
     def _store_replies(
         self, db: Database, inbound: Inbound, sender: Contact, message_id: int, replies: list[Reply], now: str
     ) -> list[Outgoing]:
         stored: list[Outgoing] = []
+        routes = {sender.id: {"channel": sender.channel, "provider": sender.provider}}
         for index, reply in enumerate(replies):
             contact_id = reply.contact_id or sender.id
-            row = db["contacts"].get(contact_id)
+            row = routes.get(contact_id) or routes.setdefault(contact_id, get(db, "contacts", contact_id))
             texts = prepare(reply.text, row["channel"])
             for part, text in enumerate(texts):
                 to_sender = contact_id == sender.id
@@ -181,7 +199,7 @@ class Engine:
                 if to_sender and inbound.provider == "cli":
                     status = "shown"
                 key = f"{message_id}:{index}:{part}"
-                out_id = db["messages"].insert({
+                out_id = insert(db, "messages", {
                     "contact_id": contact_id,
                     "direction": "out",
                     "channel": row["channel"],
@@ -196,7 +214,7 @@ class Engine:
                     "next_attempt_at": now if status == QUEUED else None,
                     "created_at": now,
                     "updated_at": now,
-                }).last_pk
+                })
                 stored.append(Outgoing(out_id, contact_id, text, status, reply.kind))
         return stored
 

@@ -213,7 +213,9 @@ def _audit_fact(fact: Fact, used_by: list[str], seen: set[str], max_age_days: in
 
 def _judge_stale(fact: Fact, row: AuditRow, max_age_days: int, today: date) -> None:
     message = f"older than {max_age_days} days ({row.age_days} days)"
-    if fact.stale_ok_until and today <= fact.stale_ok_until and fact.notes:
+    if not fact.say:
+        row.remarks.append(f"{message}; not said, so kept for reference")
+    elif fact.stale_ok_until and today <= fact.stale_ok_until and fact.notes:
         row.remarks.append(f"{message}, accepted until {fact.stale_ok_until.isoformat()}: {fact.notes}")
     elif fact.stale_ok_until and not fact.notes:
         row.problems.append(f"{message}; stale_ok_until needs a notes reason")

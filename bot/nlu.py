@@ -285,6 +285,11 @@ class LinearModel:
             return self.intercept.astype(np.float64)
         return np.asarray(values) @ self.weights[rows] + self.intercept
 
+    def knows_a_word(self, norm_text: str) -> bool:
+        """Return True when a word of two letters or more in the text was seen in training."""
+        vocab = self.vocabularies[0]
+        return any(len(w) > 1 and w in vocab for w in norm_text.split())
+
     def probabilities(self, norm_text: str) -> np.ndarray:
         """Return a probability per intent (softmax of the scores at the fitted temperature)."""
         return softmax(self.scores(norm_text), self.scale)
@@ -410,7 +415,7 @@ class EmbeddedClassifier:
             language=language,
             ranking=tuple((name, round(conf, 4)) for name, conf in ranking[:RANKING_SIZE]),
             entities=tuple(self.entities.extract(text)),
-            low_confidence=confidence < self.threshold and not harmed,
+            low_confidence=(confidence < self.threshold or not self.model.knows_a_word(norm)) and not harmed,
             backend=self.backend,
         )
 
@@ -554,3 +559,75 @@ def load_classifier(settings: Any, intents_dir: Path | str = INTENTS_DIR,
             return embedded
         return RasaClassifier(url, embedded, threshold)
     return embedded
+
+
+def is_report_missed(gold: str, predicted: str) -> bool:
+    """Return True when a report was taken for a question or for out_of_scope (the worst error)."""
+    return gold in REPORT_INTENTS and (predicted in INFORMATION_INTENTS or predicted == "out_of_scope")
+
+
+def score_predictions(gold: list[str], predicted: list[str], low: list[bool] | None = None) -> dict[str, Any]:
+    """Return accuracy, macro-F1, per-intent precision/recall/F1, the most confused pairs and missed reports."""
+    from sklearn.metrics import accuracy_score
+    from sklearn.metrics import f1_score
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(gold))
+    p, r, f, support = precision_recall_fscore_support(gold, predicted, labels=labels, zero_division=0)
+    confused = Counter((g, q) for g, q in zip(gold, predicted) if g != q)
+    reports = sum(1 for g in gold if g in REPORT_INTENTS)
+    missed = sum(1 for g, q in zip(gold, predicted) if is_report_missed(g, q))
+    return {
+        "examples": len(gold),
+        "accuracy": round(float(accuracy_score(gold, predicted)), 4),
+        "macro_f1": round(float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)), 4),
+        "per_intent": {
+            label: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                    "f1": round(float(f[i]), 4), "support": int(support[i])}
+            for i, label in enumerate(labels)
+        },
+        "most_confused": [{"gold": g, "predicted": q, "count": n} for (g, q), n in confused.most_common(10)],
+        "reports": reports,
+        "reports_taken_for_information": missed,
+        "reports_taken_for_information_rate": round(missed / reports, 4) if reports else 0.0,
+        "low_confidence": sum(low) if low is not None else None,
+    }
+
+
+def evaluate(classifier: Classifier, examples: list[Any]) -> dict[str, Any]:
+    """Classify every example and score the predictions; also list the errors."""
+    gold, predicted, low, errors = [], [], [], []
+    for ex in examples:
+        u = classifier.classify(ex.text)
+        gold.append(ex.intent)
+        predicted.append(u.intent)
+        low.append(u.low_confidence)
+        if u.intent != ex.intent:
+            errors.append({"text": ex.text, "gold": ex.intent, "predicted": u.intent,
+                           "confidence": u.confidence})
+    report = score_predictions(gold, predicted, low)
+    report["errors"] = errors
+    return report
+
+
+def cross_validate(data: TrainingData, folds: int = 5, seed: int = 0,
+                   threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    """Return the scores of stratified k-fold cross-validation on the training examples."""
+    examples = data.examples
+    labels = [ex.intent for ex in examples]
+    gold: list[str] = []
+    predicted: list[str] = []
+    low: list[bool] = []
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for train_idx, test_idx in splitter.split(examples, labels):
+        fold = TrainingData(examples=[examples[i] for i in train_idx], synonyms=data.synonyms,
+                            lookups=data.lookups, regexes=data.regexes)
+        classifier = EmbeddedClassifier.train(fold, threshold)
+        for i in test_idx:
+            u = classifier.classify(examples[i].text)
+            gold.append(examples[i].intent)
+            predicted.append(u.intent)
+            low.append(u.low_confidence)
+    report = score_predictions(gold, predicted, low)
+    report["folds"] = folds
+    return report

@@ -656,11 +656,11 @@ def import_demo(db: Database, today: date | None = None) -> Registry:
     return import_registry(db, DEMO_FILE, demo=True, today=today)
 
 
-def ensure_registry(db: Database, demo_mode: bool) -> Registry | None:
+def ensure_registry(db: Database, demo_mode: bool, today: date | None = None) -> Registry | None:
     """Return the registry in use; in demo mode, load the fictional sample when none was imported."""
     registry = active_registry(db)
     if registry is None and demo_mode:
-        registry = import_demo(db)
+        registry = import_demo(db, today=today)
     return registry
 
 
@@ -816,6 +816,11 @@ class Lookup:
 def _token_similarity(q: str, c: str, vocabulary: frozenset[str]) -> float:
     if q == c:
         return 1.0
+    if q.endswith("."):
+        base = q[:-1]  # written with a dot ("Nusa."): an abbreviation, even of a longer real word
+        if base == c:
+            return 1.0
+        return 0.9 if len(base) >= 2 and c.startswith(base) else 0.0
     if q in vocabulary:
         return 0.0  # a real word that is not this word: a different name, never a typo
     if len(q) >= 3 and c.startswith(q):
@@ -867,17 +872,20 @@ def score_name(query: list[str], name: list[str], vocabulary: frozenset[str]) ->
 def _pool(index: Index, query: list[str], compact: str) -> set[int]:
     weights: Counter[int] = Counter()
     for q in set(query):
+        dotted = q.endswith(".")
+        q = q.rstrip(".")
         words = [q] if q in index.by_token else []
-        if q not in index.vocabulary:
-            if len(q) >= 3:
+        if q not in index.vocabulary or dotted:
+            if len(q) >= 3 or (dotted and len(q) >= 2):
                 start = bisect.bisect_left(index.sorted_vocabulary, q)
-                for word in index.sorted_vocabulary[start:start + 20]:
+                for word in index.sorted_vocabulary[start:start + 50]:
                     if not word.startswith(q):
                         break
                     words.append(word)
-            for word, _, _ in process.extract(q, index.sorted_vocabulary, scorer=fuzz.ratio,
-                                              limit=5, score_cutoff=TOKEN_MIN * 100):
-                words.append(word)
+            if not dotted:
+                for word, _, _ in process.extract(q, index.sorted_vocabulary, scorer=fuzz.ratio,
+                                                  limit=5, score_cutoff=TOKEN_MIN * 100):
+                    words.append(word)
         for word in set(words):
             for i in index.by_token.get(word, ()):
                 weights[i] += 1
@@ -892,7 +900,7 @@ def _pool(index: Index, query: list[str], compact: str) -> set[int]:
 
 
 def _rank(index: Index, query: list[str]) -> list[tuple[float, int]]:
-    compact = "".join(query)
+    compact = "".join(query).replace(".", "")
     has_unknown = any(q not in index.vocabulary for q in query)
     acronyms = set(index.by_acronym.get(query[0], ())) if len(query) == 1 else set()
     scored = []
@@ -909,6 +917,15 @@ def _rank(index: Index, query: list[str]) -> list[tuple[float, int]]:
             scored.append((score, i))
     scored.sort(key=lambda pair: (-pair[0], index.companies[pair[1]].name))
     return scored
+
+
+_DOTTED = re.compile(r"(?<![\w.])([^\W\d_]{2,})\.(?=[\s,;]|$)")
+
+
+def query_words(query: str) -> list[str]:
+    """Return the query's normalised words, with a trailing "." on words written as abbreviations ("Nusa.")."""
+    dotted = {_fold(m.group(1)) for m in _DOTTED.finditer(query)} - _LEGAL_FORMS
+    return [f"{w}." if w in dotted else w for w in name_tokens(query)]
 
 
 def _exact(index: Index, words: list[str]) -> list[int]:
@@ -959,7 +976,7 @@ def lookup(
         chosen = tuple(index.companies[i] for i in exact[:MAX_CANDIDATES])
         return Lookup(query, CANDIDATES, candidates=chosen, registry=registry, today=today,
                       scores=tuple(1.0 for _ in chosen))
-    ranked = _rank(index, words)
+    ranked = _rank(index, query_words(query))
     if not ranked:
         return Lookup(query, NONE, registry=registry, today=today)
     best = ranked[0][0]

@@ -1,0 +1,118 @@
+"""`flask --app webhook nlu ...`: train, evaluate and try the intent classifier."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import TextIO
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from bot.nlu import INTENTS_DIR
+from bot.nlu import EmbeddedClassifier
+from bot.nlu import cache_path
+from bot.nlu import cross_validate
+from bot.nlu import evaluate
+from bot.nlu import load_classifier
+from bot.nlu import training_hash
+from bot.nlu import write_cache
+from bot.training_data import load_training_data
+from commands.common import get_settings
+
+HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "nlu_heldout.yml"
+
+group = AppGroup("nlu", help="Train, evaluate and try the intent classifier.")
+
+
+def cache_dir_option(settings: object) -> str:
+    """Return the model cache directory the app uses: NLU_CACHE_DIR, else the instance folder."""
+    return (getattr(settings, "nlu_cache_dir", None) or current_app.config.get("NLU_CACHE_DIR")
+            or os.environ.get("NLU_CACHE_DIR") or current_app.instance_path)
+
+
+@group.command("train")
+@click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
+              show_default=True, help="Directory of Rasa NLU YAML training files.")
+def train_command(intents_dir: str) -> None:
+    """Train the embedded classifier on the intents and write it to the cache."""
+    settings = get_settings()
+    started = time.perf_counter()
+    data = load_training_data(intents_dir)
+    digest = training_hash(intents_dir)
+    classifier = EmbeddedClassifier.train(data, settings.nlu_threshold, digest)
+    path = cache_path(digest, cache_dir_option(settings))
+    write_cache(path, classifier)
+    click.echo(f"Trained on {classifier.examples} examples of {len(data.intents)} intents "
+               f"in {time.perf_counter() - started:.2f} s; cached in {path}")
+
+
+@group.command("evaluate")
+@click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
+              show_default=True, help="Directory of Rasa NLU YAML training files.")
+@click.option("--heldout", type=click.Path(exists=True, dir_okay=False), default=str(HELDOUT), show_default=True,
+              help="Held-out Rasa NLU YAML file (never trained on).")
+@click.option("--folds", type=click.IntRange(0, 20), default=5, show_default=True,
+              help="Folds of stratified cross-validation on the training data (0 to skip).")
+@click.option("--output", type=click.Path(dir_okay=False), default="nlu-report.json", show_default=True,
+              help="Where to write the JSON report.")
+@click.option("--backend", type=click.Choice(["settings", "embedded"]), default="settings", show_default=True,
+              help="Evaluate the held-out set through the configured backend (Rasa if set) or the embedded one.")
+def evaluate_command(intents_dir: str, heldout: str, folds: int, output: str, backend: str) -> None:
+    """Score the classifier on the held-out set and by cross-validation; write a JSON report."""
+    settings = get_settings()
+    if backend == "embedded":
+        classifier = EmbeddedClassifier.load(intents_dir, cache_dir_option(settings), settings.nlu_threshold)
+    else:
+        classifier = load_classifier(settings, intents_dir, cache_dir_option(settings))
+    started = time.perf_counter()
+    result = {"backend": getattr(classifier, "backend", "embedded"),
+              "heldout": evaluate(classifier, load_training_data(heldout).examples)}
+    result["heldout"]["seconds"] = round(time.perf_counter() - started, 3)
+    echo_scores("held-out", result["heldout"])
+    if folds:
+        started = time.perf_counter()
+        result["cross_validation"] = cross_validate(load_training_data(intents_dir), folds,
+                                                    threshold=settings.nlu_threshold)
+        result["cross_validation"]["seconds"] = round(time.perf_counter() - started, 3)
+        echo_scores(f"{folds}-fold cross-validation", result["cross_validation"])
+    Path(output).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    click.echo(f"Report written to {output}")
+
+
+def echo_scores(title: str, scores: dict) -> None:
+    """Print the headline figures, the weakest intents and the most confused pairs."""
+    click.echo(f"{title}: {scores['examples']} examples, accuracy {scores['accuracy']:.3f}, "
+               f"macro-F1 {scores['macro_f1']:.3f}, reports taken for information "
+               f"{scores['reports_taken_for_information']}/{scores['reports']} "
+               f"({scores['reports_taken_for_information_rate']:.1%})")
+    weakest = sorted(scores["per_intent"].items(), key=lambda kv: kv[1]["f1"])[:5]
+    click.echo("  weakest: " + ", ".join(f"{name} {s['f1']:.2f}" for name, s in weakest))
+    for pair in scores["most_confused"][:5]:
+        click.echo(f"  {pair['gold']} -> {pair['predicted']}: {pair['count']}")
+
+
+@group.command("predict")
+@click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
+              show_default=True, help="Directory of Rasa NLU YAML training files.")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+def predict_command(intents_dir: str, source: TextIO) -> None:
+    """Read one text per line from SOURCE (default stdin); print one JSON line per text."""
+    settings = get_settings()
+    classifier = load_classifier(settings, intents_dir, cache_dir_option(settings))
+    for line in source:
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        u = classifier.classify(text)
+        click.echo(json.dumps({
+            "text": text,
+            "intent": u.intent,
+            "confidence": u.confidence,
+            "language": u.language,
+            "ranking": [[name, conf] for name, conf in u.ranking],
+            "entities": list(u.entities),
+        }, ensure_ascii=False))

@@ -1,0 +1,235 @@
+"""The classifier: cache round trip, intents of fresh messages, the report-wins rule, entities, language, Rasa."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.language import detect_language
+from bot.nlu import INTENTS_DIR
+from bot.nlu import EmbeddedClassifier
+from bot.nlu import RasaClassifier
+from bot.nlu import choose_intent
+from bot.nlu import load_classifier
+from bot.nlu import training_hash
+from bot.normalise import normalise
+from bot.understanding import INTENTS
+
+
+@pytest.fixture(scope="session")
+def classifier(nlu_cache_dir: Path) -> EmbeddedClassifier:
+    """Train (or load) the embedded classifier once for the whole session."""
+    return EmbeddedClassifier.load(INTENTS_DIR, nlu_cache_dir)
+
+
+# Fresh sentences written for these tests (not copied from intents/), grouped by intent family.
+MESSAGES = {
+    "greet": ["slamat sore kaka admin", "hallo selamat siang"],
+    "help_menu": ["sy bingung mau mulai dr mana, ada menu apa sj"],
+    "ask_requirements": ["apa sj dokumen yg perlu sy siapkan kalau mau krja di singapura"],
+    "ask_costs": ["brp total ongkos yg hrs sy keluarkan utk brangkat ke taiwan"],
+    "ask_procedure": ["gmn langkah2 daftar jadi pmi resmi lewat disnaker"],
+    "verify_recruiter": ["tolong cek PT Sinar Harapan Abadi itu punya izin ka sonde"],
+    "ask_job_vacancy": ["ada lowongan kerja pabrik di korea ka? sy laki2 umur 25"],
+    "ask_hotline": ["nomor pengaduan bp2mi brp ya kak"],
+    "report_documents_held": ["majikan simpan beta pung paspor dari awal datang, minta sonde mau kasi"],
+    "report_unpaid_wages": ["sudah 4 bulan sy kerja di kebun sawit tp gaji sepeser pun blm trima"],
+    "report_abuse": ["istri saya dipukul dan ditendang majikan perempuan kalau salah sedikit"],
+    "report_missing_contact": ["adik sy di malaysia sdh 6 bln tdk bisa dihubungi, hp mati terus"],
+    "report_deception": ["dijanjikan kerja di restoran ternyata disuruh kerja di ladang tanpa kontrak"],
+    "report_recruiter_activity": ["ada om dari luar datang di desa kami kumpul anak2 muda mau bawa ke malaysia tanpa surat"],
+    "report_emergency": ["TOLONG sy dikunci di dlm rumah majikan tdk bisa keluar"],
+    "thanks_goodbye": ["oke mksh banyak infonya kak, tuhan berkati"],
+    "change_language": ["can you reply in english please"],
+    "talk_to_officer": ["sy mau bicara langsung dgn petugas manusia sj"],
+}
+FAMILIES = [(intent, text) for intent, texts in MESSAGES.items() for text in texts]
+
+
+def test_cache_round_trip(tmp_path: Path) -> None:
+    intents = tmp_path / "intents"
+    shutil.copytree(INTENTS_DIR, intents)
+    cache = tmp_path / "cache"
+    first = EmbeddedClassifier.load(intents, cache)
+    assert not first.from_cache
+    assert len(list(cache.glob("nlu-*.pkl"))) == 1
+    started = time.perf_counter()
+    second = EmbeddedClassifier.load(intents, cache)
+    assert second.from_cache
+    assert time.perf_counter() - started < first.train_seconds
+    for _, text in FAMILIES:
+        assert first.classify(text) == second.classify(text)
+    before = training_hash(intents)
+    extra = intents / "zz_extra.yml"
+    extra.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - halo kakak petugas yang baik\n')
+    assert training_hash(intents) != before
+    third = EmbeddedClassifier.load(intents, cache)
+    assert not third.from_cache
+    assert third.examples == first.examples + 1
+
+
+@pytest.mark.parametrize("intent,text", FAMILIES)
+def test_fresh_messages_get_the_right_intent(classifier: EmbeddedClassifier, intent: str, text: str) -> None:
+    understanding = classifier.classify(text)
+    assert understanding.intent == intent, understanding.ranking
+
+
+def test_understanding_has_ranking_and_confidence(classifier: EmbeddedClassifier) -> None:
+    u = classifier.classify("brp biaya kerja ke hong kong")
+    assert u.intent in INTENTS
+    assert 0 < u.confidence <= 1
+    assert len(u.ranking) == 5
+    assert [conf for _, conf in u.ranking] == sorted((conf for _, conf in u.ranking), reverse=True)
+    assert u.backend == "embedded"
+
+
+@pytest.mark.parametrize("text,report", [
+    ("brp biaya urus paspor baru? paspor sy yg lama ditahan agen", "report_documents_held"),
+    ("apa hak sy sbg pekerja, gaji sdh 3 bulan tdk dibayar majikan", "report_unpaid_wages"),
+    ("halo kak, adik sy di malaysia hilang kontak sejak natal", "report_missing_contact"),
+    ("what are my rights? my employer beat me yesterday", "report_abuse"),
+])
+def test_report_wins_over_a_question(classifier: EmbeddedClassifier, text: str, report: str) -> None:
+    assert classifier.classify(text).intent == report
+
+
+def test_report_wins_rule_on_a_ranking() -> None:
+    close = [("ask_costs", 0.45), ("report_fees_or_debt", 0.35), ("ask_procedure", 0.2)]
+    assert choose_intent(close, "berapa biaya")[0] == "report_fees_or_debt"
+    far = [("ask_costs", 0.9), ("report_fees_or_debt", 0.05), ("ask_procedure", 0.05)]
+    assert choose_intent(far, "berapa biaya")[0] == "ask_costs"
+    signalled = [("ask_rights", 0.9), ("ask_costs", 0.05), ("report_documents_held", 0.01)]
+    assert choose_intent(signalled, normalise("paspor sy ditahan majikan"))[:3:2] == ("report_documents_held", True)
+    exempt = [("check_case_status", 0.6), ("report_unpaid_wages", 0.4)]
+    assert choose_intent(exempt, normalise("status laporan gaji blm dibayar"))[0] == "check_case_status"
+
+
+def test_hypothetical_question_is_no_harm_signal() -> None:
+    assert choose_intent([("ask_rights", 0.9), ("report_documents_held", 0.01)],
+                         normalise("kalau paspor ditahan apa hak saya"))[0] == "ask_rights"
+
+
+@pytest.mark.parametrize("text", ["xqzv kplm wrtb", "jjjj kkkk llll mmmm", "zzxq"])
+def test_gibberish_is_low_confidence(classifier: EmbeddedClassifier, text: str) -> None:
+    assert classifier.classify(text).low_confidence
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🙏😭", "\ud800\x00\x07", "!!!???", "a" * 100_000,
+                                  "paspor ditahan " * 7000])
+def test_odd_inputs_do_not_crash(classifier: EmbeddedClassifier, text: str) -> None:
+    u = classifier.classify(text)
+    assert u.intent in INTENTS
+    assert u.language in ("id", "en")
+    json.dumps({"entities": list(u.entities), "ranking": list(u.ranking)})
+
+
+def test_empty_text_is_out_of_scope_and_low_confidence(classifier: EmbeddedClassifier) -> None:
+    u = classifier.classify("🙏")
+    assert (u.intent, u.low_confidence) == ("out_of_scope", True)
+
+
+def test_entities(classifier: EmbeddedClassifier) -> None:
+    u = classifier.classify("sy dr soe, kakak di mlysia. cek status ADU-7KQ2MX dan PT Bintang Timur Jaya "
+                            "izin 12/SIP3MI/2023 masih berlaku ka")
+    found = {(e["entity"], e["value"]) for e in u.entities}
+    assert ("kabupaten", "Timor Tengah Selatan") in found
+    assert ("country", "Malaysia") in found
+    assert ("case_ref", "ADU-7KQ2MX") in found
+    assert ("licence_number", "12/SIP3MI/2023") in found
+    assert ("company", "PT Bintang Timur Jaya") in found
+    for e in u.entities:
+        assert e["start"] < e["end"]
+
+
+def test_company_names_stop_at_ordinary_words(classifier: EmbeddedClassifier) -> None:
+    u = classifier.classify("pt maju sejahtera itu resmi ka sonde")
+    assert u.entity("company") == "PT maju sejahtera"
+    assert classifier.classify("agen itu bilang gratis").entity("company") is None
+
+
+@pytest.mark.parametrize("text,language", [
+    ("beta pung anak su 3 bulan sonde kasi kabar", "id"),
+    ("hello I need help my passport", "en"),
+    ("sy mau krja di mlysia brp biaya", "id"),
+    ("boss tak bayar gaji saya dah dua bulan", "id"),
+    ("my employer in malaysia keeps my passport", "en"),
+    ("halo", "id"),
+    ("", "id"),
+])
+def test_language_detection(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_classifier_sets_language(classifier: EmbeddedClassifier) -> None:
+    assert classifier.classify("hello I need help my passport").language == "en"
+    assert classifier.classify("beta pung anak su 3 bulan sonde kasi kabar").language == "id"
+
+
+def closed_port() -> int:
+    """Return a loopback port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_rasa_backend_falls_back_quickly_on_a_dead_server(nlu_cache_dir: Path, caplog) -> None:
+    settings = Settings(database=":memory:", nlu_backend="rasa", rasa_url=f"http://127.0.0.1:{closed_port()}")
+    chosen = load_classifier(settings, INTENTS_DIR, nlu_cache_dir)
+    assert isinstance(chosen, RasaClassifier)
+    started = time.perf_counter()
+    u = chosen.classify("gaji sy blm dibayar 3 bulan, nomor sy 081234567890")
+    assert time.perf_counter() - started < 2.5
+    assert u.intent == "report_unpaid_wages"
+    assert u.backend == "embedded"
+    assert "Rasa" in caplog.text and "081234567890" not in caplog.text
+
+
+def test_rasa_parse_result_mapping(classifier: EmbeddedClassifier) -> None:
+    rasa = RasaClassifier("http://127.0.0.1:9", classifier)
+    parsed = {
+        "text": "hmm",
+        "intent": {"name": "nlu_fallback", "confidence": 0.35},
+        "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.35}, {"name": "greet", "confidence": 0.2},
+                           {"name": "ask_costs", "confidence": 0.1}],
+        "entities": [],
+    }
+    u = rasa.understanding("hmm", parsed)
+    assert (u.intent, u.low_confidence, u.backend) == ("greet", True, "rasa")
+    sure = dict(parsed, intent={"name": "ask_costs", "confidence": 0.9},
+                intent_ranking=[{"name": "ask_costs", "confidence": 0.9}, {"name": "greet", "confidence": 0.1}])
+    assert (rasa.understanding("brp biaya", sure).intent, rasa.understanding("brp biaya", sure).low_confidence) == (
+        "ask_costs", False)
+
+
+def test_embedded_is_the_default_backend(nlu_cache_dir: Path) -> None:
+    chosen = load_classifier(Settings(database=":memory:"), INTENTS_DIR, nlu_cache_dir)
+    assert isinstance(chosen, EmbeddedClassifier)
+
+
+@pytest.mark.skipif(not os.environ.get("RASA_URL"), reason="set RASA_URL to test against a real Rasa server")
+def test_real_rasa_server(nlu_cache_dir: Path) -> None:
+    settings = Settings(database=":memory:", nlu_backend="rasa", rasa_url=os.environ["RASA_URL"])
+    chosen = load_classifier(settings, INTENTS_DIR, nlu_cache_dir)
+    u = chosen.classify("gaji sy sdh 5 bulan blm dibayar majikan")
+    assert u.backend == "rasa"
+    assert u.intent == "report_unpaid_wages"
+    assert u.ranking and u.ranking[0][0] in INTENTS
+
+
+def test_predict_command_prints_json_lines(app) -> None:
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["nlu", "predict"], input="brp biaya ke taiwan\n\nhello I need help my passport\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{\"text\"")]
+    assert [line["text"] for line in lines] == ["brp biaya ke taiwan", "hello I need help my passport"]
+    assert lines[0]["intent"] == "ask_costs"
+    assert lines[1]["language"] == "en"
+    assert set(lines[0]) == {"text", "intent", "confidence", "language", "ranking", "entities"}
+    assert all(len(pair) == 2 for pair in lines[0]["ranking"])
