@@ -191,7 +191,7 @@ def whatsapp_events() -> Response:
     try:
         payload = json.loads(body.decode("utf-8"))
         messages, statuses = whatsapp_channel.parse_payload(payload)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return plain(f"expected a WhatsApp JSON payload: {exc.__class__.__name__}", 400)
     engine = get_engine()
     db = connection(get_settings().database)
@@ -250,7 +250,7 @@ def _register_commands(app: Flask) -> None:
             if exc.name == f"commands.{name}":
                 continue
             raise
-        for command in getattr(module, "COMMANDS", [module.group]):
+        for command in getattr(module, "COMMANDS", None) or [module.group]:
             app.cli.add_command(command)
 
 

@@ -296,3 +296,95 @@ def sms_user(engine) -> Conversation:
 def wa_user(engine) -> Conversation:
     """A person writing on WhatsApp."""
     return Conversation(engine, "+6285298765432", "whatsapp")
+
+
+# ----------------------------------------------------------------- provider imitation for the outbox worker
+@dataclass
+class ProviderServer(LocalServer):
+    """A LocalServer that also keeps what it created: Twilio messages (honouring I-Twilio-Idempotency-Token,
+    listable with GET Messages.json) and Graph API sends."""
+
+    created: list[dict[str, Any]] = field(default_factory=list)
+    tokens: dict[str, tuple[int, Any]] = field(default_factory=dict)
+
+    @property
+    def twilio_created(self) -> list[dict[str, Any]]:
+        """Return the Twilio messages created, once each."""
+        return [m for m in self.created if m["api"] == "twilio"]
+
+    @property
+    def graph_created(self) -> list[dict[str, Any]]:
+        """Return the Graph API messages accepted."""
+        return [m for m in self.created if m["api"] == "graph"]
+
+
+@pytest.fixture
+def provider_api() -> Iterator[ProviderServer]:
+    """Start a loopback server imitating Twilio's Messages API (create, idempotency token, list) and the Graph API."""
+    state: ProviderServer | None = None
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            return
+
+        def _answer(self, status: int, payload: Any) -> None:
+            data = json.dumps(payload if payload is not None else {"error": {"code": status}}).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:  # noqa: N802
+            from urllib.parse import urlsplit
+
+            assert state is not None
+            parts = urlsplit(self.path)
+            query = parse_qs(parts.query)
+            with lock:
+                state.requests.append(Recorded("GET", self.path, dict(self.headers), b""))
+                found = [m["resource"] for m in state.twilio_created
+                         if all(m["resource"][k.lower()] == v[0] for k, v in query.items() if k in ("To", "From"))]
+            self._answer(200, {"messages": found, "next_page_uri": None, "page": 0, "page_size": 50,
+                               "uri": parts.path, "first_page_uri": parts.path, "previous_page_uri": None})
+
+        def do_POST(self) -> None:  # noqa: N802
+            assert state is not None
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            token = self.headers.get("I-Twilio-Idempotency-Token")
+            with lock:
+                state.requests.append(Recorded("POST", self.path, dict(self.headers), body))
+                if token and token in state.tokens:
+                    self._answer(*state.tokens[token])
+                    return
+                scripted = state.responses.pop(0) if state.responses else None
+                n = next(state.counter)
+                if scripted is not None:
+                    status, payload = scripted
+                elif "/Messages.json" in self.path:
+                    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+                    resource = {"sid": f"SMfeed{n:028d}", "status": "queued", "to": form.get("To"),
+                                "from": form.get("From"), "body": form.get("Body", ""),
+                                "date_created": datetime.now(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S +0000"),
+                                "account_sid": TWILIO_SID}
+                    state.created.append({"api": "twilio", "form": form, "resource": resource})
+                    status, payload = 201, resource
+                else:
+                    message = json.loads(body.decode() or "{}")
+                    state.created.append({"api": "graph", "json": message, "path": self.path})
+                    status, payload = 200, {"messages": [{"id": f"wamid.TEST{n}"}]}
+                if token and status < 300:
+                    state.tokens[token] = (status, payload)
+            self._answer(status, payload)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state = ProviderServer(f"http://127.0.0.1:{httpd.server_address[1]}")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

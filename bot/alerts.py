@@ -1,0 +1,411 @@
+"""Alerts to officers and notices to reporters: urgent alerts, case updates and the daily digest.
+
+Everything here only queues rows in the outbox (exactly once, by idempotency key); the worker sends them.
+Alerts say as little as an SMS left on a shared phone may say: the reference, a category, the kabupaten
+and the age of the case. Names, free text and phone numbers never leave in an alert; an officer reads
+them with KASUS ADU-X, which is audit-logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from datetime import timezone
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal
+from sqlite_utils import Database
+
+from bot import sms
+from bot.config import Settings
+from bot.i18n import _l
+from bot.i18n import render
+from bot.messages import SMS
+from bot.officers import PROVINCIAL
+from bot.officers import Officer
+from bot.officers import get_officer
+from bot.officers import list_officers
+from bot.officers import route_case
+from bot.outbox import enqueue
+from bot.outbox import iso
+from bot.privacy import Vault
+from bot.privacy import mask_text
+from bot.store import fetch
+from bot.store import fetch_one
+from bot.store import transaction
+
+log = logging.getLogger("bot.alerts")
+
+URGENT_PRIORITIES = ("darurat", "tinggi")
+PRIORITY_ORDER = ("darurat", "tinggi", "sedang", "rendah")
+OPEN_STATUSES = ("open", "assigned")
+DIGEST_SMS_SEGMENTS = 2
+WHATSAPP_LIMIT = 1000
+DEFAULT_DEADLINE_HOURS = {"darurat": 2, "tinggi": 24, "sedang": 72, "rendah": 168}
+
+CATEGORY_LABELS = {
+    "fees_or_debt": _l("Fees or debt"),
+    "deception": _l("Deception"),
+    "documents_held": _l("Documents held"),
+    "unpaid_wages": _l("Unpaid wages"),
+    "abuse": _l("Abuse or violence"),
+    "missing_contact": _l("Lost contact"),
+    "emergency": _l("Emergency"),
+    "other_problem": _l("Other problem"),
+    "callback": _l("Asks to be called"),
+}
+SENSITIVE_LABEL = _l("Confidential report")
+PRIORITY_LABELS = {
+    "darurat": _l("EMERGENCY"),
+    "tinggi": _l("HIGH PRIORITY"),
+    "sedang": _l("medium"),
+    "rendah": _l("low"),
+}
+PRIORITY_WORDS = {
+    "darurat": _l("emergency"),
+    "tinggi": _l("high"),
+    "sedang": _l("medium"),
+    "rendah": _l("low"),
+}
+
+
+def _get(case: Any, name: str) -> Any:
+    return case.get(name) if isinstance(case, Mapping) else getattr(case, name, None)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse a stored ISO time as an aware UTC datetime."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def category_label(case: Any, locale: str) -> str:
+    """Return the category to show an officer: neutral for sensitive cases."""
+    if _get(case, "sensitive"):
+        return render(locale, SENSITIVE_LABEL)
+    category = _get(case, "category") or "other_problem"
+    return render(locale, CATEGORY_LABELS.get(category, CATEGORY_LABELS["other_problem"]))
+
+
+def place_label(case: Any, locale: str) -> str:
+    """Return the case's kabupaten, or that it is not known yet."""
+    return _get(case, "kabupaten") or render(locale, _l("area not known yet"))
+
+
+def age_label(created_at: str | None, now: datetime, locale: str) -> str:
+    """Return how old a case is, in words ("5 menit", "2 hours")."""
+    created = parse_time(created_at) or now
+    delta = max(now - created, timedelta(minutes=1))
+    return format_timedelta(delta, locale=locale, threshold=1.5)
+
+
+def urgent_alert(case: Any, locale: str, now: datetime) -> tuple[str, dict[str, str]]:
+    """Return the urgent alert text for an officer, and the template variables for outside WhatsApp's window."""
+    ref = _get(case, "ref")
+    params = {
+        "priority": render(locale, PRIORITY_LABELS.get(_get(case, "priority") or "tinggi", PRIORITY_LABELS["tinggi"])),
+        "ref": ref,
+        "category": category_label(case, locale),
+        "place": place_label(case, locale),
+        "age": age_label(_get(case, "created_at"), now, locale),
+    }
+    text = render(locale, _l("%(priority)s %(ref)s: %(category)s, %(place)s, reported %(age)s ago. "
+                             "Reply AMBIL %(ref)s to take it, or KASUS %(ref)s for details."), **params)
+    variables = {"1": ref, "2": params["category"], "3": params["place"], "4": params["age"]}
+    return text, variables
+
+
+def reporter_notice(kind: str, ref: str, locale: str) -> str:
+    """Return the notice telling a reporter their case was taken or closed."""
+    if kind == "case_taken":
+        return render(locale, _l("Teman Migran: an officer is now handling your report %(ref)s. "
+                                 "We will write to you here. To see its status, reply CEK %(ref)s."), ref=ref)
+    return render(locale, _l("Teman Migran: the officer has closed your report %(ref)s. If the problem "
+                             "continues, write to us here. In danger call 110 or 0800-1000 (free)."), ref=ref)
+
+
+def relay_text(ref: str, text: str, locale: str) -> str:
+    """Return an officer's message as the reporter receives it."""
+    return render(locale, _l("Teman Migran, from the officer handling %(ref)s: %(text)s"), ref=ref, text=text)
+
+
+def queue(db: Database, vault: Vault, contact_id: int, text: str, kind: str, key: str, now: datetime,
+          variables: dict[str, str] | None = None, segments: int = sms.SMS_BUDGET_SEGMENTS) -> list[int]:
+    """Queue `text` to a contact once per `key`, as plain GSM-7 within `segments` on SMS; return new row ids."""
+    row = fetch_one(db, "select channel from contacts where id = ?", [contact_id])
+    parts = [text.strip()]
+    if row and row["channel"] == SMS:
+        parts = sms.fit(sms.to_gsm7(text), segments)
+    ids = []
+    for index, part in enumerate(parts):
+        new = enqueue(db, vault, contact_id, part, kind, key if index == 0 else f"{key}:{index}", iso(now),
+                      variables if index == 0 else None)
+        if new is not None:
+            ids.append(new)
+    return ids
+
+
+def reporter_may_hear(db: Database, case: Any) -> bool:
+    """Return True when the reporter agreed to be contacted and has not opted out."""
+    if _get(case, "contact_ok") != 1 or not _get(case, "contact_id"):
+        return False
+    row = fetch_one(db, "select opted_out from contacts where id = ?", [_get(case, "contact_id")])
+    return bool(row) and not row["opted_out"]
+
+
+def contact_language(db: Database, contact_id: int) -> str:
+    """Return the language a contact reads (Indonesian unless they chose English)."""
+    row = fetch_one(db, "select language from contacts where id = ?", [contact_id])
+    return (row or {}).get("language") or "id"
+
+
+def dispatch_alerts(db: Database, vault: Vault, settings: Settings, now: datetime, limit: int = 200) -> int:
+    """Turn unprocessed `alerts` rows into outbox rows, each exactly once; return how many rows were queued."""
+    queued = 0
+    for alert in fetch(db, "select * from alerts where processed_at is null order by id limit ?", [limit]):
+        with transaction(db):
+            if fetch_one(db, "select processed_at from alerts where id = ?", [alert["id"]])["processed_at"]:
+                continue
+            case = fetch_one(db, "select * from cases where id = ?", [alert["case_id"]])
+            if case is not None:
+                queued += _dispatch(db, vault, alert, case, now)
+            db.execute("update alerts set processed_at = ? where id = ? and processed_at is null",
+                       [iso(now), alert["id"]])
+    return queued
+
+
+def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str, Any], now: datetime) -> int:
+    kind = alert["kind"]
+    if kind == "urgent" or (kind == "new_case" and case["priority"] in URGENT_PRIORITIES):
+        if case["status"] not in OPEN_STATUSES:
+            return 0
+        count = 0
+        for officer in route_case(db, case):
+            text, variables = urgent_alert(case, officer.language, now)
+            count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
+                               f"alert:{alert['id']}:officer:{officer.id}", now, variables))
+        if count == 0:
+            log.error("urgent case %s has no active officer to alert: register the provincial desk", case["ref"])
+        return count
+    if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
+        locale = contact_language(db, case["contact_id"])
+        text = reporter_notice(kind, case["ref"], locale)
+        return len(queue(db, vault, case["contact_id"], text, kind, f"alert:{alert['id']}:reporter", now,
+                         {"1": case["ref"]}))
+    return 0
+
+
+# ---------------------------------------------------------------- the daily digest
+
+
+def deadline_hours() -> dict[str, int]:
+    """Return the action deadline per priority, in hours (ACTION_DEADLINE_HOURS="darurat=2,tinggi=24,...")."""
+    hours = dict(DEFAULT_DEADLINE_HOURS)
+    for item in (os.environ.get("ACTION_DEADLINE_HOURS") or "").split(","):
+        name, _, value = item.partition("=")
+        if name.strip() in hours and value.strip().isdigit():
+            hours[name.strip()] = int(value.strip())
+    return hours
+
+
+def area_clause(officer: Officer) -> tuple[str, list[Any]]:
+    """Return the SQL condition (on table alias c) and parameters for the cases in an officer's area."""
+    if officer.role == PROVINCIAL:
+        return "1 = 1", []
+    if officer.role == "desa":
+        return "c.kabupaten = ? and lower(trim(c.desa)) = lower(trim(?))", [officer.kabupaten, officer.desa or ""]
+    return "c.kabupaten = ?", [officer.kabupaten]
+
+
+def is_overdue(case: Mapping[str, Any], now: datetime, hours: Mapping[str, int]) -> bool:
+    """Return True when an open case is past its action deadline."""
+    if case["status"] not in OPEN_STATUSES:
+        return False
+    deadline = parse_time(case.get("deadline_at"))
+    if deadline is None:
+        created = parse_time(case.get("created_at"))
+        if created is None:
+            return False
+        deadline = created + timedelta(hours=hours.get(case.get("priority") or "sedang", 72))
+    return deadline < now
+
+
+@dataclass
+class Digest:
+    """What one officer's digest says."""
+
+    officer: Officer
+    day: date
+    new: list[dict[str, Any]]
+    overdue: list[dict[str, Any]]
+    signals: list[Any]
+
+    @property
+    def variables(self) -> dict[str, str]:
+        """Return the template variables: date, new cases, cases past their deadline."""
+        locale = self.officer.language
+        return {"1": format_date(self.day, format="full", locale=locale),
+                "2": format_decimal(len(self.new), locale=locale),
+                "3": format_decimal(len(self.overdue), locale=locale)}
+
+
+def digest_moment(day: date, settings: Settings) -> datetime:
+    """Return the UTC moment of the digest for `day`: DIGEST_HOUR in TIMEZONE."""
+    local = datetime.combine(day, time(hour=settings.digest_hour), tzinfo=ZoneInfo(settings.timezone))
+    return local.astimezone(timezone.utc)
+
+
+def build_digest(db: Database, vault: Vault, settings: Settings, officer: Officer, day: date,
+                 until: datetime | None = None) -> Digest:
+    """Collect an officer's digest: new cases in the 24 h before `until`, cases past deadline, village watch."""
+    until = until or digest_moment(day, settings)
+    since = until - timedelta(hours=24)
+    where, params = area_clause(officer)
+    rows = fetch(db, f"select * from cases c where {where} and c.status != 'cancelled' "
+                     "and c.created_at <= ? order by c.created_at desc", [*params, iso(until)])
+    new = [r for r in rows if (parse_time(r["created_at"]) or until) > since]
+    hours = deadline_hours()
+    overdue = [r for r in rows if is_overdue(r, until, hours)]
+    overdue.sort(key=lambda r: (_rank(r["priority"]), r["created_at"]))
+    return Digest(officer, day, new, overdue, village_watch(db, vault, officer, day))
+
+
+def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days: int = 30) -> list[Any]:
+    """Return the unlicensed recruiters most reported or asked about in the officer's area (may be empty)."""
+    try:
+        from bot import recruiters
+    except ImportError:
+        return []
+    signals = getattr(recruiters, "signals", None)
+    if signals is None:
+        return []
+    kabupaten = None if officer.role == PROVINCIAL else officer.kabupaten
+    try:
+        found = signals(db, kabupaten=kabupaten, days=days, vault=vault, today=day)
+    except Exception:  # the watch must never stop the digest
+        log.exception("village-watch signals failed; the digest goes without them")
+        return []
+    active = getattr(recruiters, "ACTIVE", "aktif")
+    return [s for s in found if getattr(s, "registry_status", None) != active][:3]
+
+
+def _rank(priority: str | None) -> int:
+    return PRIORITY_ORDER.index(priority) if priority in PRIORITY_ORDER else len(PRIORITY_ORDER)
+
+
+def _counted(counter: Counter[str], labels: Mapping[str, str], locale: str, order: tuple[str, ...] = ()) -> str:
+    keys = sorted(counter, key=lambda k: (order.index(k) if k in order else len(order), -counter[k], k))
+    return ", ".join(f"{render(locale, labels.get(k, labels.get('other_problem', k)))} "
+                     f"{format_decimal(counter[k], locale=locale)}" for k in keys)
+
+
+def render_digest(digest: Digest) -> str:
+    """Write the digest in the officer's language, within 2 SMS segments on SMS."""
+    officer = digest.officer
+    locale = officer.language
+    number = lambda n: format_decimal(n, locale=locale)  # noqa: E731
+    area = render(locale, _l("all NTT")) if officer.role == PROVINCIAL else officer.area
+    head = render(locale, _l("Teman Migran digest, %(date)s (%(area)s)"),
+                  date=format_date(digest.day, format="full", locale=locale), area=area)
+    lines: list[tuple[int, str]] = [(0, head)]
+    if digest.new:
+        priorities = Counter(c["priority"] or "sedang" for c in digest.new)
+        lines.append((0, render(locale, _l("New cases: %(count)s (%(priorities)s)"), count=number(len(digest.new)),
+                                priorities=_counted(priorities, PRIORITY_WORDS, locale, PRIORITY_ORDER))))
+        categories = Counter("sensitive" if c["sensitive"] else (c["category"] or "other_problem") for c in digest.new)
+        labels = {**CATEGORY_LABELS, "sensitive": SENSITIVE_LABEL}
+        lines.append((2, render(locale, _l("Types: %(types)s"), types=_counted(categories, labels, locale))))
+        sexes = Counter(c["worker_sex"] for c in digest.new if c["worker_sex"] in ("f", "m"))
+        if sexes:
+            lines.append((3, render(locale, _l("Women %(women)s, men %(men)s, not known %(unknown)s"),
+                                    women=number(sexes["f"]), men=number(sexes["m"]),
+                                    unknown=number(len(digest.new) - sexes["f"] - sexes["m"]))))
+    else:
+        lines.append((0, render(locale, _l("No new cases in the last 24 hours."))))
+    if digest.overdue:
+        refs = ", ".join(c["ref"] for c in digest.overdue[:4])
+        more = "" if len(digest.overdue) <= 4 else " ..."
+        lines.append((1, render(locale, _l("Past deadline: %(count)s (%(refs)s)"),
+                                count=number(len(digest.overdue)), refs=refs + more)))
+    if digest.signals:
+        names = ", ".join(f"{mask_text(s.name)[:30]} ({number(s.total)})" for s in digest.signals)
+        lines.append((4, render(locale, _l("Unlicensed recruiters in the news: %(names)s"), names=names)))
+    lines.append((0, render(locale, _l("Reply KASUS for the open cases."))))
+    return _fit(lines, officer.channel)
+
+
+def _fit(lines: list[tuple[int, str]], channel: str) -> str:
+    """Drop the least important lines until the text fits its channel."""
+    kept = list(lines)
+    while True:
+        text = "\n".join(line for _, line in kept)
+        if channel == SMS:
+            text = sms.to_gsm7(text)
+            fits = sms.measure(text).segments <= DIGEST_SMS_SEGMENTS
+        else:
+            fits = len(text) <= WHATSAPP_LIMIT
+        droppable = [i for i, (weight, _) in enumerate(kept) if weight > 0]
+        if fits or not droppable:
+            if not fits and channel == SMS:
+                text = sms.fit(text, DIGEST_SMS_SEGMENTS)[0]
+            return text
+        worst = max(droppable, key=lambda i: (kept[i][0], i))
+        del kept[worst]
+
+
+def send_digest(db: Database, vault: Vault, settings: Settings, officer: Officer, day: date, now: datetime,
+                force: bool = False) -> int | None:
+    """Queue an officer's digest for `day` once (again with `force`); return the outbox row id, or None."""
+    with transaction(db):
+        if force:
+            db.execute("delete from digests where officer_id = ? and day = ?", [officer.id, day.isoformat()])
+        cursor = db.execute("insert or ignore into digests (officer_id, day, created_at) values (?, ?, ?)",
+                            [officer.id, day.isoformat(), iso(now)])
+        if cursor.rowcount != 1:
+            return None
+        digest = build_digest(db, vault, settings, officer, day)
+        key = f"digest:{officer.id}:{day.isoformat()}" + (f":resend:{iso(now)}" if force else "")
+        ids = queue(db, vault, officer.contact_id, render_digest(digest), "digest", key, now, digest.variables,
+                    segments=DIGEST_SMS_SEGMENTS)
+        message_id = ids[0] if ids else None
+        db.execute("update digests set message_id = ? where officer_id = ? and day = ?",
+                   [message_id, officer.id, day.isoformat()])
+    return message_id
+
+
+def local_day(settings: Settings, now: datetime) -> date:
+    """Return the date in the bot's TIMEZONE at `now`."""
+    return now.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def run_digests(db: Database, vault: Vault, settings: Settings, now: datetime) -> int:
+    """Queue today's digest for every active officer once DIGEST_HOUR has passed; return how many were queued."""
+    local = now.astimezone(ZoneInfo(settings.timezone))
+    if local.hour < settings.digest_hour:
+        return 0
+    sent = 0
+    for officer in list_officers(db, vault, active_only=True):
+        if send_digest(db, vault, settings, officer, local.date(), now) is not None:
+            sent += 1
+    return sent
+
+
+def digest_now(db: Database, vault: Vault, settings: Settings, officer_id: int, now: datetime) -> str:
+    """Return an officer's digest of the last 24 hours, to answer RINGKASAN."""
+    officer = get_officer(db, vault, officer_id)
+    if officer is None:
+        raise LookupError(f"officers {officer_id} not found")
+    digest = build_digest(db, vault, settings, officer, local_day(settings, now), until=now)
+    return render_digest(digest)

@@ -1,0 +1,296 @@
+"""Field officers: who they are, where they work, and which of them a case goes to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils import Migrations
+
+from bot.contacts import Contact
+from bot.contacts import ensure_contact
+from bot.messages import CHANNELS
+from bot.messages import SMS
+from bot.privacy import Vault
+from bot.store import fetch
+from bot.store import fetch_one
+from bot.store import transaction
+from bot.store import update
+
+migrations = Migrations("officers")
+
+ROLES = ("desa", "kabupaten", "provinsi")
+SEXES = ("f", "m")
+PROVINCIAL = "provinsi"
+_PHONE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+class OfficerError(ValueError):
+    """An officer cannot be added or changed; the message says which field is wrong."""
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A field officer: desa, kabupaten labour office or the provincial BP3MI desk."""
+
+    id: int
+    name: str
+    role: str
+    kabupaten: str | None
+    desa: str | None
+    sex: str | None
+    language: str
+    channel: str
+    contact_id: int
+    active: bool
+    masked: str = "-"
+
+    @property
+    def area(self) -> str:
+        """Return the officer's area for listings: province, kabupaten, or desa and kabupaten."""
+        if self.role == PROVINCIAL:
+            return "NTT"
+        if self.role == "desa" and self.desa:
+            return f"{self.desa}, {self.kabupaten}"
+        return self.kabupaten or "-"
+
+
+@migrations()
+def m001_officers(db: Database) -> None:
+    """Create officers and the once-a-day digest ledger."""
+    db["officers"].create(
+        {
+            "id": int,
+            "name_enc": str,
+            "phone_hash": str,
+            "contact_id": int,
+            "role": str,
+            "kabupaten": str,
+            "desa": str,
+            "sex": str,
+            "language": str,
+            "channel": str,
+            "active": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("contact_id", "contacts", "id")],
+        not_null={"phone_hash", "contact_id", "role", "channel", "created_at"},
+        defaults={"active": 1, "language": "id", "channel": SMS},
+    )
+    db["officers"].create_index(["phone_hash"])
+    db["officers"].create_index(["contact_id"])
+    db["officers"].create_index(["kabupaten", "active"])
+    db["digests"].create(
+        {"id": int, "officer_id": int, "day": str, "message_id": int, "created_at": str},
+        pk="id",
+        foreign_keys=[("officer_id", "officers", "id")],
+        not_null={"officer_id", "day", "created_at"},
+    )
+    db["digests"].create_index(["officer_id", "day"], unique=True)
+
+
+def normalise_phone(phone: str) -> str:
+    """Return `phone` in E.164 (+62...), accepting 08... and 62... as Indonesian numbers."""
+    digits = re.sub(r"[\s\-().]", "", phone or "")
+    if digits.startswith("whatsapp:"):
+        digits = digits.split(":", 1)[1]
+    if digits.startswith("0"):
+        digits = "+62" + digits[1:]
+    elif not digits.startswith("+"):
+        digits = "+" + digits
+    if not _PHONE.match(digits):
+        raise OfficerError(f"phone= must be a number like +6281234567890, not {phone!r}")
+    return digits
+
+
+def canonical_kabupaten(name: str | None) -> str | None:
+    """Return the canonical NTT kabupaten for `name` ("Kab. Belu", "atambua" -> "Belu"), or None."""
+    if not name or not name.strip():
+        return None
+    from bot.recruiters import detect_kabupaten
+
+    return detect_kabupaten(name)
+
+
+def _from_row(vault: Vault, row: dict[str, Any]) -> Officer:
+    return Officer(
+        id=row["id"], name=vault.decrypt(row["name_enc"]) or "", role=row["role"], kabupaten=row["kabupaten"],
+        desa=row["desa"], sex=row["sex"], language=row["language"] or "id", channel=row["channel"],
+        contact_id=row["contact_id"], active=bool(row["active"]), masked=row.get("masked") or "-",
+    )
+
+
+_SELECT = "select o.*, c.masked as masked from officers o join contacts c on c.id = o.contact_id"
+
+
+def add_officer(
+    db: Database,
+    vault: Vault,
+    name: str,
+    phone: str,
+    role: str,
+    now: str,
+    kabupaten: str | None = None,
+    desa: str | None = None,
+    sex: str | None = None,
+    channel: str = SMS,
+    language: str = "id",
+    provider: str = "twilio",
+) -> Officer:
+    """Register an officer (or reactivate and update the one with this number) and return it."""
+    if role not in ROLES:
+        raise OfficerError(f"role= must be one of {', '.join(ROLES)}, not {role!r}")
+    if channel not in CHANNELS:
+        raise OfficerError(f"channel= must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    if sex is not None and sex not in SEXES:
+        raise OfficerError(f"sex= must be f or m, not {sex!r}")
+    if language not in ("id", "en"):
+        raise OfficerError(f"language= must be id or en, not {language!r}")
+    if not name or not name.strip():
+        raise OfficerError("name= is required")
+    phone = normalise_phone(phone)
+    area = canonical_kabupaten(kabupaten)
+    if role != PROVINCIAL and area is None:
+        raise OfficerError(f"kabupaten= must name one of the 22 NTT kabupaten/kota, not {kabupaten!r}")
+    if role == "desa" and not (desa and desa.strip()):
+        raise OfficerError("desa= is required for a desa officer")
+    with transaction(db):
+        contact = ensure_contact(db, vault, channel, phone, now, provider=provider, phone=phone, name=name.strip())
+        update(db, "contacts", contact.id, {"language": language, "updated_at": now})
+        values = {
+            "name_enc": vault.encrypt(name.strip()),
+            "phone_hash": vault.hash(phone),
+            "contact_id": contact.id,
+            "role": role,
+            "kabupaten": area if role != PROVINCIAL else (area or None),
+            "desa": desa.strip().title() if desa and desa.strip() else None,
+            "sex": sex,
+            "language": language,
+            "channel": channel,
+            "active": 1,
+            "updated_at": now,
+        }
+        existing = _row_by_phone(db, vault, phone)
+        if existing is not None:
+            update(db, "officers", existing["id"], values)
+            officer_id = existing["id"]
+        else:
+            values["created_at"] = now
+            officer_id = db["officers"].insert(values).last_pk
+    found = get_officer(db, vault, officer_id)
+    assert found is not None
+    return found
+
+
+def _row_by_phone(db: Database, vault: Vault, phone: str) -> dict[str, Any] | None:
+    for digest in vault.hashes(phone):
+        row = fetch_one(db, "select * from officers where phone_hash = ? order by active desc, id", [digest])
+        if row:
+            return row
+    return None
+
+
+def get_officer(db: Database, vault: Vault, officer_id: int) -> Officer | None:
+    """Return the officer with `officer_id`, or None."""
+    row = fetch_one(db, _SELECT + " where o.id = ?", [officer_id])
+    return _from_row(vault, row) if row else None
+
+
+def find_officer(db: Database, vault: Vault, id_or_phone: str) -> Officer | None:
+    """Return the officer named by id or phone number, or None."""
+    text = id_or_phone.strip()
+    if text.isdigit() and len(text) < 7:
+        return get_officer(db, vault, int(text))
+    try:
+        row = _row_by_phone(db, vault, normalise_phone(text))
+    except OfficerError:
+        return None
+    return get_officer(db, vault, row["id"]) if row else None
+
+
+def deactivate_officer(db: Database, vault: Vault, id_or_phone: str, now: str) -> Officer | None:
+    """Stop alerts and commands for an officer; return the officer, or None when unknown."""
+    officer = find_officer(db, vault, id_or_phone)
+    if officer is None:
+        return None
+    with transaction(db):
+        update(db, "officers", officer.id, {"active": 0, "updated_at": now})
+    return get_officer(db, vault, officer.id)
+
+
+def list_officers(db: Database, vault: Vault, active_only: bool = False, kabupaten: str | None = None) -> list[Officer]:
+    """Return officers by area and role (provincial desk first)."""
+    where, params = [], []
+    if active_only:
+        where.append("o.active = 1")
+    if kabupaten:
+        where.append("o.kabupaten = ?")
+        params.append(kabupaten)
+    sql = _SELECT + (" where " + " and ".join(where) if where else "")
+    sql += " order by o.role = 'provinsi' desc, o.kabupaten, o.role, o.id"
+    return [_from_row(vault, row) for row in fetch(db, sql, params)]
+
+
+def find_officer_by_contact(db: Database, vault: Vault, contact: Contact) -> Officer | None:
+    """Return the active officer who writes from `contact` (same contact, or same phone on another channel)."""
+    row = fetch_one(db, _SELECT + " where o.contact_id = ? and o.active = 1", [contact.id])
+    if row is None and contact.phone_hash:
+        row = fetch_one(db, _SELECT + " where o.phone_hash = ? and o.active = 1", [contact.phone_hash])
+    return _from_row(vault, row) if row else None
+
+
+def covers(officer: Officer, kabupaten: str | None, desa: str | None) -> bool:
+    """Return True when a case in `kabupaten`/`desa` is in the officer's area."""
+    if officer.role == PROVINCIAL:
+        return True
+    if not kabupaten or officer.kabupaten != kabupaten:
+        return False
+    if officer.role == "desa":
+        return bool(desa) and _same_place(officer.desa, desa)
+    return True
+
+
+def _same_place(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def route_case(db: Database, case: Any, vault: Vault | None = None) -> list[Officer]:
+    """Return the active officers a case goes to: its kabupaten (and desa), plus the provincial desk.
+
+    A reporter's wish for a woman officer is honoured with the women of the area when there are
+    any, else the provincial desk's women, else the provincial desk. No known area: the provincial desk.
+    """
+    rows = fetch(db, _SELECT + " where o.active = 1 order by o.id")
+    officers = [_from_row(vault, row) if vault else _from_row(_NoVault(), row) for row in rows]
+    provincial = [o for o in officers if o.role == PROVINCIAL]
+    kabupaten = _field(case, "kabupaten")
+    desa = _field(case, "desa")
+    local = [o for o in officers if o.role != PROVINCIAL and covers(o, kabupaten, desa)] if kabupaten else []
+    if _field(case, "prefers_woman_officer") == 1:
+        local_women = _women(local)
+        provincial_women = _women(provincial)
+        if local_women:
+            return local_women + (provincial_women or provincial)
+        return provincial_women or provincial
+    return local + provincial
+
+
+def _field(case: Any, name: str) -> Any:
+    return case.get(name) if isinstance(case, Mapping) else getattr(case, name, None)
+
+
+def _women(officers: Iterable[Officer]) -> list[Officer]:
+    return [o for o in officers if o.sex == "f"]
+
+
+class _NoVault:
+    """Stand-in when routing without names: officers come back with empty names."""
+
+    def decrypt(self, token: str | None) -> str | None:
+        return None
