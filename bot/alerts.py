@@ -341,7 +341,7 @@ def render_digest(digest: Digest) -> str:
                                 count=number(len(digest.overdue)), refs=refs + more)))
     if digest.signals:
         names = ", ".join(f"{mask_text(s.name)[:30]} ({number(s.total)})" for s in digest.signals)
-        lines.append((4, render(locale, _l("Unlicensed recruiters in the news: %(names)s"), names=names)))
+        lines.append((4, render(locale, _l("Unlicensed recruiters named most: %(names)s"), names=names)))
     lines.append((0, render(locale, _l("Reply KASUS for the open cases."))))
     return _fit(lines, officer.channel)
 

@@ -491,8 +491,10 @@ def places(path: Path = KABUPATEN_FILE) -> Places:
     """Return the 22 kabupaten/kota of NTT with their aliases."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     aliases: dict[str, str] = {}
+    ambiguous_words = {_plain(k) for k in (data.get("ambiguous") or {})}
     for name, words in (data.get("kabupaten") or {}).items():
-        aliases[_plain(name)] = name
+        if _plain(name) not in ambiguous_words:
+            aliases[_plain(name)] = name
         for word in words or []:
             aliases[_plain(str(word))] = name
     ambiguous = {_plain(k): list(v) for k, v in (data.get("ambiguous") or {}).items()}

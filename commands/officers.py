@@ -1,0 +1,65 @@
+"""`flask --app webhook officers ...`: register, list and deactivate field officers."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from bot import officers
+from bot.store import utcnow
+from commands.common import get_db
+from commands.common import get_settings
+from commands.common import get_vault
+
+group = AppGroup("officers", help="Field officers who get alerts and digests and act on cases by SMS/WhatsApp.")
+
+
+@group.command("add")
+@click.option("--name", required=True, help="The officer's name (stored encrypted).")
+@click.option("--phone", required=True, help="Phone or WhatsApp number, e.g. +6281234567890 or 081234567890.")
+@click.option("--role", required=True, type=click.Choice(officers.ROLES), help="desa, kabupaten or provinsi.")
+@click.option("--kabupaten", help="Area: one of the 22 NTT kabupaten/kota (optional for provinsi).")
+@click.option("--desa", help="Village (required for a desa officer).")
+@click.option("--sex", type=click.Choice(officers.SEXES), help="f or m: reporters may ask for a woman officer.")
+@click.option("--channel", type=click.Choice(["sms", "whatsapp"]), default="sms", show_default=True)
+@click.option("--language", type=click.Choice(["id", "en"]), default="id", show_default=True)
+def add_command(name: str, phone: str, role: str, kabupaten: str | None, desa: str | None, sex: str | None,
+                channel: str, language: str) -> None:
+    """Register an officer (or update the one with this number).
+
+    \b
+        flask --app webhook officers add --name "Maria Bere" --phone +6281234567890 \\
+            --role kabupaten --kabupaten Belu --sex f
+    """
+    settings = get_settings()
+    provider = "meta" if channel == "whatsapp" and not settings.twilio_whatsapp_number \
+        and settings.whatsapp_access_token else "twilio"
+    try:
+        officer = officers.add_officer(get_db(), get_vault(), name, phone, role, utcnow(), kabupaten=kabupaten,
+                                       desa=desa, sex=sex, channel=channel, language=language, provider=provider)
+    except officers.OfficerError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    click.echo(f"officer {officer.id}: {officer.role} {officer.area}, {officer.channel} {officer.masked}")
+
+
+@group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include deactivated officers.")
+def list_command(show_all: bool) -> None:
+    """List officers: id, role, area, sex, channel, masked number, name."""
+    found = officers.list_officers(get_db(), get_vault(), active_only=not show_all)
+    if not found:
+        click.echo("No officers. Add one with `flask --app webhook officers add`.", err=True)
+        return
+    for o in found:
+        state = "" if o.active else "  (inactive)"
+        click.echo(f"{o.id:4} {o.role:9} {o.area:28} {o.sex or '-':1} {o.channel:8} {o.masked:16} {o.name}{state}")
+
+
+@group.command("deactivate")
+@click.argument("id_or_phone")
+def deactivate_command(id_or_phone: str) -> None:
+    """Stop alerts, digests and commands for an officer (by id or number)."""
+    officer = officers.deactivate_officer(get_db(), get_vault(), id_or_phone, utcnow())
+    if officer is None:
+        raise click.ClickException(f"no officer {id_or_phone!r}; see `flask --app webhook officers list`")
+    click.echo(f"officer {officer.id} ({officer.masked}) deactivated")
