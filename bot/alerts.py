@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -108,7 +109,7 @@ def age_label(created_at: str | None, now: datetime, locale: str) -> str:
     """Return how old a case is, in words ("5 menit", "2 hours")."""
     created = parse_time(created_at) or now
     delta = max(now - created, timedelta(minutes=1))
-    return format_timedelta(delta, locale=locale, threshold=1.5)
+    return format_timedelta(delta, locale=locale)
 
 
 def urgent_alert(case: Any, locale: str, now: datetime) -> tuple[str, dict[str, str]]:
@@ -172,7 +173,12 @@ def contact_language(db: Database, contact_id: int) -> str:
 
 
 def dispatch_alerts(db: Database, vault: Vault, settings: Settings, now: datetime, limit: int = 200) -> int:
-    """Turn unprocessed `alerts` rows into outbox rows, each exactly once; return how many rows were queued."""
+    """Turn unprocessed `alerts` rows into outbox rows, each exactly once; return how many rows were queued.
+
+    Urgent alerts are keyed by case, priority and officer, so an officer hears of an urgent case once per
+    priority however many times intake raises it; and `catch_up` alerts officers who became responsible
+    later (the kabupaten was learnt after the first alert went to the provincial desk).
+    """
     queued = 0
     for alert in fetch(db, "select * from alerts where processed_at is null order by id limit ?", [limit]):
         with transaction(db):
@@ -183,22 +189,42 @@ def dispatch_alerts(db: Database, vault: Vault, settings: Settings, now: datetim
                 queued += _dispatch(db, vault, alert, case, now)
             db.execute("update alerts set processed_at = ? where id = ? and processed_at is null",
                        [iso(now), alert["id"]])
-    return queued
+    return queued + catch_up(db, vault, now)
+
+
+def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: datetime) -> int:
+    """Queue the urgent alert of an open case to every officer it routes to who has not had it yet."""
+    if case["status"] != "open" or case["priority"] not in URGENT_PRIORITIES or case["purged_at"]:
+        return 0
+    count = 0
+    officers = route_case(db, case)
+    for officer in officers:
+        text, variables = urgent_alert(case, officer.language, now)
+        count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
+                           f"urgent:{case['id']}:{case['priority']}:officer:{officer.id}", now, variables))
+    if not officers:
+        log.error("urgent case %s has no active officer to alert: register the provincial desk", case["ref"])
+    return count
+
+
+def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
+    """Alert officers newly responsible for a recent urgent case that nobody has taken yet."""
+    since = iso(now - timedelta(hours=hours))
+    count = 0
+    for case in fetch(db, "select * from cases where status = 'open' and priority in (?, ?) and created_at >= ? "
+                          "and purged_at is null order by id", [*URGENT_PRIORITIES, since]):
+        if fetch_one(db, "select 1 from messages where idempotency_key like ? limit 1",
+                     [f"urgent:{case['id']}:%"]) is None:
+            continue  # its alert row has not been dispatched yet
+        with transaction(db):
+            count += alert_officers(db, vault, case, now)
+    return count
 
 
 def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str, Any], now: datetime) -> int:
     kind = alert["kind"]
-    if kind == "urgent" or (kind == "new_case" and case["priority"] in URGENT_PRIORITIES):
-        if case["status"] not in OPEN_STATUSES:
-            return 0
-        count = 0
-        for officer in route_case(db, case):
-            text, variables = urgent_alert(case, officer.language, now)
-            count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
-                               f"alert:{alert['id']}:officer:{officer.id}", now, variables))
-        if count == 0:
-            log.error("urgent case %s has no active officer to alert: register the provincial desk", case["ref"])
-        return count
+    if kind in ("urgent", "new_case"):
+        return alert_officers(db, vault, case, now)
     if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
         locale = contact_language(db, case["contact_id"])
         text = reporter_notice(kind, case["ref"], locale)
@@ -376,7 +402,7 @@ def send_digest(db: Database, vault: Vault, settings: Settings, officer: Officer
         if cursor.rowcount != 1:
             return None
         digest = build_digest(db, vault, settings, officer, day)
-        key = f"digest:{officer.id}:{day.isoformat()}" + (f":resend:{iso(now)}" if force else "")
+        key = f"digest:{officer.id}:{day.isoformat()}" + (f":resend:{secrets.token_hex(6)}" if force else "")
         ids = queue(db, vault, officer.contact_id, render_digest(digest), "digest", key, now, digest.variables,
                     segments=DIGEST_SMS_SEGMENTS)
         message_id = ids[0] if ids else None

@@ -369,6 +369,7 @@ class Cues:
     danger: list[re.Pattern[str]]
     sensitive: list[re.Pattern[str]]
     negations: frozenset[str]
+    conditionals: frozenset[str] = frozenset()
 
 
 def _alternative(word: str) -> str:
@@ -401,7 +402,8 @@ def cues(path: Path = INDICATORS_FILE) -> Cues:
     indicators = {code: [compile_cue(c) for c in data.get("indicators", {}).get(code) or []] for code in INDICATORS}
     return Cues(indicators, [compile_cue(c) for c in data.get("danger") or []],
                 [compile_cue(c) for c in data.get("sensitive") or []],
-                frozenset(str(w) for w in data.get("negations") or []))
+                frozenset(str(w) for w in data.get("negations") or []),
+                frozenset(str(w) for w in data.get("conditionals") or []))
 
 
 def _plain(text: str) -> str:
@@ -415,13 +417,15 @@ def _forms(text: str) -> list[str]:
     return [plain] if expanded == plain else [plain, expanded]
 
 
-def _matches(patterns: list[re.Pattern[str]], forms: list[str], negations: frozenset[str]) -> bool:
+def _matches(patterns: list[re.Pattern[str]], forms: list[str], table: Cues) -> bool:
     for form in forms:
         for pattern in patterns:
             for found in pattern.finditer(form):
                 first = found.group(0).split(" ", 1)[0]
-                before = form[:found.start()].split()[-2:]
-                if first not in negations and any(w in negations for w in before):
+                before = form[:found.start()].split()
+                if first not in table.negations and any(w in table.negations for w in before[-2:]):
+                    continue
+                if any(w in table.conditionals for w in before[-4:]):  # "kalau paspor ditahan ...?" asks
                     continue
                 return True
     return False
@@ -433,7 +437,7 @@ def detect_indicators(text: str) -> list[str]:
         return []
     table = cues()
     forms = _forms(text)
-    return [code for code in INDICATORS if _matches(table.indicators[code], forms, table.negations)]
+    return [code for code in INDICATORS if _matches(table.indicators[code], forms, table)]
 
 
 def shows_danger(text: str) -> bool:
@@ -441,7 +445,7 @@ def shows_danger(text: str) -> bool:
     if not text or not text.strip():
         return False
     table = cues()
-    return _matches(table.danger, _forms(text), table.negations)
+    return _matches(table.danger, _forms(text), table)
 
 
 def is_sensitive_text(text: str) -> bool:
@@ -449,7 +453,7 @@ def is_sensitive_text(text: str) -> bool:
     if not text or not text.strip():
         return False
     table = cues()
-    return _matches(table.sensitive, _forms(text), table.negations)
+    return _matches(table.sensitive, _forms(text), table)
 
 
 def triage(category: str, indicators: list[str] | tuple[str, ...], text: str = "",

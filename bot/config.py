@@ -28,6 +28,7 @@ ENV_DEFAULTS: dict[str, Any] = {
     "DEMO_MODE": False,
     "NLU_BACKEND": "embedded",
     "RASA_URL": None,
+    "NLU_CACHE_DIR": None,
     "NLU_THRESHOLD": 0.35,
     "FLOOD_LIMIT_PER_MINUTE": 30,
     "DIGEST_HOUR": 7,
@@ -70,6 +71,7 @@ class Settings:
     demo_mode: bool = False
     nlu_backend: str = "embedded"
     rasa_url: str | None = None
+    nlu_cache_dir: str | None = None
     nlu_threshold: float = 0.35
     flood_limit_per_minute: int = 30
     digest_hour: int = 7

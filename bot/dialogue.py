@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot import menu
 from bot.i18n import _l
+from bot.language import language_scores
 from bot.turn import Turn
 from bot.understanding import REPORT_INTENTS
 
@@ -90,8 +91,8 @@ def respond(turn: Turn) -> None:
     for hook in PRE_HOOKS:
         if hook(turn):
             return
-    if contact.is_new and turn.inbound.has_text and contact.language is None:
-        contact.language = turn.understand().language
+    if contact.language is None and turn.inbound.has_text:
+        detect_language(turn)
     if not turn.inbound.has_text:
         if not any(hook(turn) for hook in MEDIA_HANDLERS):
             received_media(turn)
@@ -129,6 +130,15 @@ def respond(turn: Turn) -> None:
         clarify(turn)
         return
     route(turn, understanding.intent)
+
+
+def detect_language(turn: Turn) -> None:
+    """Set a new contact's language once a message shows it clearly (two telling words or more)."""
+    english, indonesian = language_scores(turn.text)
+    if english >= 2 and english > indonesian:
+        turn.contact.language = "en"
+    elif indonesian >= 2 and indonesian > english:
+        turn.contact.language = "id"
 
 
 def route(turn: Turn, intent: str) -> None:

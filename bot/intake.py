@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from babel.dates import format_date
 
 from bot import cases
+from bot import sms
 from bot.cases import Case
 from bot.i18n import _l
 from bot.store import fetch
@@ -42,9 +47,12 @@ STATUS_WORDS = frozenset({"STATUS", "CEK LAPORAN", "CEK LAPORAN SAYA", "CEK STAT
                           "CHECK STATUS", "MY REPORT", "CHECK MY REPORT"})
 MENU_REPORT_WORDS = frozenset({"LAPOR", "MELAPOR", "ADUAN", "PENGADUAN", "REPORT", "LAPORAN"})
 # Answers to a follow-up that are conversation, not news about the case.
-CHAT_INTENTS = frozenset({"greet", "help_menu", "thanks_goodbye", "affirm", "deny", "change_language",
-                          "check_case_status", "talk_to_officer", "report_menu", "more_menu"})
+# (Short ones only: "tidak" inside a long message is not an answer "no".)
+CHAT_INTENTS = frozenset({"greet", "help_menu", "thanks_goodbye", "affirm", "deny"})
+ALWAYS_ANSWERED = frozenset({"change_language", "check_case_status", "talk_to_officer", "report_menu", "more_menu"})
+CONTACT_NO = frozenset({"3", "tidak", "tdk", "gak", "nggak", "enggak", "ga", "jangan", "no", "n", "sonde", "son"})
 NEW_REPORT_CONFIDENCE = 0.75
+FOLLOW_UP_WINDOW = timedelta(days=7)
 
 CATEGORY_LABELS = {
     "fees_or_debt": _l("fees or debt"),
@@ -161,12 +169,33 @@ def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text or "")
 
 
-def _bold(turn: Turn, text: str) -> str:
-    return text if turn.is_sms else f"*{text}*"
-
-
 def _ref(turn: Turn, ref: str) -> str:
-    return _bold(turn, ref)
+    # Plain on every channel: people copy it into "STATUS ADU-..." and WhatsApp's *bold* marks would come along.
+    return ref
+
+
+def _fits(turn: Turn, text: str) -> bool:
+    if not turn.is_sms:
+        return len(text) <= 1000
+    return sms.measure(sms.to_gsm7(text)).segments <= sms.SMS_BUDGET_SEGMENTS
+
+
+def _say_parts(turn: Turn, parts: list[str | None]) -> None:
+    """Send the parts in as few messages as fit the channel (3 SMS segments each on SMS), in order."""
+    current = ""
+    for part in (p for p in parts if p):
+        joined = f"{current}\n{part}" if current else part
+        if current and not _fits(turn, joined):
+            turn.say_text(current)
+            current = part
+        else:
+            current = joined
+    if current:
+        turn.say_text(current)
+
+
+def _place_label(name: str) -> str:
+    return "Kabupaten Kupang" if name == "Kupang" else name
 
 
 def _from_menu(turn: Turn) -> bool:
@@ -257,7 +286,7 @@ def find_relation(text: str) -> tuple[str | None, str | None]:
 
 
 _NAME_FILLER = re.compile(r"\b(?:nama|namanya|name|is|dia|she|he|her|his|lengkap|full|adalah|itu|yaitu|alias|"
-                          r"juga|also|called|dipanggil|panggil)\b", re.IGNORECASE)
+                          r"juga|also|called|dipanggil|panggil|biasa|usually)\b", re.IGNORECASE)
 _PASSPORT = re.compile(r"\b([A-Za-z]{1,2}\s?\d{6,8})\b")
 _PASSPORT_WORDS = re.compile(r"\b(?:no|nomor|nomer|number|paspor|passport|pasport|nya)\b\.?", re.IGNORECASE)
 
@@ -276,14 +305,14 @@ def split_name(text: str) -> tuple[str, str | None]:
 
 
 # ----------------------------------------------------------------- opening cases
-def _danger_reply(turn: Turn, case: Case, raised: bool = False) -> None:
+def _danger_reply(turn: Turn, case: Case, raised: bool = False, offer: bool = False) -> None:
     ref = _ref(turn, case.ref)
-    turn.say(EMERGENCY_NUMBERS)
-    turn.say(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref)
+    _say_parts(turn, [turn.tr(EMERGENCY_NUMBERS), turn.tr(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref),
+                      turn.tr(EMERGENCY_OFFER) if offer else None])
 
 
 def _ask(turn: Turn, key: str, number: int, total: int, prefix: str | None = None) -> str:
-    text = f"({number}/{total}) {turn.tr(QUESTIONS[key])}"
+    text = turn.tr(QUESTIONS[key]) if total == 1 else f"({number}/{total}) {turn.tr(QUESTIONS[key])}"
     return f"{prefix}\n{text}" if prefix else text
 
 
@@ -304,9 +333,10 @@ def _ask_current(turn: Turn, prefix: str | None = None) -> None:
     turn.say_text(_ask(turn, _question_key(turn, questions[asked]), asked + 1, len(questions), prefix))
 
 
-def start_case(turn: Turn, category: str, text: str) -> Case:
+def start_case(turn: Turn, category: str, text: str, message_id: int | None = None) -> Case:
     """Open the case at this message, give its number (and the emergency numbers if needed), then the form."""
-    case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, turn.message_id, turn.now)
+    case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, message_id or turn.message_id,
+                           turn.now)
     extra: dict[str, Any] = {}
     if category == "missing_contact":
         extra = _missing_from_text(turn, case, text)
@@ -314,11 +344,10 @@ def start_case(turn: Turn, category: str, text: str) -> Case:
     _alert_for(turn, case)
     ref = _ref(turn, case.ref)
     if case.priority == cases.DARURAT:
-        _danger_reply(turn, case)
-        questions = ["where", "contact", "role", "home"]
+        _danger_reply(turn, case, offer=True)
+        questions = ["role", "where", "contact", "home"]
         turn.set_flow(FLOW_EMERGENCY, case_id=case.id, ref=case.ref, questions=questions, asked=0, step="offer",
                       **extra)
-        turn.say(EMERGENCY_OFFER)
         return case
     if category == "missing_contact":
         questions = [q for q in ("name", "country", "last_contact", "agency", "home", "contact")
@@ -331,8 +360,9 @@ def start_case(turn: Turn, category: str, text: str) -> Case:
         questions = ["role", "where", "employer", "home", "contact", "sex"]
         turn.set_flow(FLOW_FORM, case_id=case.id, ref=case.ref, questions=questions, asked=0)
         head = turn.tr(RECEIVED, ref=ref)
-    turn.say_text(head + "\n" + turn.tr(FORM_INTRO))
-    _ask_current(turn)
+    questions_left = turn.state.get("questions") or []
+    _say_parts(turn, [head, turn.tr(FORM_INTRO), _ask(turn, _question_key(turn, questions_left[0]), 1,
+                                                      len(questions_left))])
     return case
 
 
@@ -395,17 +425,16 @@ def emergency(turn: Turn) -> None:
         cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(text),
                        sensitive=cases.is_sensitive_text(text))
         cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
-        _danger_reply(turn, case, raised=True)
         questions = list(turn.state.get("questions") or [])
         asked = int(turn.state.get("asked", 0))
         remaining = [q for q in questions[asked:] if q != "sex"]
         data = {k: v for k, v in turn.state.items() if k in ("role", "relation_known", "country_known", "last_known")}
+        _danger_reply(turn, case, raised=True, offer=bool(remaining))
         if not remaining:
             turn.set_flow(None)
             return
         turn.set_flow(FLOW_EMERGENCY, case_id=case.id, ref=case.ref, questions=remaining, asked=0, step="offer",
                       **data)
-        turn.say(EMERGENCY_OFFER)
         return
     start_case(turn, "emergency", text)
 
@@ -457,6 +486,9 @@ def step_form(turn: Turn) -> None:
     if word in CANCEL_WORDS:
         turn.set_flow(None)
         turn.say(STOPPED, ref=ref)
+        return
+    if _keyword(turn.text) in STATUS_WORDS:
+        check_status(turn)
         return
     question = questions[asked]
     prefix = None
@@ -528,7 +560,7 @@ def _answer_home(turn: Turn, case: Case, text: str) -> bool | str | None:
         return turn.tr(HOME_UNKNOWN)
     turn.state["pick"] = candidates
     turn.state["desa"] = rest
-    lines = [turn.tr(PICK_HOME)] + [f"{n} {name}" for n, name in enumerate(candidates, start=1)]
+    lines = [turn.tr(PICK_HOME)] + [f"{n} {_place_label(name)}" for n, name in enumerate(candidates, start=1)]
     turn.say_text("\n".join(lines))
     return False
 
@@ -567,7 +599,7 @@ def _answer_contact(turn: Turn, case: Case, text: str) -> bool | None:
     ok: int | None = None
     woman = 0
     rest = word
-    if first in ("3",) or first in NO_WORDS - {"2"} or word.startswith(("jangan", "tidak usah", "do not", "don t")):
+    if first in CONTACT_NO or word.startswith(("tidak usah", "do not", "don t")):
         ok = 0
     elif first == "2" or _WOMAN.search(word):
         ok, woman = 1, 1
@@ -578,7 +610,7 @@ def _answer_contact(turn: Turn, case: Case, text: str) -> bool | None:
     if ok is None:
         turn.say_text(turn.tr(QUESTIONS["contact"]))
         return False
-    if first in ("1", "2", "3") or first in YES_WORDS or first in NO_WORDS:
+    if first in ("1", "2", "3") or first in YES_WORDS or first in CONTACT_NO:
         rest = text.strip()[len(text.strip().split(" ", 1)[0]):].strip(" ,.-")
     else:
         rest = text.strip()
@@ -674,11 +706,9 @@ def finish(turn: Turn, prefix: str | None = None) -> None:
         turn.say_text("\n".join(p for p in (prefix, text) if p))
         return
     parts = [prefix, turn.tr(DONE, ref=ref), _next_steps(turn, case), turn.tr(HOW_TO_CHECK, ref=ref)]
-    if flow == FLOW_MISSING:
-        turn.say_text("\n".join(p for p in parts if p))
-        turn.say(MISSING_GUIDE)
-        return
-    turn.say_text("\n".join(p for p in parts if p))
+    if flow == FLOW_MISSING or case.category == "missing_contact":
+        parts.append(turn.tr(MISSING_GUIDE))
+    _say_parts(turn, parts)
 
 
 # ----------------------------------------------------------------- callbacks and media
@@ -742,8 +772,9 @@ def _same_person_ids(turn: Turn) -> list[int]:
 
 
 def _status_line(turn: Turn, case: Case) -> str:
+    day = format_date(date.fromisoformat(case.created_at[:10]), format="medium", locale=turn.locale)
     return turn.tr(STATUS_LINE, ref=_ref(turn, case.ref), category=turn.tr(CATEGORY_LABELS[case.category]),
-                   date=case.created_at[:10], status=turn.tr(STATUS_LABELS.get(case.status, STATUS_LABELS["open"])))
+                   date=day, status=turn.tr(STATUS_LABELS.get(case.status, STATUS_LABELS["open"])))
 
 
 def check_status(turn: Turn) -> None:
@@ -792,15 +823,17 @@ def follow_up(turn: Turn) -> bool:
     if intent == "report_emergency" and confident:
         return False
     if cases.shows_danger(turn.text):
-        turn.contact.state.update({"case_id": case.id})
         emergency_note(turn, case)
         return True
-    if confident and (intent in INFORMATION_INTENTS or intent in CHAT_INTENTS):
+    if confident and (intent in INFORMATION_INTENTS or intent in ALWAYS_ANSWERED
+                      or (intent in CHAT_INTENTS and len(plain.split()) <= 4)):
         return False
+    if confident and intent == "report_recruiter_activity" and _is_stale(turn, case):
+        return False  # a recruiter in the village, days later: the village-watch form
     category = intent.removeprefix("report_")
-    different = intent in REPORT_INTENTS and category != case.category and intent != "report_recruiter_activity"
-    if different and confident and understanding.confidence >= NEW_REPORT_CONFIDENCE:
-        return False
+    different = intent in REPORT_INTENTS and category not in (case.category, "recruiter_activity")
+    if different and confident and understanding.confidence >= NEW_REPORT_CONFIDENCE and _is_stale(turn, case):
+        return False  # a clear report of another problem, days after the last one: a case of its own
     cases.add_note(turn.db, turn.vault, case.id, "reporter", turn.text, turn.now_iso, message_id=turn.message_id)
     _retriage(turn, case, turn.text)
     parts = [turn.tr(NOTE_ADDED, ref=_ref(turn, case.ref))]
@@ -811,13 +844,43 @@ def follow_up(turn: Turn) -> bool:
     return True
 
 
+def danger_first(turn: Turn) -> bool:
+    """Catch a report of danger or violence the classifier missed: it must never get a "did not understand"."""
+    if not _has_letters(turn.text):
+        return False
+    understanding = turn.understand()
+    if understanding.intent in INFORMATION_INTENTS and not understanding.low_confidence:
+        return False
+    if understanding.intent in REPORT_INTENTS and not understanding.low_confidence:
+        return False
+    if cases.shows_danger(turn.text):
+        start_case(turn, "emergency", turn.text)
+        return True
+    if set(cases.detect_indicators(turn.text)) & cases.DANGER_INDICATORS:
+        start_case(turn, "abuse", turn.text)
+        return True
+    return False
+
+
+def _is_stale(turn: Turn, case: Case) -> bool:
+    """Return True when the open case is only a call-back request or has been quiet for a while.
+
+    Someone who has just reported and adds "my wages are not paid either" is telling more of the same story and
+    expects the same officer to read it; someone who comes back weeks later with another problem expects a new
+    report. A recent case gets the note, with "reply BARU" to split it off.
+    """
+    if case.category == "callback":
+        return True
+    last = case.updated_at or case.created_at
+    return turn.now - datetime.fromisoformat(last) > FOLLOW_UP_WINDOW
+
+
 def emergency_note(turn: Turn, case: Case) -> None:
     """A follow-up that shows danger now: add it to the open case, mark it darurat, give the numbers."""
     cases.add_note(turn.db, turn.vault, case.id, "reporter", turn.text, turn.now_iso, message_id=turn.message_id)
-    new, raised = cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(turn.text),
-                                 sensitive=cases.is_sensitive_text(turn.text))
+    cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(turn.text),
+                   sensitive=cases.is_sensitive_text(turn.text))
     cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
-    turn.state.pop("case_id", None)
     _danger_reply(turn, case, raised=True)
 
 
@@ -832,7 +895,7 @@ def _new_report_from_note(turn: Turn, pending: dict[str, Any] | None) -> bool:
     if not text:
         turn.say(NO_NEW_REPORT)
         return True
-    start_case(turn, pending.get("category") or "other_problem", text)
+    start_case(turn, pending.get("category") or "other_problem", text, message_id=pending.get("message_id"))
     return True
 
 
@@ -850,5 +913,5 @@ FLOWS: dict[str, Callable[[Turn], None]] = {
     FLOW_MISSING: step_form,
     FLOW_CALLBACK: step_form,
 }
-BEFORE_INTENT: list[Callable[[Turn], bool]] = [follow_up]
+BEFORE_INTENT: list[Callable[[Turn], bool]] = [follow_up, danger_first]
 MEDIA_HANDLERS: list[Callable[[Turn], bool]] = [on_media]

@@ -25,8 +25,8 @@ NEEDS_REF = ("AMBIL", "CATAT", "BALAS", "SELESAI")
 NEEDS_TEXT = ("CATAT", "BALAS")
 LIST_LIMIT = 5
 _COMMAND = re.compile(
-    r"^\s*(?P<verb>[A-Za-z]+)\b[\s:,.]*(?:ADU[\s\-]?(?P<code>[2-9A-HJKMNP-Za-hjkmnp-z]{6})\b)?[\s:,.\-]*(?P<rest>.*)$",
-    re.DOTALL,
+    r"^\s*(?P<verb>[A-Za-z]+)\b[\s:,.]*(?:ADU[\s\-]?(?P<code>[2-9A-HJKMNP-Z]{6})\b)?[\s:,.\-]*(?P<rest>.*)$",
+    re.DOTALL | re.IGNORECASE,
 )
 
 

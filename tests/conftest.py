@@ -139,7 +139,6 @@ def config(db_path: Path, nlu_cache_dir: Path, http_server: LocalServer) -> dict
         "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_ID,
         "WHATSAPP_API_BASE": http_server.url,
         "NLU_CACHE_DIR": str(nlu_cache_dir),
-        "NLU_BACKEND": "keywords",  # TEMPORARY while bot/nlu.py is being written
     }
 
 

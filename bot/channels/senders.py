@@ -110,6 +110,8 @@ def _send_twilio(settings: Settings, client: Client, env: Envelope) -> str:
             kwargs["content_variables"] = json.dumps(env.variables, ensure_ascii=False)
     else:
         kwargs["body"] = env.text
+    if settings.public_url:
+        kwargs["status_callback"] = settings.public_url.rstrip("/") + "/twilio/status"
     http = client.http_client
     if isinstance(http, RedirectingHttpClient):
         http.local.token = env.idempotency_key
