@@ -9,7 +9,6 @@ them with KASUS ADU-X, which is audit-logged.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 from collections import Counter
 from collections.abc import Mapping
@@ -236,10 +235,11 @@ def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str,
 # ---------------------------------------------------------------- the daily digest
 
 
-def deadline_hours() -> dict[str, int]:
+def deadline_hours(settings: Settings | None = None) -> dict[str, int]:
     """Return the action deadline per priority, in hours (ACTION_DEADLINE_HOURS="darurat=2,tinggi=24,...")."""
     hours = dict(DEFAULT_DEADLINE_HOURS)
-    for item in (os.environ.get("ACTION_DEADLINE_HOURS") or "").split(","):
+    configured = settings.action_deadline_hours if settings is not None else ""
+    for item in (configured or "").split(","):
         name, _, value = item.partition("=")
         if name.strip() in hours and value.strip().isdigit():
             hours[name.strip()] = int(value.strip())
@@ -302,7 +302,7 @@ def build_digest(db: Database, vault: Vault, settings: Settings, officer: Office
     rows = fetch(db, f"select * from cases c where {where} and c.status != 'cancelled' "
                      "and c.created_at <= ? order by c.created_at desc", [*params, iso(until)])
     new = [r for r in rows if (parse_time(r["created_at"]) or until) > since]
-    hours = deadline_hours()
+    hours = deadline_hours(settings)
     overdue = [r for r in rows if is_overdue(r, until, hours)]
     overdue.sort(key=lambda r: (_rank(r["priority"]), r["created_at"]))
     return Digest(officer, day, new, overdue, village_watch(db, vault, officer, day))

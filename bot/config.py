@@ -33,6 +33,18 @@ ENV_DEFAULTS: dict[str, Any] = {
     "FLOOD_LIMIT_PER_MINUTE": 30,
     "DIGEST_HOUR": 7,
     "LOG_LEVEL": "INFO",
+    "OUTBOX_MAX_ATTEMPTS": 5,
+    "OUTBOX_RETRY_SECONDS": 30,
+    "OUTBOX_RETRY_MAX_SECONDS": 3600,
+    "OUTBOX_SENDING_LEASE_SECONDS": 120,
+    "ACTION_DEADLINE_HOURS": "darurat=2,tinggi=24,sedang=72,rendah=168",
+    # Approved WhatsApp templates for messages outside the 24-hour window (Twilio ContentSid / Cloud API name).
+    "TWILIO_TEMPLATE_URGENT_ALERT": None,
+    "TWILIO_TEMPLATE_DIGEST": None,
+    "TWILIO_TEMPLATE_CASE_UPDATE": None,
+    "WHATSAPP_TEMPLATE_URGENT_ALERT": None,
+    "WHATSAPP_TEMPLATE_DIGEST": None,
+    "WHATSAPP_TEMPLATE_CASE_UPDATE": None,
 }
 
 # Secrets a production deployment cannot run without.
@@ -84,6 +96,17 @@ class Settings:
     twilio_whatsapp_number: str | None = None
     twilio_api_base: str | None = None
     public_url: str | None = None
+    outbox_max_attempts: int = 5
+    outbox_retry_seconds: int = 30
+    outbox_retry_max_seconds: int = 3600
+    outbox_sending_lease_seconds: int = 120
+    action_deadline_hours: str = "darurat=2,tinggi=24,sedang=72,rendah=168"
+    twilio_template_urgent_alert: str | None = None
+    twilio_template_digest: str | None = None
+    twilio_template_case_update: str | None = None
+    whatsapp_template_urgent_alert: str | None = None
+    whatsapp_template_digest: str | None = None
+    whatsapp_template_case_update: str | None = None
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Settings":

@@ -152,9 +152,13 @@ def route(turn: Turn, intent: str) -> None:
 
 
 def _is_emergency(turn: Turn) -> bool:
-    """Return True when a message inside a form is clearly an emergency."""
+    """Return True when a message inside a form is clearly an emergency (danger words or the classifier)."""
     if len(turn.text) < 12:
         return False
+    from bot.cases import shows_danger
+
+    if shows_danger(turn.text):
+        return True
     understanding = turn.understand()
     return understanding.intent == "report_emergency" and not understanding.low_confidence
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,16 +109,13 @@ class Policy:
 
 def _setting(settings: Settings | None, name: str, default: Any) -> Any:
     value = getattr(settings, name.lower(), None) if settings is not None else None
-    if value is None:
-        raw = os.environ.get(name)
-        if raw is None or raw == "":
-            return default
-        value = raw
+    if value is None or value == "":
+        return default
     return type(default)(value) if default is not None and not isinstance(value, type(default)) else value
 
 
 def policy(settings: Settings | None) -> Policy:
-    """Return the outbox policy from settings, or from the environment until settings carry it."""
+    """Return the outbox policy from the settings."""
     templates = {}
     for prefix in ("TWILIO", "WHATSAPP"):
         for name in set(TEMPLATE_FOR_KIND.values()):

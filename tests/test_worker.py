@@ -84,9 +84,9 @@ def test_63018_is_retried_but_an_invalid_number_is_not(app, db_path, provider_ap
     assert statuses == {"63018": "queued", "21211": "failed"}
 
 
-def test_gives_up_after_the_last_try(app, db_path, provider_api, monkeypatch):
-    monkeypatch.setenv("OUTBOX_MAX_ATTEMPTS", "3")
+def test_gives_up_after_the_last_try(app, db_path, provider_api):
     s = stores_of(app)
+    s.settings = dataclasses.replace(s.settings, outbox_max_attempts=3)
     add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
     report(s, kabupaten="Belu")
     for _ in range(5):
@@ -99,7 +99,7 @@ def test_gives_up_after_the_last_try(app, db_path, provider_api, monkeypatch):
     assert len(_posts(provider_api)) == 3
 
 
-def test_network_error_is_retried(app, db_path, provider_api, monkeypatch):
+def test_network_error_is_retried(app, db_path, provider_api):
     s = stores_of(app)
     add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
     report(s, kabupaten="Belu")
@@ -201,9 +201,9 @@ def test_inside_the_window_a_free_form_whatsapp_message(app, db_path, provider_a
     assert "ContentSid" not in sent["form"]
 
 
-def test_outside_the_window_the_approved_template(app, db_path, provider_api, monkeypatch):
-    monkeypatch.setenv("TWILIO_TEMPLATE_URGENT_ALERT", "HX" + "a" * 32)
+def test_outside_the_window_the_approved_template(app, db_path, provider_api):
     s = stores_of(app)
+    s.settings = dataclasses.replace(s.settings, twilio_template_urgent_alert="HX" + "a" * 32)
     _whatsapp_officer(s, inbound_hours_ago=30)
     case = report(s, kabupaten="Belu")
     worker.run_once(s.db, s.vault, s.settings)
@@ -227,9 +227,9 @@ def test_outside_the_window_without_template_falls_back_to_sms(app, db_path, pro
     assert row["channel"] == "sms" and row["status"] == "sent"
 
 
-def test_cloud_api_officer_gets_a_template_outside_the_window(app, db_path, provider_api, monkeypatch):
-    monkeypatch.setenv("WHATSAPP_TEMPLATE_URGENT_ALERT", "urgent_case_alert")
+def test_cloud_api_officer_gets_a_template_outside_the_window(app, db_path, provider_api):
     s = stores_of(app)
+    s.settings = dataclasses.replace(s.settings, whatsapp_template_urgent_alert='urgent_case_alert')
     _whatsapp_officer(s, provider="meta", inbound_hours_ago=48)
     case = report(s, kabupaten="Belu")
     worker.run_once(s.db, s.vault, s.settings)
