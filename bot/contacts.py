@@ -33,6 +33,8 @@ class Contact:
     masked: str = "-"
     is_new: bool = False
     phone_hash: str | None = None
+    flood: tuple[str | None, int, bool] = (None, 0, False)
+    has_name: bool = False
 
 
 def identity_key(channel: str, address: str) -> str:
@@ -52,6 +54,8 @@ def _from_row(row: dict[str, Any], is_new: bool = False) -> Contact:
         masked=row["masked"] or "-",
         is_new=is_new,
         phone_hash=row["phone_hash"],
+        flood=(row["flood_window"], row["flood_count"] or 0, bool(row["flood_noticed"])),
+        has_name=bool(row["name_enc"]),
     )
 
 
@@ -88,7 +92,7 @@ def ensure_contact(
         if phone and not found.phone_hash:
             updates["phone_hash"] = vault.hash(phone)
             updates["phone_enc"] = vault.encrypt(phone)
-        if name:
+        if name and not found.has_name:
             updates["name_enc"] = vault.encrypt(name)
         if updates:
             updates["updated_at"] = now
@@ -133,6 +137,9 @@ def save_contact(db: Database, contact: Contact, now: str, **extra: Any) -> None
             "language": contact.language,
             "opted_out": int(contact.opted_out),
             "state": dumps(contact.state),
+            "flood_window": contact.flood[0],
+            "flood_count": contact.flood[1],
+            "flood_noticed": int(contact.flood[2]),
             "updated_at": now,
             **extra,
         },

@@ -126,8 +126,8 @@ def respond(turn: Turn) -> None:
     if any(hook(turn) for hook in BEFORE_INTENT):
         return
     understanding = turn.understand()
-    if understanding.low_confidence and not understanding.is_report:
-        clarify(turn)
+    if understanding.low_confidence:
+        clarify(turn, maybe_report=understanding.is_report)
         return
     route(turn, understanding.intent)
 
@@ -164,11 +164,12 @@ def _is_emergency(turn: Turn) -> bool:
 
 
 def _menu_choice(turn: Turn, word: str) -> bool:
-    current = turn.state.get("menu")
+    # A number with no menu on screen picks from the main menu (posters say "SMS 3 to check a company").
+    current = turn.state.get("menu") or menu.MAIN
     if word in BACK_WORDS:
         show_menu(turn, menu.MAIN)
         return True
-    if not current or not word.isdigit():
+    if not word.isdigit():
         return False
     choice = menu.MENUS.get(current, {}).get(word)
     if choice is None:
@@ -195,9 +196,13 @@ def welcome(turn: Turn) -> None:
     show_menu(turn, menu.MAIN)
 
 
-def clarify(turn: Turn) -> None:
-    """Say kindly that the bot did not understand, and offer the menu."""
-    turn.say(_l("Sorry, I did not understand. You can write in your own words, or choose from the menu."))
+def clarify(turn: Turn, maybe_report: bool = False) -> None:
+    """Say kindly that the bot did not understand, and offer the menu (leading with reports when it may be one)."""
+    if maybe_report:
+        turn.say(_l("Sorry, I am not sure I understood. If you want to report a problem, reply 4. "
+                    "Your message is saved."))
+    else:
+        turn.say(_l("Sorry, I did not understand. You can write in your own words, or choose from the menu."))
     show_menu(turn, menu.MAIN)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -113,12 +114,15 @@ class Engine:
         # Classify before taking the write lock: it is pure CPU and other workers may be waiting.
         understood = self._preclassify(inbound)
         with transaction(db):
-            if inbound.provider_id:
-                existing = self._find_existing(db, inbound)
-                if existing is not None:
-                    return existing
             contact = contact_for(db, self.vault, inbound, now_iso)
-            message_id = self._store_inbound(db, contact, inbound, now_iso)
+            try:
+                message_id = self._store_inbound(db, contact, inbound, understood, now_iso)
+            except sqlite3.IntegrityError:
+                # The unique (provider, provider_id) index: a retry of a message already handled.
+                existing = self._find_existing(db, inbound) if inbound.provider_id else None
+                if existing is None:
+                    raise
+                return existing
             turn = Turn(db, self.vault, self.settings, contact, inbound, message_id, now, self.classifier,
                         _understanding=understood)
             status = "handled"
@@ -135,12 +139,12 @@ class Engine:
                 dialogue.apologise(turn)
                 update(db, "contacts", contact.id, {"last_inbound_at": now_iso})
             understanding = turn._understanding
-            update(db, "messages", message_id, {
-                "status": status,
-                "intent": understanding.intent if understanding else None,
-                "confidence": understanding.confidence if understanding else None,
-                "updated_at": now_iso,
-            })
+            if status != "handled" or understanding is not understood:
+                update(db, "messages", message_id, {
+                    "status": status,
+                    "intent": understanding.intent if understanding else None,
+                    "confidence": understanding.confidence if understanding else None,
+                })
             outgoing = self._store_replies(db, inbound, contact, message_id, turn.replies, now_iso)
         return Outcome(message_id, contact.id, outgoing)
 
@@ -166,7 +170,10 @@ class Engine:
         ]
         return Outcome(row["id"], row["contact_id"], replies, duplicate=True)
 
-    def _store_inbound(self, db: Database, contact: Contact, inbound: Inbound, now: str) -> int:
+    def _store_inbound(
+        self, db: Database, contact: Contact, inbound: Inbound, understood: Understanding | None, now: str
+    ) -> int:
+        """Insert the inbound message, already marked handled: the whole turn commits or none of it does."""
         text = inbound.text or ""
         if len(text) > MAX_TEXT:
             text = text[:MAX_TEXT]
@@ -179,7 +186,9 @@ class Engine:
             "kind": inbound.kind,
             "text_enc": self.vault.encrypt(text),
             "media": dumps([m.__dict__ for m in inbound.media]) if inbound.media else None,
-            "status": "received",
+            "status": "handled",
+            "intent": understood.intent if understood else None,
+            "confidence": understood.confidence if understood else None,
             "created_at": now,
             "updated_at": now,
         })

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.i18n import _l
-from bot.store import update
 from bot.turn import Turn
 
 
@@ -11,24 +10,22 @@ def check_flood(turn: Turn) -> bool:
     """Count the sender's messages this minute; past the limit, answer once and then stay silent.
 
     The message itself is already stored by the engine; only the dialogue (answers, cases, alerts) is skipped.
+    The count is saved with the rest of the contact at the end of the turn.
     """
     limit = turn.settings.flood_limit_per_minute
     if limit <= 0:
         return False
     window = turn.now.strftime("%Y-%m-%dT%H:%M")
-    row = turn.db.conn.execute(
-        "select flood_window, flood_count, flood_noticed from contacts where id = ?", [turn.contact.id]
-    ).fetchone()
-    same_window = row[0] == window
-    count = (row[1] or 0) + 1 if same_window else 1
-    noticed = bool(row[2]) if same_window else False
+    last_window, last_count, noticed = turn.contact.flood
+    same_window = last_window == window
+    count = last_count + 1 if same_window else 1
+    noticed = noticed if same_window else False
     flooding = count > limit
-    values = {"flood_window": window, "flood_count": count, "flood_noticed": int(noticed)}
     if flooding and not noticed:
-        values["flood_noticed"] = 1
+        noticed = True
         turn.say(_l("You have sent many messages in a short time. They are all saved. "
                     "Please wait a minute, then send one message. In an emergency call 110 or 0800-1000."))
-    update(turn.db, "contacts", turn.contact.id, values)
+    turn.contact.flood = (window, count, noticed)
     return flooding
 
 
