@@ -7,8 +7,8 @@ It starts the bot under gunicorn on loopback with a fresh SQLite file, sends sig
 report problems through the menu and answer the intake form; about one message in ten is sent again with the
 same MessageSid, as Twilio does on a timeout), kills one worker with SIGKILL half-way and resends whatever got
 no answer. Then it checks the database: every distinct message stored exactly once, every report exactly one
-case, no half-written case, no duplicate reply, and the same reply for every retry. Finally it runs a bare
-Flask route under the same gunicorn settings for the same time and prints the ratio.
+case, no half-written case, no duplicate reply, and the same reply for every retry. A bare Flask route runs
+under the same gunicorn settings for the same total time (half before the bot, half after) for the ratio.
 """
 
 from __future__ import annotations
@@ -146,29 +146,33 @@ class Load:
         return resent
 
 
-def _running(pid: int) -> bool:
+def _write_lock_holder(lock_path: str) -> int | None:
+    """Return the pid holding the database's write lock (the flock in bot/store.py), if any."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("R")
-    except (OSError, IndexError):
-        return False
+        inode = os.stat(lock_path).st_ino
+        for line in Path("/proc/locks").read_text().splitlines():
+            parts = line.split()
+            if len(parts) >= 6 and parts[1] == "FLOCK" and parts[5].rsplit(":", 1)[-1] == str(inode):
+                return int(parts[4])
+    except (OSError, ValueError):
+        return None
+    return None
 
 
-def kill_one_worker(server, at: float, log: list[str]) -> None:
-    """SIGKILL one gunicorn worker at monotonic time `at`, preferring one that is busy with a request."""
+def kill_one_worker(server, at: float, db_path: str, log: list[str]) -> None:
+    """SIGKILL one gunicorn worker at `at`: the one inside a write transaction, so the fault hits mid-request."""
     time.sleep(max(0.0, at - time.monotonic()))
-    deadline = time.monotonic() + 2
-    pids = server.worker_pids()
-    victim = pids[0] if pids else None
-    busy: list[int] = []
-    while pids and time.monotonic() < deadline:
-        busy = [p for p in server.worker_pids() if _running(p)]
-        if busy:
-            victim = busy[0]
-            break
-        time.sleep(0.001)
-    if victim:
-        os.kill(victim, signal.SIGKILL)
-        log.append(f"killed worker {victim} with SIGKILL ({'busy with a request' if busy else 'idle'})")
+    workers = set(server.worker_pids())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        holder = _write_lock_holder(f"{db_path}.lock")
+        if holder in workers:
+            os.kill(holder, signal.SIGKILL)
+            log.append(f"killed worker {holder} with SIGKILL while it held the database write lock (mid-request)")
+            return
+    victim = sorted(workers)[0]
+    os.kill(victim, signal.SIGKILL)
+    log.append(f"killed worker {victim} with SIGKILL (no write in progress was caught)")
 
 
 def audit(db_path: str, load: Load) -> dict[str, object]:
@@ -221,8 +225,8 @@ def audit(db_path: str, load: Load) -> dict[str, object]:
         conn.close()
 
 
-def run_bare(workers: int, seconds: float, senders: int) -> dict[str, float]:
-    """Drive the bare Flask route with the same senders and gunicorn settings."""
+def run_bare(workers: int, seconds: float, senders: int) -> tuple[list[float], float]:
+    """Drive the bare Flask route with the same senders and gunicorn settings; return latencies and duration."""
     server = start_gunicorn("bench.bare_app:app", workers)
     latencies: list[float] = []
     lock = threading.Lock()
@@ -243,7 +247,7 @@ def run_bare(workers: int, seconds: float, senders: int) -> dict[str, float]:
             t.start()
         for t in threads:
             t.join()
-        return summarise(latencies, time.monotonic() - start)
+        return latencies, time.monotonic() - start
     finally:
         server.stop()
 
@@ -260,12 +264,15 @@ def main() -> None:
     print(f"machine: {machine()}; gunicorn sync workers: {args.workers}; senders: {args.senders}; "
           f"{args.seconds:.0f} s")
     db_path = f"{temp_dir()}/load.db"
+    # The bare route runs for half the time before the bot and half after, so drift on a shared machine
+    # weighs on both sides alike.
+    bare_before, seconds_before = run_bare(args.workers, args.seconds / 2, args.senders)
     server = start_gunicorn("webhook:app", args.workers, bot_env(db_path))
     events: list[str] = []
     try:
         load = Load(server.port, args.seconds, args.senders, args.seed)
         start = time.monotonic()
-        killer = threading.Thread(target=kill_one_worker, args=(server, start + args.seconds / 2, events))
+        killer = threading.Thread(target=kill_one_worker, args=(server, start + args.seconds / 2, db_path, events))
         killer.start()
         threads = [threading.Thread(target=load.person, args=(i,)) for i in range(args.senders)]
         for t in threads:
@@ -280,7 +287,8 @@ def main() -> None:
         server.stop()
     bot = summarise(load.latencies, elapsed)
     findings = audit(db_path, load)
-    bare = run_bare(args.workers, args.seconds, args.senders)
+    bare_after, seconds_after = run_bare(args.workers, args.seconds / 2, args.senders)
+    bare = summarise(bare_before + bare_after, seconds_before + seconds_after)
     ratio = bot["throughput"] / bare["throughput"] if bare["throughput"] else 0.0
     for event in events:
         print(event)

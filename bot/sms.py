@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -40,15 +41,18 @@ class Encoding:
     segments: int
 
 
+_NOT_GSM7 = re.compile("[^" + re.escape("".join(sorted(_BASIC | _EXTENDED))) + "]")
+
+
 def is_gsm7(text: str) -> bool:
     """Return True when every character of `text` is in the GSM-7 alphabet."""
-    return all(ch in _BASIC or ch in _EXTENDED for ch in text)
+    return _NOT_GSM7.search(text) is None
 
 
 def measure(text: str) -> Encoding:
     """Tell the encoding and segment count Twilio will use for `text`."""
     if is_gsm7(text):
-        length = sum(2 if ch in _EXTENDED else 1 for ch in text)
+        length = len(text) + sum(text.count(ch) for ch in GSM7_EXTENDED)
         single, part, name = SINGLE_GSM7, PART_GSM7, "GSM-7"
     else:
         # UCS-2 counts UTF-16 code units: characters outside the BMP take two.
@@ -61,6 +65,8 @@ def measure(text: str) -> Encoding:
 
 def to_gsm7(text: str) -> str:
     """Convert `text` to plain GSM-7: replace typographic marks, strip accents, drop emoji."""
+    if is_gsm7(text) and "  " not in text and "\t" not in text:
+        return text.strip()
     out: list[str] = []
     for ch in text:
         if ch in _BASIC or ch in _EXTENDED:
