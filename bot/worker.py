@@ -97,13 +97,14 @@ def run(
     interval: float = DEFAULT_INTERVAL,
     stop: threading.Event | None = None,
     clock: Callable[[], datetime] = _utcnow,
+    send: outbox.Sender | None = None,
 ) -> None:
     """Run passes every `interval` seconds until `stop` is set; a failing pass is logged, not fatal."""
     from bot.channels.senders import make_lookup
     from bot.channels.senders import make_sender
 
     stop = stop or threading.Event()
-    send = make_sender(settings)
+    send = send or make_sender(settings)
     lookup = make_lookup(settings)
     log.info("worker started: every %.1f s", interval)
     while not stop.is_set():
