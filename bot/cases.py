@@ -505,6 +505,14 @@ def places(path: Path = KABUPATEN_FILE) -> Places:
     return Places(aliases, ambiguous, tuple((data.get("kabupaten") or {}).keys()))
 
 
+def named_kabupaten(text: str) -> str | None:
+    """Return the one NTT kabupaten/kota that `text` names exactly (a name, short form or town), else None."""
+    table = places()
+    plain = _plain(text)
+    found = {name for alias, name in table.aliases.items() if re.search(rf"(?<!\S){re.escape(alias)}(?!\S)", plain)}
+    return found.pop() if len(found) == 1 else None
+
+
 def match_kabupaten(text: str) -> tuple[list[str], str]:
     """Return (candidates, rest): the kabupaten named in `text` (one when sure) and the text around it.
 

@@ -340,7 +340,11 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     extra: dict[str, Any] = {}
     if category == "missing_contact":
         extra = _missing_from_text(turn, case, text)
-        case = cases.get_case_by_id(turn.db, case.id)
+    home = cases.named_kabupaten(text)
+    if home:
+        # Route the first alert to the right district at once; the form still asks to confirm home and desa.
+        cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=home)
+    case = cases.get_case_by_id(turn.db, case.id)
     _alert_for(turn, case)
     ref = _ref(turn, case.ref)
     if case.priority == cases.DARURAT:
