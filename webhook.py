@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from flask.cli import with_appcontext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import logs
+from bot import nlu
 from bot import outbox
 from bot.channels import twilio as twilio_channel
 from bot.channels import whatsapp as whatsapp_channel
@@ -37,11 +39,15 @@ from bot.store import connection
 from bot.store import close as close_db
 from bot.store import migrate
 from bot.store import open_db
+from bot.understanding import Classifier
+from bot.understanding import KeywordClassifier
 
 log = logging.getLogger("webhook")
 bp = Blueprint("messaging", __name__)
 
 MAX_REQUEST_BYTES = 1024 * 1024
+# Each exposes `group` (a flask.cli.AppGroup) or `COMMANDS` (a list of click commands).
+COMMAND_MODULES = ("nlu", "knowledge", "recruiters", "cases", "officers", "alerts", "worker", "ops")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -84,17 +90,11 @@ def _development_key(app: Flask) -> str:
     return path.read_text().strip()
 
 
-def _load_classifier(settings: Settings, app: Flask):
-    """Return the configured NLU classifier (the embedded one by default)."""
+def _load_classifier(settings: Settings, app: Flask) -> Classifier:
+    """Return the configured NLU classifier: embedded (default), rasa, or the tiny keyword fallback."""
     if settings.nlu_backend == "keywords":
-        from bot.understanding import KeywordClassifier
-
         return KeywordClassifier()
-    try:
-        from bot import nlu
-    except ImportError:
-        return None
-    return nlu.load_classifier(settings, cache_dir=app.config.get("NLU_CACHE_DIR") or app.instance_path)
+    return nlu.load_classifier(settings, cache_dir=settings.nlu_cache_dir or app.instance_path)
 
 
 def get_engine() -> Engine:
@@ -243,13 +243,8 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(init_db_command)
     app.cli.add_command(generate_key_command)
     app.cli.add_command(chat_command)
-    for name in ("nlu", "knowledge", "recruiters", "cases", "officers", "alerts", "worker", "ops"):
-        try:
-            module = __import__(f"commands.{name}", fromlist=["group"])
-        except ModuleNotFoundError as exc:
-            if exc.name == f"commands.{name}":
-                continue
-            raise
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"commands.{name}")
         for command in getattr(module, "COMMANDS", None) or [module.group]:
             app.cli.add_command(command)
 

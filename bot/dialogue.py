@@ -50,17 +50,12 @@ _wired = False
 
 
 def wire() -> None:
-    """Merge the registries of every domain module that exists (once per process)."""
+    """Merge the registries of every domain module (once per process)."""
     global _wired
     if _wired:
         return
     for name in DOMAIN_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
+        module = importlib.import_module(name)
         INTENT_HANDLERS.update(getattr(module, "INTENT_HANDLERS", {}))
         FLOWS.update(getattr(module, "FLOWS", {}))
         PRE_HOOKS.extend(getattr(module, "PRE_HOOKS", []))

@@ -25,7 +25,6 @@ migrations = Migrations("core")
 # Every module that owns tables keeps its own migration set; they are applied in this order.
 MIGRATION_MODULES = (
     "bot.store",
-    "bot.nlu_log",
     "bot.recruiters",
     "bot.cases",
     "bot.officers",
@@ -56,16 +55,7 @@ def open_db(path: str | Path) -> Database:
 
 def migration_sets() -> list[Migrations]:
     """Return every module's migration set, in the order they must be applied."""
-    sets = []
-    for name in MIGRATION_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        sets.append(module.migrations)
-    return sets
+    return [importlib.import_module(name).migrations for name in MIGRATION_MODULES]
 
 
 def migrate(db: Database) -> list[str]:
