@@ -129,7 +129,7 @@ def respond(turn: Turn) -> None:
 
 def detect_language(turn: Turn) -> None:
     """Set a new contact's language once a message shows it clearly (two telling words or more)."""
-    english, indonesian = language_scores(turn.text)
+    english, indonesian = language_scores(CASE_REF.sub(" ", turn.text))  # "ADU-3AND5K" holds no English
     if english >= 2 and english > indonesian:
         turn.contact.language = "en"
     elif indonesian >= 2 and indonesian > english:

@@ -29,6 +29,7 @@ FLOW_FORM = "case_form"        # the intake questions of a report
 FLOW_EMERGENCY = "emergency"   # the offer and questions after an emergency (the dialogue never re-routes it)
 FLOW_MISSING = "missing_form"  # the questions of a missing-contact report
 FLOW_CALLBACK = "callback"     # when and whether to call back
+FLOW_HELP = "help_check"       # a bare "please help me": the numbers given, asked whether they are in danger now
 
 FORM_INTENTS = ("report_fees_or_debt", "report_deception", "report_documents_held", "report_unpaid_wages",
                 "report_abuse", "report_other_problem")
@@ -78,6 +79,10 @@ WHEN = {
     cases.RENDAH: _l("within 7 days"),
 }
 
+BARE_PLEA_WORDS = 8
+HELP_CHECK = _l("We are here to help. If you are in danger now, call police 110 or the crisis centre 0800-1000 "
+                "(free; from abroad +62 21 2924 4800); Kemlu for citizens abroad: +62 812 9007 0027. "
+                "Are you in danger now? Reply 1 if yes. Or tell us briefly what is happening, or reply MENU.")
 EMERGENCY_NUMBERS = _l("We believe you, and your safety comes first. If you are in danger now call police 110, "
                        "or the crisis centre 0800-1000 (free; from abroad +62 21 2924 4800). Kemlu, for citizens "
                        "abroad: +62 812 9007 0027. Violence against women or children: SAPA 129, WhatsApp "
@@ -440,7 +445,33 @@ def emergency(turn: Turn) -> None:
         turn.set_flow(FLOW_EMERGENCY, case_id=case.id, ref=case.ref, questions=remaining, asked=0, step="offer",
                       **data)
         return
+    if _is_bare_plea(turn, text):
+        # "tolong bantu saya" alone: the numbers at once, but no urgent case (and no alert to officers) on a guess.
+        turn.set_flow(FLOW_HELP, first_message_id=turn.message_id)
+        turn.say(HELP_CHECK)
+        return
     start_case(turn, "emergency", text)
+
+
+def _is_bare_plea(turn: Turn, text: str) -> bool:
+    """Return True for a short plea for help that says nothing of danger (asked once, not twice in a row)."""
+    if turn.state.get("flow") == FLOW_HELP or len(text.split()) > BARE_PLEA_WORDS:
+        return False
+    if _from_menu(turn) or not _has_letters(text):
+        return False  # "Emergency" chosen from the menu is an emergency, not a plea
+    return not cases.shows_danger(text) and not cases.detect_indicators(text) and not cases.is_sensitive_text(text)
+
+
+def step_help_check(turn: Turn) -> None:
+    """After a bare plea: yes means danger now (an urgent case at the first message); anything else is routed."""
+    first_id = turn.state.get("first_message_id")
+    turn.set_flow(None)
+    if _word(turn.text) in YES_WORDS | {"bahaya", "danger", "tolong"}:
+        row = fetch_one(turn.db, "select text_enc from messages where id = ?", [first_id]) if first_id else None
+        first = turn.vault.decrypt(row["text_enc"]) if row else None
+        start_case(turn, "emergency", first or turn.text, message_id=first_id)
+        return
+    # Not a yes: the dialogue routes the message as usual (a story opens the right case; a question is answered).
 
 
 def _say_next(turn: Turn, prefix: str | None = None) -> None:
@@ -916,6 +947,7 @@ FLOWS: dict[str, Callable[[Turn], None]] = {
     FLOW_EMERGENCY: step_emergency,
     FLOW_MISSING: step_form,
     FLOW_CALLBACK: step_form,
+    FLOW_HELP: step_help_check,
 }
 BEFORE_INTENT: list[Callable[[Turn], bool]] = [follow_up, danger_first]
 MEDIA_HANDLERS: list[Callable[[Turn], bool]] = [on_media]
