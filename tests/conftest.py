@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import uuid
 import json
 import threading
 from collections.abc import Iterator
@@ -262,7 +263,7 @@ class Conversation:
         from bot.messages import Inbound
 
         inbound = Inbound(channel=self.channel, sender=self.sender, text=text, provider="cli",
-                          provider_id=f"t-{self.sender}-{self.channel}-{next(self.ids)}-{id(self)}",
+                          provider_id=f"t-{uuid.uuid4().hex}",
                           phone=self.sender if self.sender.startswith("+") else None, **extra)
         return self.engine.receive(inbound).reply_texts
 

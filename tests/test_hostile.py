@@ -361,3 +361,35 @@ def test_form_posted_to_the_whatsapp_route(hostile):
     response = client.post("/whatsapp", data={"MessageSid": "SM1", "From": "+62812", "Body": "x"})
     assert response.status_code == 403
     assert counter.delta() == {"in": 0, "out": 0}
+
+
+def test_a_case_reference_of_another_persons_case_reveals_nothing(hostile):
+    client, db_path = hostile
+    reporter = twilio_form("paspor saya ditahan majikan di sabah sejak tahun lalu")
+    assert_friendly(post_signed(client, reporter))
+    conn = sqlite3.connect(db_path)
+    ref = conn.execute("select ref from cases order by id desc limit 1").fetchone()[0]
+    conn.close()
+    other = post_signed(client, twilio_form(f"STATUS {ref}")).get_data(as_text=True)
+    unknown = post_signed(client, twilio_form("STATUS ADU-ZZZZZZ")).get_data(as_text=True)
+    assert "paspor" not in other.lower() and "dokumen" not in other.lower()
+    assert other.replace(ref, "REF") == unknown.replace("ADU-ZZZZZZ", "REF")
+
+
+@pytest.mark.parametrize("command", ["KASUS", "KASUS {ref}", "AMBIL {ref}", "CATAT {ref} catatan", "BALAS {ref} halo",
+                                     "SELESAI {ref} selesai", "RINGKASAN"])
+def test_officer_commands_from_strangers_change_nothing(hostile, command):
+    client, db_path = hostile
+    assert_friendly(post_signed(client, twilio_form("gaji saya belum dibayar 4 bulan oleh majikan")))
+    conn = sqlite3.connect(db_path)
+    ref, status, officer = conn.execute(
+        "select ref, status, assigned_officer_id from cases order by id desc limit 1").fetchone()
+    notes = conn.execute("select count(*) from case_notes").fetchone()[0]
+    conn.close()
+    text = post_signed(client, twilio_form(command.format(ref=ref))).get_data(as_text=True)
+    assert "gaji" not in text.lower() and "Kasus terbuka" not in text
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("select status, assigned_officer_id from cases where ref = ?", [ref]).fetchone() == \
+        (status, officer)
+    assert conn.execute("select count(*) from case_notes").fetchone()[0] == notes
+    conn.close()
