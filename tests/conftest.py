@@ -256,7 +256,6 @@ class Conversation:
         self.engine = engine
         self.sender = sender
         self.channel = channel
-        self.ids = itertools.count(1)
 
     def send(self, text: str, **extra: Any) -> list[str]:
         """Send `text` and return the texts the sender gets back."""
