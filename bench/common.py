@@ -58,6 +58,13 @@ class Server:
 
 def start_gunicorn(app: str, workers: int, env: dict[str, str] | None = None, timeout: float = 60.0) -> Server:
     """Start `gunicorn app` with `workers` sync workers on a free loopback port and wait until it answers."""
+    try:
+        return _start_gunicorn(app, workers, env, timeout)
+    except RuntimeError:  # a port taken between choosing and binding it: try once more on another
+        return _start_gunicorn(app, workers, env, timeout)
+
+
+def _start_gunicorn(app: str, workers: int, env: dict[str, str] | None, timeout: float) -> Server:
     port = free_port()
     full_env = dict(os.environ, **(env or {}))
     full_env.setdefault("PYTHONPATH", str(ROOT))

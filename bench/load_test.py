@@ -5,10 +5,11 @@
 It starts the bot under gunicorn on loopback with a fresh SQLite file, sends signed Twilio webhooks from
 `--senders` concurrent threads for `--seconds` (each thread plays people who ask questions, check companies,
 report problems through the menu and answer the intake form; about one message in ten is sent again with the
-same MessageSid, as Twilio does on a timeout), kills one worker with SIGKILL half-way and resends whatever got
-no answer. Then it checks the database: every distinct message stored exactly once, every report exactly one
+same MessageSid, as Twilio does on a timeout), kills one worker with SIGKILL half-way (the one inside a write
+transaction) and resends whatever got no answer. Then it checks the database: every distinct message stored exactly once, every report exactly one
 case, no half-written case, no duplicate reply, and the same reply for every retry. A bare Flask route runs
-under the same gunicorn settings for the same total time (half before the bot, half after) for the ratio.
+under the same gunicorn settings for the same total time, in 10 s slices taking turns with the bot's, for the
+ratio.
 """
 
 from __future__ import annotations
@@ -65,9 +66,11 @@ class Sent:
 class Load:
     """The state of one load run, shared by the sender threads."""
 
-    def __init__(self, port: int, seconds: float, senders: int, seed: int) -> None:
+    def __init__(self, port: int, senders: int, seed: int) -> None:
         self.port = port
-        self.stop_at = time.monotonic() + seconds
+        self.go = threading.Event()      # set while the bot's slice runs; senders pause between slices
+        self.done = threading.Event()
+        self.in_flight = 0
         self.senders = senders
         self.random = random.Random(seed)
         self.lock = threading.Lock()
@@ -83,6 +86,7 @@ class Load:
         body, headers = signed_form("/twilio/messages", item.sid, item.sender, item.text)
         status, data, took = post(self.port, "/twilio/messages", body, headers, timeout=20)
         with self.lock:
+            self.in_flight -= 1
             if status == 200:
                 item.answers.append(data)
                 item.latencies.append(took)
@@ -92,21 +96,40 @@ class Load:
             self.unanswered.append(item)
             return False
 
+    def wait_for_slice(self) -> bool:
+        """Wait until the bot's slice runs (False once the run is over), and count the request as in flight."""
+        self.go.wait()
+        if self.done.is_set():
+            return False
+        with self.lock:
+            self.in_flight += 1
+        return True
+
     def say(self, sender: str, text: str, report_start: bool = False) -> None:
         """Send a new message as `sender`, and sometimes its Twilio-style retry."""
+        if not self.wait_for_slice():
+            return
         item = Sent("SM" + uuid.uuid4().hex, sender, text, report_start)
         with self.lock:
             self.sent[item.sid] = item
             duplicate = self.random.random() < 0.1
-        if self.send(item) and duplicate:
+        if self.send(item) and duplicate and self.wait_for_slice():
             with self.lock:
                 self.retries += 1
             self.send(item)
 
+    def drain(self) -> None:
+        """Wait until no bot request is in flight (after the slice has ended)."""
+        while True:
+            with self.lock:
+                if self.in_flight == 0:
+                    return
+            time.sleep(0.001)
+
     def person(self, thread: int) -> None:
-        """Play people one after another until the time is up."""
+        """Play people one after another until the run is over."""
         rng = random.Random(thread)
-        while time.monotonic() < self.stop_at:
+        while not self.done.is_set():
             with self.lock:
                 self.people += 1
                 n = self.people
@@ -125,7 +148,7 @@ class Load:
                 self.say(sender, number)
                 self.say(sender, story, report_start=True)
                 for text in FORM_ANSWERS[: rng.randint(0, len(FORM_ANSWERS))]:
-                    if time.monotonic() >= self.stop_at:
+                    if self.done.is_set():
                         break
                     self.say(sender, text)
 
@@ -141,6 +164,8 @@ class Load:
                 if item.answers:
                     continue
                 resent += 1
+                with self.lock:
+                    self.in_flight += 1
                 self.send(item)
             time.sleep(0.5)
         return resent
@@ -225,9 +250,8 @@ def audit(db_path: str, load: Load) -> dict[str, object]:
         conn.close()
 
 
-def run_bare(workers: int, seconds: float, senders: int) -> tuple[list[float], float]:
-    """Drive the bare Flask route with the same senders and gunicorn settings; return latencies and duration."""
-    server = start_gunicorn("bench.bare_app:app", workers)
+def drive_bare(port: int, seconds: float, senders: int) -> tuple[list[float], float]:
+    """Drive the bare Flask route for `seconds` with the same number of senders; return latencies and duration."""
     latencies: list[float] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -235,21 +259,18 @@ def run_bare(workers: int, seconds: float, senders: int) -> tuple[list[float], f
     def sender(n: int) -> None:
         while time.monotonic() < stop_at:
             body, headers = signed_form("/twilio/messages", "SM" + uuid.uuid4().hex, f"+6281{n:09d}", "halo")
-            status, _, took = post(server.port, "/twilio/messages", body, headers)
+            status, _, took = post(port, "/twilio/messages", body, headers)
             if status == 200:
                 with lock:
                     latencies.append(took)
 
-    try:
-        start = time.monotonic()
-        threads = [threading.Thread(target=sender, args=(i,)) for i in range(senders)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return latencies, time.monotonic() - start
-    finally:
-        server.stop()
+    start = time.monotonic()
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(senders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.monotonic() - start
 
 
 def main() -> None:
@@ -264,31 +285,48 @@ def main() -> None:
     print(f"machine: {machine()}; gunicorn sync workers: {args.workers}; senders: {args.senders}; "
           f"{args.seconds:.0f} s")
     db_path = f"{temp_dir()}/load.db"
-    # The bare route runs for half the time before the bot and half after, so drift on a shared machine
-    # weighs on both sides alike.
-    bare_before, seconds_before = run_bare(args.workers, args.seconds / 2, args.senders)
+    # The bot and the bare route take turns in short slices, so drift on a shared machine weighs on both alike.
+    slices = max(2, int(args.seconds // 10))
+    slice_seconds = args.seconds / slices
+    bare_server = start_gunicorn("bench.bare_app:app", args.workers)
     server = start_gunicorn("webhook:app", args.workers, bot_env(db_path))
     events: list[str] = []
+    bare_latencies: list[float] = []
+    elapsed = bare_elapsed = 0.0
     try:
-        load = Load(server.port, args.seconds, args.senders, args.seed)
-        start = time.monotonic()
-        killer = threading.Thread(target=kill_one_worker, args=(server, start + args.seconds / 2, db_path, events))
-        killer.start()
+        load = Load(server.port, args.senders, args.seed)
         threads = [threading.Thread(target=load.person, args=(i,)) for i in range(args.senders)]
         for t in threads:
             t.start()
+        for index in range(slices):
+            start = time.monotonic()
+            killer = None
+            if index == slices // 2:
+                killer = threading.Thread(target=kill_one_worker,
+                                          args=(server, start + slice_seconds / 2, db_path, events))
+                killer.start()
+            load.go.set()
+            time.sleep(slice_seconds)
+            load.go.clear()
+            load.drain()
+            elapsed += time.monotonic() - start
+            if killer:
+                killer.join()
+            latencies, seconds = drive_bare(bare_server.port, slice_seconds, args.senders)
+            bare_latencies += latencies
+            bare_elapsed += seconds
+        load.done.set()
+        load.go.set()
         for t in threads:
             t.join()
-        elapsed = time.monotonic() - start
-        killer.join()
         failed_during_run = load.failures
         resent = load.resend_unanswered()
     finally:
         server.stop()
+        bare_server.stop()
     bot = summarise(load.latencies, elapsed)
     findings = audit(db_path, load)
-    bare_after, seconds_after = run_bare(args.workers, args.seconds / 2, args.senders)
-    bare = summarise(bare_before + bare_after, seconds_before + seconds_after)
+    bare = summarise(bare_latencies, bare_elapsed)
     ratio = bot["throughput"] / bare["throughput"] if bare["throughput"] else 0.0
     for event in events:
         print(event)
