@@ -19,8 +19,6 @@ from sqlite_utils import Database
 from sqlite_utils import Migrations
 
 BUSY_TIMEOUT_MS = 10_000
-MMAP_BYTES = 256 * 1024 * 1024
-CACHE_KIB = 32 * 1024
 
 migrations = Migrations("core")
 
@@ -47,9 +45,6 @@ def open_db(path: str | Path) -> Database:
     if str(path) != ":memory:":
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        # Reads through a memory map and a larger page cache: fewer system calls as the tables grow.
-        conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA foreign_keys = ON")
     db = Database(conn)
     # One lock file per database: writers queue on it in the kernel and wake as soon as it is free,
