@@ -68,45 +68,9 @@ class LocalServer:
 
 
 @pytest.fixture
-def http_server() -> Iterator[LocalServer]:
-    """Start a recording HTTP server on loopback that imitates Twilio's and Meta's send APIs."""
-    server_state: LocalServer | None = None
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            return
-
-        def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length)
-            assert server_state is not None
-            with lock:
-                server_state.requests.append(Recorded("POST", self.path, dict(self.headers), body))
-                scripted = server_state.responses.pop(0) if server_state.responses else None
-                n = next(server_state.counter)
-            if scripted is not None:
-                status, payload = scripted
-            elif "/Messages.json" in self.path:
-                status, payload = 201, {"sid": f"SMfeed{n:028d}", "status": "queued"}
-            else:
-                status, payload = 200, {"messages": [{"id": f"wamid.TEST{n}"}]}
-            data = json.dumps(payload if payload is not None else {"error": {"code": status}}).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server_state = LocalServer(f"http://127.0.0.1:{httpd.server_address[1]}")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server_state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def http_server(provider_api: "ProviderServer") -> "ProviderServer":
+    """The local imitation of Twilio's and Meta's send APIs (see provider_api below)."""
+    return provider_api
 
 
 @pytest.fixture(scope="session")
