@@ -38,6 +38,8 @@ from bot.store import utcnow
 log = logging.getLogger("bot.outbox")
 
 WHATSAPP_WINDOW = timedelta(hours=24)
+# Kinds whose text is the point: outside the window they go by SMS when there is a phone number.
+WORDS_MATTER = frozenset({"relay"})
 OUTSIDE_WINDOW_CODE = "63016"
 
 # Outbound kinds and the approved template each one falls back to outside WhatsApp's 24-hour window.
@@ -185,6 +187,8 @@ def shape(env: Envelope, pol: Policy, now: datetime) -> Envelope:
     if env.channel != WHATSAPP or env.template or within_window(env.last_inbound_at, now):
         return env
     template = pol.template(env.provider, env.kind)
+    if env.kind in WORDS_MATTER and env.phone:
+        template = None  # an officer's own words reach the reporter by SMS rather than as a bare template
     if template and env.variables:
         return replace(env, template=template)
     if env.phone:

@@ -263,3 +263,17 @@ def test_worker_command_once(app, provider_api):
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "sent 1" in result.output and len(provider_api.twilio_created) == 1
+
+
+def test_a_relay_outside_the_window_goes_by_sms_with_its_words_even_with_a_template():
+    policy = outbox.Policy(max_attempts=5, retry_base_seconds=30, retry_max_seconds=3600, sending_lease_seconds=120,
+                           templates={"TWILIO_TEMPLATE_CASE_UPDATE": "HX" + "b" * 32})
+    env = outbox.Envelope(id=1, channel="whatsapp", provider="twilio", to="+6285200000001", phone="+6285200000001",
+                          text="Kami sudah menghubungi KJRI Tawau untuk Anda.", kind="relay", template=None,
+                          idempotency_key="k", variables={"1": "ADU-ABCDEF"},
+                          last_inbound_at="2026-11-20T00:00:00+00:00")
+    shaped = outbox.shape(env, policy, datetime(2026, 11, 27, tzinfo=timezone.utc))
+    assert (shaped.channel, shaped.template, shaped.to) == ("sms", None, "+6285200000001")
+    assert shaped.text == "Kami sudah menghubungi KJRI Tawau untuk Anda."
+    update = dataclasses.replace(env, kind="case_taken")
+    assert outbox.shape(update, policy, datetime(2026, 11, 27, tzinfo=timezone.utc)).template == "HX" + "b" * 32
