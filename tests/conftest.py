@@ -104,6 +104,9 @@ def config(db_path: Path, nlu_cache_dir: Path, http_server: LocalServer) -> dict
         "WHATSAPP_PHONE_NUMBER_ID": WA_PHONE_ID,
         "WHATSAPP_API_BASE": http_server.url,
         "NLU_CACHE_DIR": str(nlu_cache_dir),
+        # No daily digest falls due by the wall clock in a test (hour 24 never comes); digest tests set it.
+        "DIGEST_HOUR": 24,
+        "TIMEZONE": "Asia/Makassar",
     }
 
 
