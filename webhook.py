@@ -25,7 +25,6 @@ from bot import outbox
 from bot.channels import twilio as twilio_channel
 from bot.channels import whatsapp as whatsapp_channel
 from bot.channels.senders import make_sender
-from bot.config import ConfigError
 from bot.config import Settings
 from bot.config import check_production
 from bot.config import from_env

@@ -6,6 +6,7 @@ import base64
 import itertools
 import uuid
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,6 +78,29 @@ def http_server(provider_api: "ProviderServer") -> "ProviderServer":
 def nlu_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Share one trained-model cache across the test session."""
     return tmp_path_factory.mktemp("nlu-cache")
+
+
+def rows(db_path: Path | str, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    """Query the database file directly, as an auditor would: rows as dicts."""
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Any]:
+    """Return a migrated store on a fresh SQLite file (no app), closed after the test."""
+    from bot.store import close
+    from bot.store import migrate
+    from bot.store import open_db
+
+    database = open_db(tmp_path / "store.db")
+    migrate(database)
+    yield database
+    close(database)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot import worker
 from bot.store import open_db
 from tests.test_officers import add
 from tests.test_officers import report
-from tests.test_officers import rows
+from tests.conftest import rows
 from tests.test_officers import stores_of
 
 # Friday 27 November 2026, 07:30 in Asia/Makassar (UTC+8).

@@ -17,19 +17,10 @@ from bot import cases
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
-from bot.store import migrate
 from bot.store import open_db
 from tests.conftest import DATA_KEY
 
 NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def db(tmp_path: Path):
-    database = open_db(tmp_path / "cases.db")
-    migrate(database)
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.conftest import Conversation
 from tests.conftest import assert_dialog
 from tests.test_officers import add
 from tests.test_officers import report
-from tests.test_officers import rows
+from tests.conftest import rows
 from tests.test_officers import stores_of
 
 OFFICER = "+6281234567890"

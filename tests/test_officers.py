@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone
@@ -62,14 +61,6 @@ def report(s: Stores, phone: str = "+6281311112222", channel: str = "sms", categ
     return cases.get_case_by_id(s.db, case.id, s.vault)
 
 
-def rows(db_path, sql, params=()):
-    """Query the database file directly."""
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 # ---------------------------------------------------------------- the command line

@@ -11,8 +11,6 @@ import pytest
 
 from bot import recruiters
 from bot.privacy import Vault
-from bot.store import migrate
-from bot.store import open_db
 from tests.conftest import DATA_KEY
 
 TODAY = date(2026, 1, 15)
@@ -42,14 +40,6 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] | tuple[str, 
         writer.writerow(header)
         writer.writerows(rows)
     return path
-
-
-@pytest.fixture
-def db(tmp_path: Path):
-    database = open_db(tmp_path / "registry.db")
-    migrate(database)
-    yield database
-    database.close()
 
 
 @pytest.fixture

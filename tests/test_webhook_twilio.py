@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from tests.conftest import TWILIO_TOKEN
-
-
-def rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
+from tests.conftest import rows
 
 
 def count_messages(db_path, direction=None):

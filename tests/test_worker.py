@@ -17,7 +17,7 @@ from bot.channels.senders import make_sender
 from tests.conftest import WA_PHONE_ID
 from tests.test_officers import add
 from tests.test_officers import report
-from tests.test_officers import rows
+from tests.conftest import rows
 from tests.test_officers import stores_of
 
 
