@@ -8,7 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
 
+from bot import answers
 from bot import menu
+from bot.cases import shows_danger
 from bot.i18n import _l
 from bot.language import language_scores
 from bot.turn import Turn
@@ -150,8 +152,6 @@ def _is_emergency(turn: Turn) -> bool:
     """Return True when a message inside a form is clearly an emergency (danger words or the classifier)."""
     if len(turn.text) < 12:
         return False
-    from bot.cases import shows_danger
-
     if shows_danger(turn.text):
         return True
     understanding = turn.understand()
@@ -185,8 +185,6 @@ def show_menu(turn: Turn, name: str) -> None:
 
 def welcome(turn: Turn) -> None:
     """Greet the person and show the main menu."""
-    from bot import answers
-
     answers.answer(turn, "greet")
     show_menu(turn, menu.MAIN)
 
