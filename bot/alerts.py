@@ -212,8 +212,10 @@ def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
     count = 0
     for case in fetch(db, "select * from cases where status = 'open' and priority in (?, ?) and created_at >= ? "
                           "and purged_at is null order by id", [*URGENT_PRIORITIES, since]):
-        if fetch_one(db, "select 1 from messages where idempotency_key like ? limit 1",
-                     [f"urgent:{case['id']}:%"]) is None:
+        prefix = f"urgent:{case['id']}:"
+        # A range, not LIKE (case-insensitive, so it cannot use the index): keys starting with the prefix.
+        if fetch_one(db, "select 1 from messages where idempotency_key >= ? and idempotency_key < ? limit 1",
+                     [prefix, prefix[:-1] + ";"]) is None:
             continue  # its alert row has not been dispatched yet
         with transaction(db):
             count += alert_officers(db, vault, case, now)
