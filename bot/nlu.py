@@ -224,6 +224,8 @@ def softmax(scores: np.ndarray, scale: float) -> np.ndarray:
     return e / e.sum()
 
 
+WORD_CACHE_SIZE = 50_000  # words whose character n-grams are kept; the cache empties when full
+
 # The two feature families: word 1-2 grams and character 2-5 grams within word boundaries.
 FEATURES: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b", "min_df": 1},
@@ -249,13 +251,34 @@ class LinearModel:
     scale: float = 1.0
     analyzers: list[Any] = field(default_factory=list, repr=False)
 
+    per_word: list[dict[str, tuple[tuple[int, int], ...]] | None] = field(default_factory=list, repr=False)
+
     def __post_init__(self) -> None:
-        """Build the n-gram analyzers (they are not pickled: they hold no learned state)."""
+        """Build the n-gram analyzers and per-word caches (not pickled: they hold no learned state)."""
         self.analyzers = [vec.build_analyzer() for vec in build_vectorizers()]
+        # Character n-grams never cross a word boundary, so each word's known n-grams are worked out once.
+        self.per_word = [{} if params["analyzer"] == "char_wb" else None for params in FEATURES]
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle everything but the analyzers."""
-        return {k: v for k, v in self.__dict__.items() if k != "analyzers"}
+        """Pickle everything but the analyzers and caches."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("analyzers", "per_word")}
+
+    def _counts(self, family: int, norm_text: str) -> Counter[int]:
+        """Count the known features of one family in a normalised text, by column."""
+        analyze, vocab, cache = self.analyzers[family], self.vocabularies[family], self.per_word[family]
+        if cache is None:
+            return Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
+        counts: Counter[int] = Counter()
+        for word in norm_text.split():
+            known = cache.get(word)
+            if known is None:
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                found = Counter(j for j in map(vocab.get, analyze(word)) if j is not None)
+                known = cache[word] = tuple(found.items())
+            for j, n in known:
+                counts[j] += n
+        return counts
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore the arrays and rebuild the analyzers."""
@@ -266,17 +289,12 @@ class LinearModel:
         """Return the decision score of every intent for a normalised text."""
         rows: list[int] = []
         values: list[float] = []
-        for analyze, vocab, idf, offset in zip(self.analyzers, self.vocabularies, self.idfs, self.offsets):
-            counts = Counter(analyze(norm_text))
-            idx = []
-            tf = []
-            for term, count in counts.items():
-                j = vocab.get(term)
-                if j is not None:
-                    idx.append(j)
-                    tf.append(count)
-            if not idx:
+        for family, (idf, offset) in enumerate(zip(self.idfs, self.offsets)):
+            counts = self._counts(family, norm_text)
+            if not counts:
                 continue
+            idx = list(counts)
+            tf = list(counts.values())
             v = (1.0 + np.log(np.asarray(tf, dtype=np.float64))) * idf[idx]
             v /= math.sqrt(float(v @ v))
             rows.extend(j + offset for j in idx)

@@ -233,3 +233,30 @@ def test_predict_command_prints_json_lines(app) -> None:
     assert lines[1]["language"] == "en"
     assert set(lines[0]) == {"text", "intent", "confidence", "language", "ranking", "entities"}
     assert all(len(pair) == 2 for pair in lines[0]["ranking"])
+
+
+def test_per_word_ngram_cache_gives_the_scores_of_whole_text_analysis(classifier: EmbeddedClassifier) -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    model = classifier.model
+
+    def reference(norm: str) -> np.ndarray:
+        """Score a text by running every analyzer over the whole text, without the per-word cache."""
+        rows, values = [], []
+        for analyze, vocab, idf, offset in zip(model.analyzers, model.vocabularies, model.idfs, model.offsets):
+            counts = Counter(j for j in map(vocab.get, analyze(norm)) if j is not None)
+            if counts:
+                v = (1.0 + np.log(np.asarray(list(counts.values()), dtype=np.float64))) * idf[list(counts)]
+                v /= np.sqrt(v @ v)
+                rows += [j + offset for j in counts]
+                values += v.tolist()
+        return np.asarray(values) @ model.weights[rows] + model.intercept if rows else model.intercept
+
+    texts = [text for _, text in FAMILIES] + ["", "a", "zzzq xqv", "gaji  gaji\tgaji belum", "paspor paspor"]
+    for _ in range(2):  # cold, then warm cache
+        for text in texts:
+            norm = normalise(text)
+            assert np.allclose(model.scores(norm), reference(norm), rtol=0, atol=1e-12), text
+    assert any(model.per_word)
