@@ -5,11 +5,12 @@
 It starts the bot under gunicorn on loopback with a fresh SQLite file, sends signed Twilio webhooks from
 `--senders` concurrent threads for `--seconds` (each thread plays people who ask questions, check companies,
 report problems through the menu and answer the intake form; about one message in ten is sent again with the
-same MessageSid, as Twilio does on a timeout), kills one worker with SIGKILL half-way (the one inside a write
-transaction) and resends whatever got no answer. Then it checks the database: every distinct message stored exactly once, every report exactly one
-case, no half-written case, no duplicate reply, and the same reply for every retry. A bare Flask route runs
-under the same gunicorn settings for the same total time, in 10 s slices taking turns with the bot's, for the
-ratio.
+same MessageSid, as Twilio does on a timeout; a person whose message got no answer sends it again, same
+MessageSid, before writing the next one), kills one worker with SIGKILL half-way (the one inside a write
+transaction) and resends whatever still has no answer. Then it checks the database: every distinct message
+stored exactly once, every report exactly one case, no half-written case, no duplicate reply, and the same
+reply for every retry. A bare Flask route runs under the same gunicorn settings for the same total time, in
+10 s slices taking turns with the bot's, for the ratio.
 """
 
 from __future__ import annotations
@@ -113,7 +114,15 @@ class Load:
         with self.lock:
             self.sent[item.sid] = item
             duplicate = self.random.random() < 0.1
-        if self.send(item) and duplicate and self.wait_for_slice():
+        answered = self.send(item)
+        # A person waits for the answer before writing again; a request that got none (the killed worker's)
+        # is retried with the same MessageSid first, as Twilio's connection-override retries do.
+        for attempt in range(5):
+            if answered or not self.wait_for_slice():
+                break
+            time.sleep(0.05 * (attempt + 1))
+            answered = self.send(item)
+        if answered and duplicate and self.wait_for_slice():
             with self.lock:
                 self.retries += 1
             self.send(item)
