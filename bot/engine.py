@@ -29,6 +29,7 @@ from bot.store import fetch
 from bot.store import fetch_one
 from bot.store import get
 from bot.store import insert
+from bot.store import savepoint
 from bot.store import transaction
 from bot.store import update
 from bot.turn import Turn
@@ -127,7 +128,7 @@ class Engine:
                         _understanding=understood)
             status = "handled"
             try:
-                with db.atomic():
+                with savepoint(db):
                     dialogue.respond(turn)
                     save_contact(db, contact, now_iso, last_inbound_at=now_iso)
             except Exception:

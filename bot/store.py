@@ -88,7 +88,7 @@ def transaction(db: Database) -> Iterator[Database]:
     """Run a block in one write transaction (BEGIN IMMEDIATE), or a savepoint when nested."""
     conn = db.conn
     if conn.in_transaction:
-        with db.atomic():
+        with savepoint(db):
             yield db
         return
     lock = getattr(db, "write_lock", None)
@@ -111,6 +111,24 @@ def transaction(db: Database) -> Iterator[Database]:
         db.commits = getattr(db, "commits", 0) + 1
         if db.commits >= CHECKPOINT_EVERY:
             checkpoint(db)
+
+
+@contextlib.contextmanager
+def savepoint(db: Database) -> Iterator[Database]:
+    """Run a block inside the open transaction; an error undoes only the block's writes."""
+    # One fixed name (RELEASE and ROLLBACK TO act on the innermost of that name), so the statements stay in
+    # the connection's statement cache; sqlite-utils' atomic() names each savepoint afresh.
+    conn = db.conn
+    conn.execute("SAVEPOINT nested")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO SAVEPOINT nested")
+            conn.execute("RELEASE SAVEPOINT nested")
+        raise
+    else:
+        conn.execute("RELEASE SAVEPOINT nested")
 
 
 _local = threading.local()
@@ -227,8 +245,13 @@ def m001_contacts_and_messages(db: Database) -> None:
 
 @migrations()
 def m002_partial_message_indexes(db: Database) -> None:
-    """Index only the rows each lookup needs: a turn then writes four fewer index pages."""
-    # Replies in a Twilio response have no provider id and are never queued; inbound rows reply to nothing.
+    """Index only the rows each lookup needs: a turn then writes five fewer index pages."""
+    # Replies in a Twilio response have no provider id and are never queued; inbound rows reply to nothing
+    # and have no idempotency key. No lookup goes by (contact_id, created_at): it only cost writes.
+    db.execute("drop index if exists idx_messages_contact_id_created_at")
+    db.execute("drop index if exists idx_messages_idempotency_key")
+    db.execute("create unique index idx_messages_idempotency_key on messages (idempotency_key) "
+               "where idempotency_key is not null")
     db.execute("drop index if exists idx_messages_provider_provider_id")
     db.execute("create unique index idx_messages_provider_id on messages (provider, provider_id) "
                "where provider_id is not null")

@@ -105,3 +105,18 @@ WHERE = {
     "idx_messages_reply_to": "reply_to is not null and reply_to > 0",
     "idx_messages_queued": "direction = 'out' and status = 'queued'",
 }
+
+
+def test_nested_savepoints_undo_only_their_own_writes(db) -> None:
+    with transaction(db):
+        _contact(db, 1)
+        with transaction(db):  # nested: a savepoint
+            _contact(db, 2)
+            with pytest.raises(ValueError):
+                with store.savepoint(db):
+                    _contact(db, 3)
+                    raise ValueError("inner handler failed")
+            _contact(db, 4)
+    hashes = [r[0] for r in db.conn.execute("select identity_hash from contacts order by id")]
+    assert hashes == ["h1", "h2", "h4"]
+    assert not db.conn.in_transaction
