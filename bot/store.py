@@ -95,15 +95,8 @@ def transaction(db: Database) -> Iterator[Database]:
     if lock is not None:
         fcntl.flock(lock, fcntl.LOCK_EX)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _undo_on_error(conn, "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"):
             yield db
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
     finally:
         if lock is not None:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -118,17 +111,24 @@ def savepoint(db: Database) -> Iterator[Database]:
     """Run a block inside the open transaction; an error undoes only the block's writes."""
     # One fixed name (RELEASE and ROLLBACK TO act on the innermost of that name), so the statements stay in
     # the connection's statement cache; sqlite-utils' atomic() names each savepoint afresh.
-    conn = db.conn
-    conn.execute("SAVEPOINT nested")
-    try:
+    with _undo_on_error(db.conn, "SAVEPOINT nested", "RELEASE SAVEPOINT nested",
+                        "ROLLBACK TO SAVEPOINT nested", "RELEASE SAVEPOINT nested"):
         yield db
+
+
+@contextlib.contextmanager
+def _undo_on_error(conn: sqlite3.Connection, begin: str, done: str, *undo: str) -> Iterator[None]:
+    """Execute `begin`, run the block, then `done`; on an error execute `undo` (if SQLite still has one open)."""
+    conn.execute(begin)
+    try:
+        yield
     except BaseException:
         if conn.in_transaction:
-            conn.execute("ROLLBACK TO SAVEPOINT nested")
-            conn.execute("RELEASE SAVEPOINT nested")
+            for statement in undo:
+                conn.execute(statement)
         raise
     else:
-        conn.execute("RELEASE SAVEPOINT nested")
+        conn.execute(done)
 
 
 _local = threading.local()
