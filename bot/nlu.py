@@ -246,16 +246,18 @@ class LinearModel:
     vocabularies: list[dict[str, int]]
     idfs: list[np.ndarray]
     offsets: list[int]
-    weights: np.ndarray          # (n_features, n_intents)
+    weights: np.ndarray          # (n_features, n_intents), float32
     intercept: np.ndarray        # (n_intents,)
     scale: float = 1.0
     analyzers: list[Any] = field(default_factory=list, repr=False)
 
-    per_word: list[dict[str, tuple[tuple[int, int], ...]] | None] = field(default_factory=list, repr=False)
+    per_word: list[dict[str, np.ndarray] | None] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         """Build the n-gram analyzers and per-word caches (not pickled: they hold no learned state)."""
         self.analyzers = [vec.build_analyzer() for vec in build_vectorizers()]
+        # A message reads ~150 scattered rows of a 17k-row matrix: in float32 they take half the cache lines.
+        self.weights = np.ascontiguousarray(self.weights, dtype=np.float32)
         # Character n-grams never cross a word boundary, so each word's known n-grams are worked out once.
         self.per_word = [{} if params["analyzer"] == "char_wb" else None for params in FEATURES]
 
@@ -263,22 +265,29 @@ class LinearModel:
         """Pickle everything but the analyzers and caches."""
         return {k: v for k, v in self.__dict__.items() if k not in ("analyzers", "per_word")}
 
-    def _counts(self, family: int, norm_text: str) -> Counter[int]:
-        """Count the known features of one family in a normalised text, by column."""
+    def _features(self, family: int, norm_text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the known feature columns of one family in a normalised text and their counts (None if none)."""
         analyze, vocab, cache = self.analyzers[family], self.vocabularies[family], self.per_word[family]
         if cache is None:
-            return Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
-        counts: Counter[int] = Counter()
+            counts = Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
+            if not counts:
+                return None
+            return (np.fromiter(counts, dtype=np.intp, count=len(counts)),
+                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        parts = []
         for word in norm_text.split():
             known = cache.get(word)
             if known is None:
                 if len(cache) >= WORD_CACHE_SIZE:
                     cache.clear()
-                found = Counter(j for j in map(vocab.get, analyze(word)) if j is not None)
-                known = cache[word] = tuple(found.items())
-            for j, n in known:
-                counts[j] += n
-        return counts
+                known = cache[word] = np.fromiter((j for j in map(vocab.get, analyze(word)) if j is not None),
+                                                  dtype=np.intp)
+            parts.append(known)
+        columns = np.concatenate(parts) if parts else None
+        if columns is None or not columns.size:
+            return None
+        idx, tf = np.unique(columns, return_counts=True)
+        return idx, tf.astype(np.float64)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore the arrays and rebuild the analyzers."""
@@ -287,21 +296,20 @@ class LinearModel:
 
     def scores(self, norm_text: str) -> np.ndarray:
         """Return the decision score of every intent for a normalised text."""
-        rows: list[int] = []
-        values: list[float] = []
+        rows: list[np.ndarray] = []
+        values: list[np.ndarray] = []
         for family, (idf, offset) in enumerate(zip(self.idfs, self.offsets)):
-            counts = self._counts(family, norm_text)
-            if not counts:
+            found = self._features(family, norm_text)
+            if found is None:
                 continue
-            idx = list(counts)
-            tf = list(counts.values())
-            v = (1.0 + np.log(np.asarray(tf, dtype=np.float64))) * idf[idx]
+            idx, tf = found
+            v = (1.0 + np.log(tf)) * idf[idx]
             v /= math.sqrt(float(v @ v))
-            rows.extend(j + offset for j in idx)
-            values.extend(v.tolist())
+            rows.append(idx + offset)
+            values.append(v)
         if not rows:
             return self.intercept.astype(np.float64)
-        return np.asarray(values) @ self.weights[rows] + self.intercept
+        return np.concatenate(values) @ self.weights[np.concatenate(rows)] + self.intercept
 
     def knows_a_word(self, norm_text: str) -> bool:
         """Return True when a word of two letters or more in the text was seen in training."""
