@@ -488,6 +488,14 @@ class Places:
     aliases: dict[str, str]
     ambiguous: dict[str, list[str]]
     names: tuple[str, ...]
+    longest: int = 1                      # words in the longest alias or ambiguous word
+    by_length: tuple[str, ...] = ()       # aliases, longest first (the first found wins)
+    ambiguous_by_length: tuple[str, ...] = ()
+
+    def named_in(self, plain: str) -> set[str]:
+        """Return every run of up to `longest` consecutive words of a plain text (an alias matches one whole)."""
+        words = plain.split()
+        return {" ".join(words[i:i + n]) for n in range(1, self.longest + 1) for i in range(len(words) - n + 1)}
 
 
 @lru_cache(maxsize=1)
@@ -502,14 +510,16 @@ def places(path: Path = KABUPATEN_FILE) -> Places:
         for word in words or []:
             aliases[_plain(str(word))] = name
     ambiguous = {_plain(k): list(v) for k, v in (data.get("ambiguous") or {}).items()}
-    return Places(aliases, ambiguous, tuple((data.get("kabupaten") or {}).keys()))
+    longest = max((len(word.split()) for word in [*aliases, *ambiguous]), default=1)
+    return Places(aliases, ambiguous, tuple((data.get("kabupaten") or {}).keys()), longest,
+                  tuple(sorted(aliases, key=len, reverse=True)), tuple(sorted(ambiguous, key=len, reverse=True)))
 
 
 def named_kabupaten(text: str) -> str | None:
     """Return the one NTT kabupaten/kota that `text` names exactly (a name, short form or town), else None."""
     table = places()
-    plain = _plain(text)
-    found = {name for alias, name in table.aliases.items() if re.search(rf"(?<!\S){re.escape(alias)}(?!\S)", plain)}
+    grams = table.named_in(_plain(text))
+    found = {table.aliases[gram] for gram in grams if gram in table.aliases}
     return found.pop() if len(found) == 1 else None
 
 
@@ -520,12 +530,12 @@ def match_kabupaten(text: str) -> tuple[list[str], str]:
     """
     table = places()
     plain = _plain(text)
-    for alias in sorted(table.aliases, key=len, reverse=True):
-        found = re.search(rf"(?<!\S){re.escape(alias)}(?!\S)", plain)
-        if found:
+    grams = table.named_in(plain)
+    for alias in table.by_length:
+        if alias in grams:
             return [table.aliases[alias]], _rest(text, alias)
-    for word in sorted(table.ambiguous, key=len, reverse=True):
-        if re.search(rf"(?<!\S){re.escape(word)}(?!\S)", plain):
+    for word in table.ambiguous_by_length:
+        if word in grams:
             return list(table.ambiguous[word]), _rest(text, word)
     words = plain.split()
     grams = words + [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + \
