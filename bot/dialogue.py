@@ -22,6 +22,8 @@ OPT_OUT_WORDS = frozenset({"STOP", "STOPALL", "BERHENTI", "UNSUBSCRIBE", "CANCEL
 OPT_IN_WORDS = frozenset({"START", "MULAI", "UNSTOP"})
 MENU_WORDS = frozenset({"MENU", "MENU UTAMA", "MAIN MENU"})
 BACK_WORDS = frozenset({"0", "KEMBALI", "BACK"})
+# Words the dialogue answers before it could ever ask the classifier.
+ANSWERED_BY_KEYWORD = OPT_OUT_WORDS | OPT_IN_WORDS | MENU_WORDS
 LANGUAGE_WORDS = {"ENGLISH": "en", "INGGRIS": "en", "BAHASA INGGRIS": "en", "EN": "en",
                   "INDONESIA": "id", "BAHASA INDONESIA": "id", "BAHASA": "id", "ID": "id", "INDO": "id"}
 REMINDER_EVERY = timedelta(hours=24)
@@ -31,6 +33,11 @@ CASE_REF = re.compile(r"\bADU[\s\-]?([2-9A-HJKMNP-Z]{6})\b", re.IGNORECASE)
 def keyword(text: str) -> str:
     """Return `text` as a keyword: upper case, punctuation and extra spaces removed."""
     return " ".join(re.sub(r"[^\w\s]", " ", text, flags=re.UNICODE).upper().split())
+
+
+def needs_understanding(text: str) -> bool:
+    """Return False for a message the dialogue answers by keyword alone, so nobody need classify it."""
+    return keyword(text) not in ANSWERED_BY_KEYWORD
 
 
 # ----------------------------------------------------------------- registries

@@ -151,7 +151,7 @@ class Engine:
 
     def _preclassify(self, inbound: Inbound) -> Understanding | None:
         text = (inbound.text or "").strip()
-        if not text or text.isdigit() or len(text) <= 2:
+        if not text or text.isdigit() or len(text) <= 2 or not dialogue.needs_understanding(text):
             return None
         try:
             return self.classifier.classify(text)

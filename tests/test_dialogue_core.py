@@ -8,6 +8,7 @@ from bot import dialogue
 from bot import sms
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
+from tests.conftest import rows
 
 
 def test_menu_navigation_transcript(sms_user):
@@ -97,3 +98,17 @@ def test_chat_command_json(app):
 def test_init_db_command(app):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_keywords_are_answered_without_the_classifier_and_questions_still_use_it(engine, sms_user, db_path, monkeypatch):
+    asked: list[str] = []
+    real = engine.classifier.classify
+    monkeypatch.setattr(engine.classifier, "classify", lambda text: asked.append(text) or real(text))
+    for text in ("MENU", "menu utama", "STOP", "START"):
+        assert sms_user.send(text)
+    assert asked == []
+    assert "biaya" in sms_user.send("berapa biaya resmi kerja ke malaysia")[0].lower()
+    assert asked == ["berapa biaya resmi kerja ke malaysia"]
+    stored = [(r["intent"], r["status"]) for r in rows(db_path, "select intent, status from messages "
+                                                                "where direction = 'in' order by id")]
+    assert stored[:4] == [(None, "handled")] * 4 and stored[4] == ("ask_costs", "handled")
