@@ -125,6 +125,12 @@ def parse_status(form: Mapping[str, Any]) -> StatusUpdate:
 
 def to_twiml(texts: Iterable[str]) -> str:
     """Return TwiML that replies with each text as its own message (empty <Response/> for none)."""
+    return _twiml(tuple(texts))
+
+
+@functools.lru_cache(maxsize=256)
+def _twiml(texts: tuple[str, ...]) -> str:
+    # Most replies are fixed texts (menus, answers), so the same TwiML is written again and again.
     response = MessagingResponse()
     for text in texts:
         response.message(text)
