@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timezone
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -231,7 +232,13 @@ class Engine:
 
 def prepare(text: str, channel: str) -> list[str]:
     """Make a reply fit its channel: plain GSM-7 within the segment budget on SMS."""
+    return list(_prepared(text, channel))
+
+
+@lru_cache(maxsize=1024)
+def _prepared(text: str, channel: str) -> tuple[str, ...]:
+    # Menus and answers are the same texts again and again; fitting them to SMS segments is pure.
     if channel != SMS:
-        return [text.strip()] if text.strip() else []
+        return (text.strip(),) if text.strip() else ()
     plain = sms.to_gsm7(text)
-    return sms.fit(plain, sms.SMS_BUDGET_SEGMENTS) if plain else []
+    return tuple(sms.fit(plain, sms.SMS_BUDGET_SEGMENTS)) if plain else ()

@@ -145,7 +145,18 @@ def normalise(text: str, tables: Spelling | None = None) -> str:
     :param text: a message as written ("sy mau krja d mlysia brp biayaaa??")
     :returns: the plain form ("saya mau kerja di malaysia berapa biaya")
     """
-    tables = tables or spelling()
+    if tables is None:
+        return _normalise_cached(text or "")
+    return _normalise(text, tables)
+
+
+@lru_cache(maxsize=4096)
+def _normalise_cached(text: str) -> str:
+    # A message is normalised several times (classifier, danger words, indicators) and short ones recur.
+    return _normalise(text, spelling())
+
+
+def _normalise(text: str, tables: Spelling) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
     plain = " ".join(NON_WORD.sub(" ", text).split())
     plain = tables.replace_phrases(plain)
