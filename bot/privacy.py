@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
+import os
 import re
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet
 from cryptography.fernet import InvalidToken
 from cryptography.fernet import MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+# Fields are sealed with AES-256-GCM (random 96-bit nonce) under a key derived from each DATA_KEY key:
+# "g1." + urlsafe base64 of nonce + ciphertext + tag. Rows written before hold Fernet tokens ("gAAAA..."),
+# which are still read; `rotate-key` rewrites them. GCM costs a quarter of Fernet's CBC + HMAC a field.
+TOKEN_PREFIX = "g1."
+NONCE_BYTES = 12
+TAG_BYTES = 16
 
 
 class DataKeyError(ValueError):
@@ -29,28 +42,52 @@ class Vault:
         except (ValueError, TypeError) as exc:
             raise DataKeyError(f"DATA_KEY must be Fernet keys (urlsafe base64 of 32 bytes): {exc}") from exc
         self._fernet = MultiFernet(fernets)
+        self._sealers = [AESGCM(_derive_field_key(k)) for k in parts]
         self._hash_keys = [_derive_hash_key(k) for k in parts]
 
     def encrypt(self, value: str | None) -> str | None:
         """Return `value` encrypted with the newest key, or None for None."""
         if value is None:
             return None
-        return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = self._sealers[0].encrypt(nonce, value.encode("utf-8"), None)
+        return TOKEN_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
 
     def decrypt(self, token: str | None) -> str | None:
         """Return the plaintext of `token`, or None when it is None or cannot be read."""
         if not token:
             return None
+        if token.startswith(TOKEN_PREFIX):
+            return self._open(token)
         try:
             return self._fernet.decrypt(token.encode("ascii")).decode("utf-8")
         except (InvalidToken, ValueError):
             return None
 
+    def _open(self, token: str) -> str | None:
+        try:
+            raw = base64.urlsafe_b64decode(token[len(TOKEN_PREFIX):].encode("ascii"))
+        except (binascii.Error, ValueError):
+            return None
+        if len(raw) < NONCE_BYTES + TAG_BYTES:
+            return None
+        for sealer in self._sealers:  # newest key first; a wrong key fails the tag at once
+            try:
+                return sealer.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode("utf-8")
+            except InvalidTag:
+                continue
+            except UnicodeDecodeError:
+                return None
+        return None
+
     def rotate(self, token: str | None) -> str | None:
-        """Re-encrypt `token` with the newest key."""
+        """Re-encrypt `token` with the newest key; raise ValueError when no key in DATA_KEY can read it."""
         if not token:
             return token
-        return self._fernet.rotate(token.encode("ascii")).decode("ascii")
+        plain = self.decrypt(token)
+        if plain is None:
+            raise ValueError("a stored field cannot be read with any key in DATA_KEY")
+        return self.encrypt(plain)
 
     def hash(self, value: str) -> str:
         """Return a keyed hash of `value` (newest key) for look-ups without plaintext."""
@@ -64,6 +101,11 @@ class Vault:
 def generate_key() -> str:
     """Return a new random DATA_KEY."""
     return Fernet.generate_key().decode("ascii")
+
+
+def _derive_field_key(fernet_key: str) -> bytes:
+    raw = base64.urlsafe_b64decode(fernet_key.encode())
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"teman-migran field encryption v2").derive(raw)
 
 
 def _derive_hash_key(fernet_key: str) -> bytes:

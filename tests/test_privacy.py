@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.privacy import DataKeyError
 from bot.privacy import Vault
@@ -42,3 +43,20 @@ def test_mask_phone_and_text():
     masked = mask_text("call me at +6281234567890 or 0812 3456 7890, path /2010-04-01/Accounts on 2026-11-27")
     assert "4567890" not in masked.replace("****7890", "")
     assert "2010-04-01" in masked and "2026-11-27" in masked
+
+
+def test_fields_are_sealed_with_aes_gcm_and_fernet_rows_of_before_still_read():
+    key = generate_key()
+    vault = Vault(key)
+    token = vault.encrypt("Maria Bere, +6281234567890")
+    assert token.startswith("g1.") and "Maria" not in token
+    assert vault.encrypt("Maria Bere, +6281234567890") != token  # a fresh nonce every time
+    assert vault.decrypt(token) == "Maria Bere, +6281234567890"
+    legacy = Fernet(key.encode()).encrypt("paspor ditahan".encode()).decode()
+    assert vault.decrypt(legacy) == "paspor ditahan"
+    assert vault.rotate(legacy).startswith("g1.") and vault.decrypt(vault.rotate(legacy)) == "paspor ditahan"
+    tampered = token[:-6] + ("A" if token[-6] != "A" else "B") + token[-5:]
+    for bad in (tampered, "g1.", "g1.!!!", "g1." + "A" * 8, Vault(generate_key()).encrypt("x")):
+        assert vault.decrypt(bad) is None
+    with pytest.raises(ValueError, match="DATA_KEY"):
+        vault.rotate(tampered)
