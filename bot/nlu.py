@@ -224,7 +224,7 @@ def softmax(scores: np.ndarray, scale: float) -> np.ndarray:
     return e / e.sum()
 
 
-WORD_CACHE_SIZE = 50_000  # words whose character n-grams are kept; the cache empties when full
+WORD_CACHE_SIZE = 20_000  # words whose character n-gram columns are kept (~4 MB); the cache empties when full
 
 # The two feature families: word 1-2 grams and character 2-5 grams within word boundaries.
 FEATURES: tuple[dict[str, Any], ...] = (
