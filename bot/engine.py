@@ -230,13 +230,9 @@ class Engine:
         return stored
 
 
-def prepare(text: str, channel: str) -> list[str]:
-    """Make a reply fit its channel: plain GSM-7 within the segment budget on SMS."""
-    return list(_prepared(text, channel))
-
-
 @lru_cache(maxsize=1024)
-def _prepared(text: str, channel: str) -> tuple[str, ...]:
+def prepare(text: str, channel: str) -> tuple[str, ...]:
+    """Make a reply fit its channel: plain GSM-7 within the segment budget on SMS."""
     # Menus and answers are the same texts again and again; fitting them to SMS segments is pure.
     if channel != SMS:
         return (text.strip(),) if text.strip() else ()

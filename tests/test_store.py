@@ -13,8 +13,9 @@ from bot.store import insert
 from bot.store import transaction
 
 
-def _lock_is_free(path: str) -> bool:
-    """Return True when another open file description can take the write lock at once."""
+def _lock_is_free(db: Any) -> bool:
+    """Return True when another open file description can take the store's write lock at once."""
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2] + ".lock"
     fd = os.open(path, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -36,7 +37,7 @@ def test_commits_never_checkpoint_inside_the_write_lock(db, monkeypatch) -> None
     real = store.checkpoint
 
     def watched(database: Any) -> tuple[int, int, int]:
-        seen.append(_lock_is_free(f"{database.conn.execute('PRAGMA database_list').fetchone()[2]}.lock"))
+        seen.append(_lock_is_free(database))
         return real(database)
 
     monkeypatch.setattr(store, "checkpoint", watched)
@@ -56,7 +57,7 @@ def test_a_failed_transaction_writes_nothing_and_counts_no_commit(db) -> None:
             raise RuntimeError("handler failed")
     assert db.commits == before
     assert db.conn.execute("select count(*) from contacts").fetchone()[0] == 0
-    assert _lock_is_free(f"{db.conn.execute('PRAGMA database_list').fetchone()[2]}.lock")
+    assert _lock_is_free(db)
 
 
 @pytest.mark.parametrize("sql,index", [
@@ -73,6 +74,13 @@ def test_lookups_use_their_partial_indexes(db, sql: str, index: str) -> None:
     params = ["x"] * sql.count("?")
     plan = " ".join(row[3] for row in db.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
     assert f"INDEX {index}" in plan
+
+
+WHERE = {
+    "idx_messages_provider_id": "provider = 'twilio' and provider_id is not null",
+    "idx_messages_reply_to": "reply_to is not null and reply_to > 0",
+    "idx_messages_queued": "direction = 'out' and status = 'queued'",
+}
 
 
 def test_replies_in_a_response_stay_out_of_the_provider_and_outbox_indexes(db) -> None:
@@ -99,12 +107,6 @@ def test_replies_in_a_response_stay_out_of_the_provider_and_outbox_indexes(db) -
                                     "provider": "twilio", "provider_id": "SM1", "status": "handled",
                                     "created_at": "2026-11-27T00:00:00+00:00"})
 
-
-WHERE = {
-    "idx_messages_provider_id": "provider = 'twilio' and provider_id is not null",
-    "idx_messages_reply_to": "reply_to is not null and reply_to > 0",
-    "idx_messages_queued": "direction = 'out' and status = 'queued'",
-}
 
 
 def test_nested_savepoints_undo_only_their_own_writes(db) -> None:

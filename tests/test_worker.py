@@ -10,6 +10,7 @@ from datetime import timezone
 
 import pytest
 
+from bot import alerts
 from bot import outbox
 from bot import worker
 from bot.channels.senders import IDEMPOTENCY_HEADER
@@ -110,17 +111,21 @@ def test_network_error_is_retried(app, db_path, provider_api):
     assert later.sent == 1
 
 
-def test_no_double_send_after_crash_between_send_and_commit(app, db_path, provider_api):
+def _claimed_alert(app, db_path, now):
+    """Queue one urgent alert for a Belu officer and claim it, as a worker does just before sending."""
     s = stores_of(app)
     add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
     report(s, kabupaten="Belu")
-    now = datetime.now(timezone.utc)
-    from bot import alerts
-
     alerts.dispatch_alerts(s.db, s.vault, s.settings, now)
     [row] = _alerts(db_path)
-    # A worker claims the row, Twilio accepts the message, and the process dies before recording it.
     assert outbox.claim(s.db, row["id"], now)
+    return s, row
+
+
+def test_no_double_send_after_crash_between_send_and_commit(app, db_path, provider_api):
+    now = datetime.now(timezone.utc)
+    # A worker claims the row, Twilio accepts the message, and the process dies before recording it.
+    s, row = _claimed_alert(app, db_path, now)
     sid = make_sender(s.settings)(outbox.envelope(s.db, s.vault, row["id"]))
     assert _alerts(db_path)[0]["status"] == "sending"
     # Inside the lease nothing is touched (the first worker may still be sending).
@@ -133,15 +138,8 @@ def test_no_double_send_after_crash_between_send_and_commit(app, db_path, provid
 
 
 def test_crash_before_twilio_answered_is_sent_once_after_restart(app, db_path, provider_api):
-    s = stores_of(app)
-    add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
-    report(s, kabupaten="Belu")
     now = datetime.now(timezone.utc)
-    from bot import alerts
-
-    alerts.dispatch_alerts(s.db, s.vault, s.settings, now)
-    [row] = _alerts(db_path)
-    assert outbox.claim(s.db, row["id"], now)  # claimed, then the process died before the request left
+    s, _ = _claimed_alert(app, db_path, now)  # claimed, then the process died before the request left
     restarted = worker.run_once(s.db, s.vault, s.settings, now=now + timedelta(minutes=5))
     assert restarted.reconciled["requeued"] == 1 and restarted.sent == 1
     assert len(provider_api.twilio_created) == 1 and _alerts(db_path)[0]["status"] == "sent"
@@ -151,8 +149,6 @@ def test_the_idempotency_token_makes_a_resend_harmless(app, db_path, provider_ap
     s = stores_of(app)
     add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
     report(s, kabupaten="Belu")
-    from bot import alerts
-
     alerts.dispatch_alerts(s.db, s.vault, s.settings, datetime.now(timezone.utc))
     env = outbox.envelope(s.db, s.vault, _alerts(db_path)[0]["id"])
     send = make_sender(s.settings)
@@ -168,8 +164,6 @@ def test_cloud_api_row_stuck_in_sending_is_not_resent(app, db_path, provider_api
     s.db.conn.commit()
     report(s, kabupaten="Belu")
     now = datetime.now(timezone.utc)
-    from bot import alerts
-
     alerts.dispatch_alerts(s.db, s.vault, s.settings, now)
     [row] = _alerts(db_path)
     assert outbox.claim(s.db, row["id"], now)
