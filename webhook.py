@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import logs
-from bot import nlu
+from bot.understanding import nlu
 from bot import outbox
 from bot.channels import twilio as twilio_channel
 from bot.channels import whatsapp as whatsapp_channel
@@ -28,18 +28,18 @@ from bot.channels.senders import make_sender
 from bot.config import Settings
 from bot.config import check_production
 from bot.config import from_env
-from bot.engine import IN_RESPONSE
-from bot.engine import QUEUED
-from bot.engine import Engine
-from bot.engine import Outcome
+from bot.conversation.engine import IN_RESPONSE
+from bot.conversation.engine import QUEUED
+from bot.conversation.engine import Engine
+from bot.conversation.engine import Outcome
 from bot.privacy import Vault
 from bot.privacy import generate_key
 from bot.store import connection
 from bot.store import close as close_db
 from bot.store import migrate
 from bot.store import open_db
-from bot.understanding import Classifier
-from bot.understanding import KeywordClassifier
+from bot.understanding.intents import Classifier
+from bot.understanding.intents import KeywordClassifier
 
 log = logging.getLogger("webhook")
 bp = Blueprint("messaging", __name__)

@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu import INTENTS_DIR  # noqa: E402
-from bot.nlu import EmbeddedClassifier  # noqa: E402
-from bot.nlu import RasaClassifier  # noqa: E402
-from bot.nlu import evaluate  # noqa: E402
-from bot.nlu import training_hash  # noqa: E402
-from bot.training_data import load_training_data  # noqa: E402
+from bot.understanding.nlu import INTENTS_DIR  # noqa: E402
+from bot.understanding.nlu import EmbeddedClassifier  # noqa: E402
+from bot.understanding.nlu import RasaClassifier  # noqa: E402
+from bot.understanding.nlu import evaluate  # noqa: E402
+from bot.understanding.nlu import training_hash  # noqa: E402
+from bot.understanding.training_data import load_training_data  # noqa: E402
 
 FLOORS = {"macro_f1": 0.90, "reports_as_information": 0.05, "p50_ms": 1.0, "train_s": 10.0, "memory_mb": 100.0}
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import recruiters  # noqa: E402
+from bot.recruiters import registry as recruiters  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
 

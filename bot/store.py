@@ -30,9 +30,9 @@ migrations = Migrations("core")
 # Every module that owns tables keeps its own migration set; they are applied in this order.
 MIGRATION_MODULES = (
     "bot.store",
-    "bot.recruiters",
-    "bot.cases",
-    "bot.officers",
+    "bot.recruiters.registry",
+    "bot.cases.records",
+    "bot.officers.registry",
 )
 
 

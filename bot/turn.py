@@ -17,8 +17,8 @@ from bot.messages import SMS
 from bot.messages import Inbound
 from bot.messages import Reply
 from bot.privacy import Vault
-from bot.understanding import Classifier
-from bot.understanding import Understanding
+from bot.understanding.intents import Classifier
+from bot.understanding.intents import Understanding
 
 log = logging.getLogger("bot")
 

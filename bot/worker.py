@@ -16,7 +16,7 @@ from datetime import timezone
 
 from sqlite_utils import Database
 
-from bot import alerts
+from bot.officers import alerts
 from bot import outbox
 from bot.config import Settings
 from bot.privacy import Vault

@@ -9,8 +9,8 @@ from datetime import timezone
 import click
 from flask.cli import AppGroup
 
-from bot import alerts
-from bot import officers
+from bot.officers import alerts
+from bot.officers import registry as officers
 from bot import sms
 from commands.common import get_db
 from commands.common import get_settings

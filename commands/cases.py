@@ -10,7 +10,7 @@ from datetime import timezone
 import click
 from flask.cli import AppGroup
 
-from bot import cases
+from bot.cases import records as cases
 from bot.store import fetch
 from bot.store import transaction
 from commands.common import get_db

@@ -9,7 +9,7 @@ from datetime import timezone
 import click
 from flask.cli import AppGroup
 
-from bot import knowledge
+from bot.knowledge import facts as knowledge
 
 group = AppGroup("knowledge", help="Check the knowledge base (knowledge/facts.yml) behind the bot's answers.")
 

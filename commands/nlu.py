@@ -12,15 +12,15 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from bot.nlu import INTENTS_DIR
-from bot.nlu import EmbeddedClassifier
-from bot.nlu import cache_path
-from bot.nlu import cross_validate
-from bot.nlu import evaluate
-from bot.nlu import load_classifier
-from bot.nlu import training_hash
-from bot.nlu import write_cache
-from bot.training_data import load_training_data
+from bot.understanding.nlu import INTENTS_DIR
+from bot.understanding.nlu import EmbeddedClassifier
+from bot.understanding.nlu import cache_path
+from bot.understanding.nlu import cross_validate
+from bot.understanding.nlu import evaluate
+from bot.understanding.nlu import load_classifier
+from bot.understanding.nlu import training_hash
+from bot.understanding.nlu import write_cache
+from bot.understanding.training_data import load_training_data
 from commands.common import get_settings
 
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "nlu_heldout.yml"

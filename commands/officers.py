@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from bot import officers
+from bot.officers import registry as officers
 from bot.store import utcnow
 from commands.common import get_db
 from commands.common import get_settings

@@ -8,7 +8,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from bot import recruiters
+from bot.recruiters import registry as recruiters
 from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault

@@ -11,8 +11,8 @@ from datetime import timezone
 
 import pytest
 
-from bot import alerts
-from bot import cases
+from bot.officers import alerts
+from bot.cases import records as cases
 from bot import sms
 from bot import worker
 from bot.store import open_db
@@ -154,7 +154,7 @@ def test_digest_once_per_officer_per_day_even_after_restart(app, db_path, provid
 
 
 def test_digest_names_unlicensed_recruiters_of_the_area(app):
-    from bot import recruiters
+    from bot.recruiters import registry as recruiters
 
     s = stores_of(app)
     maria = add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot import answers
-from bot import knowledge
+from bot.knowledge import answers
+from bot.knowledge import facts as knowledge
 from bot import sms
 from bot.config import Settings
 from bot.contacts import ensure_contact
@@ -24,7 +24,7 @@ from bot.privacy import generate_key
 from bot.store import migrate
 from bot.store import open_db
 from bot.turn import Turn
-from bot.understanding import KeywordClassifier
+from bot.understanding.intents import KeywordClassifier
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 LOCALES = ("id", "en")

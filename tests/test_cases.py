@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cases
+from bot.cases import records as cases
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one

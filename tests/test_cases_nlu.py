@@ -12,9 +12,9 @@ import pytest
 
 from bot import sms
 from bot.config import Settings
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from bot.privacy import Vault
-from bot.understanding import KeywordClassifier
+from bot.understanding.intents import KeywordClassifier
 from tests.conftest import DATA_KEY
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
@@ -35,7 +35,7 @@ class Clock:
 @pytest.fixture
 def nlu_app(config: dict[str, Any]):
     """The app with the real (embedded) classifier; skipped when it cannot be imported or trained."""
-    pytest.importorskip("bot.nlu")
+    pytest.importorskip("bot.understanding.nlu")
     from webhook import create_app
 
     try:

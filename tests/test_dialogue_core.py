@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot import dialogue
+from bot.conversation import dialogue
 from bot import sms
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog

@@ -7,7 +7,7 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from tests.conftest import Conversation
 
 

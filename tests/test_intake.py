@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cases
+from bot.cases import records as cases
 from bot import sms
 from bot.messages import Media
 from bot.privacy import Vault

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.training_data import ENTITY_NAMES
-from bot.training_data import RASA_VERSION
-from bot.training_data import TrainingDataError
-from bot.training_data import load_training_data
-from bot.training_data import parse_annotations
-from bot.training_data import yaml_files
-from bot.understanding import INTENTS
+from bot.understanding.training_data import ENTITY_NAMES
+from bot.understanding.training_data import RASA_VERSION
+from bot.understanding.training_data import TrainingDataError
+from bot.understanding.training_data import load_training_data
+from bot.understanding.training_data import parse_annotations
+from bot.understanding.training_data import yaml_files
+from bot.understanding.intents import INTENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 INTENTS_DIR = ROOT / "intents"

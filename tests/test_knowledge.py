@@ -8,9 +8,9 @@ from datetime import date
 
 from click.testing import CliRunner
 
-from bot import answers
-from bot import knowledge
-from bot.knowledge import Fact
+from bot.knowledge import answers
+from bot.knowledge import facts as knowledge
+from bot.knowledge.facts import Fact
 from commands.knowledge import group
 
 # The day the facts were last reviewed against BRIEF.md. The audit command checks against the real date;

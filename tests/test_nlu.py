@@ -12,15 +12,15 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.language import detect_language
-from bot.nlu import INTENTS_DIR
-from bot.nlu import EmbeddedClassifier
-from bot.nlu import RasaClassifier
-from bot.nlu import choose_intent
-from bot.nlu import load_classifier
-from bot.nlu import training_hash
-from bot.normalise import normalise
-from bot.understanding import INTENTS
+from bot.understanding.language import detect_language
+from bot.understanding.nlu import INTENTS_DIR
+from bot.understanding.nlu import EmbeddedClassifier
+from bot.understanding.nlu import RasaClassifier
+from bot.understanding.nlu import choose_intent
+from bot.understanding.nlu import load_classifier
+from bot.understanding.nlu import training_hash
+from bot.understanding.normalise import normalise
+from bot.understanding.intents import INTENTS
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from datetime import timezone
 
 import pytest
 
-from bot import cases
+from bot.cases import records as cases
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
 from tests.test_officers import add

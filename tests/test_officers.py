@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot import cases
-from bot import officers
+from bot.cases import records as cases
+from bot.officers import registry as officers
 from bot.contacts import ensure_contact
 from bot.store import open_db
 

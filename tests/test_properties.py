@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot import dialogue
+from bot.conversation import dialogue
 from bot import menu
 from bot import sms
 from bot.messages import Inbound

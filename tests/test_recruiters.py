@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import recruiters
+from bot.recruiters import registry as recruiters
 from bot.privacy import Vault
 from tests.conftest import DATA_KEY
 

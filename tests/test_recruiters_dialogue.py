@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from bot import dialogue
-from bot import recruiters
-from bot import recruiters_dialogue
+from bot.conversation import dialogue
+from bot.recruiters import registry as recruiters
+from bot.recruiters import check as recruiters_dialogue
 from bot import sms
 from bot.config import Settings
-from bot.engine import Engine
+from bot.conversation.engine import Engine
 from bot.privacy import Vault
 from bot.store import migrate
 from bot.store import open_db
-from bot.understanding import KeywordClassifier
+from bot.understanding.intents import KeywordClassifier
 from tests.conftest import DATA_KEY
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
@@ -28,7 +28,7 @@ NOW = datetime(2026, 6, 1, 2, 0, tzinfo=timezone.utc)  # PT Timor Mandiri's lice
 
 @pytest.fixture(autouse=True)
 def wired(monkeypatch):
-    """Wire the recruiter handlers into the dialogue (a no-op once bot/dialogue.py does it itself)."""
+    """Wire the recruiter handlers into the dialogue (a no-op once bot/conversation/dialogue.py does it itself)."""
     for name, handler in recruiters_dialogue.INTENT_HANDLERS.items():
         monkeypatch.setitem(dialogue.INTENT_HANDLERS, name, handler)
     for name, step in recruiters_dialogue.FLOWS.items():

@@ -10,7 +10,7 @@ from datetime import timezone
 
 import pytest
 
-from bot import alerts
+from bot.officers import alerts
 from bot import outbox
 from bot import worker
 from bot.channels.senders import IDEMPOTENCY_HEADER

@@ -3,7 +3,7 @@
 Every answer is data: its pages (English msgids, translated in the `answers` catalog), the ids of the
 facts it states (knowledge/facts.yml) and one or two next steps from the main menu. On SMS the first
 page is sent with "Reply M for more (1/3)" (Indonesian: "Balas L untuk lanjut (1/3)"), and any of
-MORE_KEYWORDS sends the next one (CONTINUE_HOOKS, merged by bot.dialogue.wire()). On WhatsApp all pages
+MORE_KEYWORDS sends the next one (CONTINUE_HOOKS, merged by bot.conversation.dialogue.wire()). On WhatsApp all pages
 go together, in one message when they fit in 1,000 characters.
 """
 
@@ -375,7 +375,7 @@ def _say_sms_page(turn: Turn, intent: str, page: int) -> None:
         turn.state[STATE_KEY] = {"intent": intent, "page": page + 1}
 
 
-# What bot.dialogue.wire() merges. greet and help_menu stay with the dialogue's welcome (which shows the menu).
+# What bot.conversation.dialogue.wire() merges. greet and help_menu stay with the dialogue's welcome (which shows the menu).
 INTENT_HANDLERS: dict[str, Callable[[Turn], Any]] = {
     intent: partial(answer, intent=intent) for intent in (*INFORMATION_ANSWERS, "thanks_goodbye", "out_of_scope")
 }

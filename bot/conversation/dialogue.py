@@ -8,13 +8,13 @@ from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
 
-from bot import answers
+from bot.knowledge import answers
 from bot import menu
-from bot.cases import shows_danger
+from bot.cases.records import shows_danger
 from bot.i18n import _l
-from bot.language import language_scores
+from bot.understanding.language import language_scores
 from bot.turn import Turn
-from bot.understanding import REPORT_INTENTS
+from bot.understanding.intents import REPORT_INTENTS
 
 Handler = Callable[[Turn], None]
 
@@ -48,7 +48,7 @@ def needs_understanding(text: str) -> bool:
 #   BEFORE_INTENT    [hook(turn) -> bool]               after menus, before NLU routing (case follow-ups)
 #   MEDIA_HANDLERS   [hook(turn) -> bool]               a message with media and no text
 #   CONTINUE_HOOKS   [hook(turn, word) -> bool]         "more" keywords after a long answer
-DOMAIN_MODULES = ("bot.flood", "bot.answers", "bot.recruiters_dialogue", "bot.intake", "bot.officer_commands")
+DOMAIN_MODULES = ("bot.conversation.flood", "bot.knowledge.answers", "bot.recruiters.check", "bot.cases.intake", "bot.officers.commands")
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
 PRE_HOOKS: list[Callable[[Turn], bool]] = []

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from sqlite_utils import Database
 
-from bot import dialogue
+from bot.conversation import dialogue
 from bot import sms
 from bot.config import Settings
 from bot.contacts import Contact
@@ -34,11 +34,11 @@ from bot.store import savepoint
 from bot.store import transaction
 from bot.store import update
 from bot.turn import Turn
-from bot.understanding import Classifier
-from bot.understanding import KeywordClassifier
-from bot.understanding import Understanding
+from bot.understanding.intents import Classifier
+from bot.understanding.intents import KeywordClassifier
+from bot.understanding.intents import Understanding
 
-log = logging.getLogger("bot.engine")
+log = logging.getLogger("bot.conversation.engine")
 
 # How an outbound row starts, by provider: Twilio replies travel in the TwiML response,
 # everything else waits in the outbox for the sender (see bot/outbox.py).

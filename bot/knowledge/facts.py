@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-FACTS_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "facts.yml"
+FACTS_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "facts.yml"
 DEFAULT_MAX_AGE_DAYS = 730
 CONFIDENCES = ("V", "S", "U")
 REQUIRED_FIELDS = ("id", "statement", "source", "source_url", "confidence", "as_of")
@@ -126,7 +126,7 @@ def get_fact(fact_id: str) -> Fact:
 
 def answer_references() -> dict[str, list[str]]:
     """Return, for each answer intent, the fact ids it states."""
-    from bot.answers import ANSWERS
+    from bot.knowledge.answers import ANSWERS
 
     return {intent: list(spec.facts) for intent, spec in ANSWERS.items()}
 
@@ -142,7 +142,7 @@ def audit(
     :param max_age_days: the oldest `as_of` accepted, in days before `today`.
     :param today: the date to measure age from (default: today).
     :param facts: the facts to check (default: the knowledge base).
-    :param references: intent -> fact ids it states (default: bot.answers).
+    :param references: intent -> fact ids it states (default: bot.knowledge.answers).
     :returns: one row per fact, then one per id an answer names but the base lacks.
     """
     today = today or date.today()

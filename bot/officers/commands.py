@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot import alerts
+from bot.officers import alerts
 from bot.i18n import _l
-from bot.officers import Officer
-from bot.officers import covers
-from bot.officers import find_officer_by_contact
+from bot.officers.registry import Officer
+from bot.officers.registry import covers
+from bot.officers.registry import find_officer_by_contact
 from bot.store import fetch
 from bot.store import fetch_one
 from bot.turn import Turn
@@ -62,7 +62,7 @@ def handle_officer_command(turn: Turn) -> bool:
     if command is None:
         return False
     try:
-        from bot import cases
+        from bot.cases import records as cases
     except ModuleNotFoundError:
         return False
     officer = find_officer_by_contact(turn.db, turn.vault, turn.contact)
@@ -131,7 +131,7 @@ def list_cases(turn: Turn, officer: Officer) -> None:
 
 def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> None:
     """Answer KASUS ADU-X: the case in detail (written to the audit log)."""
-    from bot import cases
+    from bot.cases import records as cases
 
     locale = turn.locale
     vault = turn.vault
@@ -164,7 +164,7 @@ def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
 
 def take_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> None:
     """Answer AMBIL ADU-X: assign the case to the officer and tell the reporter if they agreed."""
-    from bot import cases
+    from bot.cases import records as cases
 
     ref = case["ref"]
     if case["status"] in ("closed", "cancelled"):
@@ -193,7 +193,7 @@ def take_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
 
 def note_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> None:
     """Answer CATAT ADU-X text: add the officer's note."""
-    from bot import cases
+    from bot.cases import records as cases
 
     cases.add_note(turn.db, turn.vault, case["id"], "officer", text, turn.now_iso,
                    message_id=turn.message_id, officer_id=officer.id)
@@ -203,7 +203,7 @@ def note_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
 
 def relay(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> None:
     """Answer BALAS ADU-X text: pass the text to the reporter, only if they agreed to be contacted."""
-    from bot import cases
+    from bot.cases import records as cases
 
     ref = case["ref"]
     cases.add_note(turn.db, turn.vault, case["id"], "officer", text, turn.now_iso,
@@ -222,7 +222,7 @@ def relay(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> None
 
 def close_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> None:
     """Answer SELESAI ADU-X text: close the case with a note and tell the reporter if they agreed."""
-    from bot import cases
+    from bot.cases import records as cases
 
     ref = case["ref"]
     if case["status"] in ("closed", "cancelled"):

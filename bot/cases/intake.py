@@ -14,15 +14,15 @@ from typing import Any
 import yaml
 from babel.dates import format_date
 
-from bot import cases
+from bot.cases import records as cases
 from bot import sms
-from bot.cases import Case
+from bot.cases.records import Case
 from bot.i18n import _l
 from bot.store import fetch
 from bot.store import fetch_one
 from bot.turn import Turn
-from bot.understanding import INFORMATION_INTENTS
-from bot.understanding import REPORT_INTENTS
+from bot.understanding.intents import INFORMATION_INTENTS
+from bot.understanding.intents import REPORT_INTENTS
 
 FLOW_STORY = "case_story"      # asked "what happened?" after a menu choice; no case yet
 FLOW_FORM = "case_form"        # the intake questions of a report
@@ -33,7 +33,7 @@ FLOW_HELP = "help_check"       # a bare "please help me": the numbers given, ask
 
 FORM_INTENTS = ("report_fees_or_debt", "report_deception", "report_documents_held", "report_unpaid_wages",
                 "report_abuse", "report_other_problem")
-LOOKUPS_FILE = Path(__file__).resolve().parent.parent / "intents" / "lookups.yml"
+LOOKUPS_FILE = Path(__file__).resolve().parents[2] / "intents" / "lookups.yml"
 
 # Words that steer a form. CANCEL, STOP and BERHENTI are opt-out words of the whole bot, so the form says BATAL.
 CANCEL_WORDS = frozenset({"batal", "batalkan", "keluar", "selesai", "cukup", "sudah cukup"})

@@ -34,7 +34,7 @@ from bot.store import utcnow
 
 migrations = Migrations("recruiters")
 
-DEMO_FILE = Path(__file__).resolve().parent / "data" / "p3mi_demo.csv"
+DEMO_FILE = Path(__file__).resolve().parents[1] / "data" / "p3mi_demo.csv"
 DEFAULT_TIMEZONE = "Asia/Makassar"
 
 FIELDS = (

@@ -22,7 +22,7 @@ import yaml
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
-from bot.normalise import normalise
+from bot.understanding.normalise import normalise
 from bot.privacy import Vault
 from bot.store import dumps
 from bot.store import fetch
@@ -33,7 +33,7 @@ from bot.store import update
 
 migrations = Migrations("cases")
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 INDICATORS_FILE = DATA_DIR / "indicators.yml"
 KABUPATEN_FILE = DATA_DIR / "kabupaten.yml"
 

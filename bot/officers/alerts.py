@@ -31,11 +31,11 @@ from bot.config import Settings
 from bot.i18n import _l
 from bot.i18n import render
 from bot.messages import SMS
-from bot.officers import PROVINCIAL
-from bot.officers import Officer
-from bot.officers import get_officer
-from bot.officers import list_officers
-from bot.officers import route_case
+from bot.officers.registry import PROVINCIAL
+from bot.officers.registry import Officer
+from bot.officers.registry import get_officer
+from bot.officers.registry import list_officers
+from bot.officers.registry import route_case
 from bot.outbox import enqueue
 from bot.outbox import iso
 from bot.privacy import Vault
@@ -44,7 +44,7 @@ from bot.store import fetch
 from bot.store import fetch_one
 from bot.store import transaction
 
-log = logging.getLogger("bot.alerts")
+log = logging.getLogger("bot.officers.alerts")
 
 URGENT_PRIORITIES = ("darurat", "tinggi")
 PRIORITY_ORDER = ("darurat", "tinggi", "sedang", "rendah")
@@ -313,7 +313,7 @@ def build_digest(db: Database, vault: Vault, settings: Settings, officer: Office
 def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days: int = 30) -> list[Any]:
     """Return the unlicensed recruiters most reported or asked about in the officer's area (may be empty)."""
     try:
-        from bot import recruiters
+        from bot.recruiters import registry as recruiters
     except ImportError:
         return []
     signals = getattr(recruiters, "signals", None)

@@ -8,11 +8,11 @@ from datetime import date
 
 from babel.dates import format_date
 
-from bot import recruiters
+from bot.recruiters import registry as recruiters
 from bot import sms
 from bot.i18n import _l
-from bot.recruiters import Company
-from bot.recruiters import Lookup
+from bot.recruiters.registry import Company
+from bot.recruiters.registry import Lookup
 from bot.turn import Turn
 
 FLOW_CHECK = "recruiter_check"

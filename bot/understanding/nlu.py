@@ -25,23 +25,23 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from bot import normalise
-from bot.language import detect_language
-from bot.training_data import ENTITY_NAMES
-from bot.training_data import TrainingData
-from bot.training_data import hash_files
-from bot.training_data import load_training_data
-from bot.understanding import INFORMATION_INTENTS
-from bot.understanding import REPORT_INTENTS
-from bot.understanding import Classifier
-from bot.understanding import KeywordClassifier
-from bot.understanding import Understanding
+from bot.understanding import normalise
+from bot.understanding.language import detect_language
+from bot.understanding.training_data import ENTITY_NAMES
+from bot.understanding.training_data import TrainingData
+from bot.understanding.training_data import hash_files
+from bot.understanding.training_data import load_training_data
+from bot.understanding.intents import INFORMATION_INTENTS
+from bot.understanding.intents import REPORT_INTENTS
+from bot.understanding.intents import Classifier
+from bot.understanding.intents import KeywordClassifier
+from bot.understanding.intents import Understanding
 
-log = logging.getLogger("bot.nlu")
+log = logging.getLogger("bot.understanding.nlu")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 INTENTS_DIR = ROOT / "intents"
-SIGNALS_FILE = Path(__file__).parent / "data" / "report_signals.yml"
+SIGNALS_FILE = Path(__file__).resolve().parents[1] / "data" / "report_signals.yml"
 # Bump when the features, the model or the pickled layout change: it is part of the cache key.
 CODE_VERSION = "nlu-1"
 DEFAULT_THRESHOLD = 0.35

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-SPELLING_FILE = Path(__file__).parent / "data" / "sms_spelling.yml"
+SPELLING_FILE = Path(__file__).resolve().parents[1] / "data" / "sms_spelling.yml"
 NON_WORD = re.compile(r"[^\w]+|_+")
 RUN = re.compile(r"([a-z])\1{2,}")
 MIXED = re.compile(r"^(?=.*[a-z])(?=.*\d)[a-z\d]+$")
