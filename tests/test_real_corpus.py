@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.understanding.intents import CONVERSATION_INTENTS
+from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import INTENTS
 from bot.understanding.intents import REPORT_INTENTS
 
@@ -44,6 +46,19 @@ def test_entries_are_well_formed(name: str) -> None:
         assert entry.get("lang") in LANGS, f"{where}: lang"
         assert str(entry.get("source_url", "")).startswith(("http://", "https://")), f"{where}: source_url"
         assert isinstance(entry.get("note"), str) and entry["note"].strip(), f"{where}: note"
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_kind_agrees_with_label(name: str) -> None:
+    """Reports carry a report intent, questions an information intent, the rest a conversation intent."""
+    allowed = {
+        "report": set(REPORT_INTENTS),
+        "report+question": set(REPORT_INTENTS),
+        "question": set(INFORMATION_INTENTS) - {"greet", "help_menu"},
+        "other": set(CONVERSATION_INTENTS) | {"greet", "help_menu"},
+    }
+    for entry in load(name):
+        assert entry["label"] in allowed[entry["kind"]], f"{name}: {entry['text']!r} is {entry['kind']}"
 
 
 @pytest.mark.parametrize("name", PARTS)
