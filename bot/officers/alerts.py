@@ -317,9 +317,10 @@ def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days:
     """Return the unlicensed recruiters most reported or asked about in the officer's area (may be empty)."""
     try:
         from bot.recruiters import registry as recruiters
+        from bot.recruiters import watch
     except ImportError:
         return []
-    signals = getattr(recruiters, "signals", None)
+    signals = getattr(watch, "signals", None)
     if signals is None:
         return []
     kabupaten = None if officer.role == PROVINCIAL else officer.kabupaten

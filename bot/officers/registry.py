@@ -113,7 +113,7 @@ def canonical_kabupaten(name: str | None) -> str | None:
     """Return the canonical NTT kabupaten for `name` ("Kab. Belu", "atambua" -> "Belu"), or None."""
     if not name or not name.strip():
         return None
-    from bot.recruiters.registry import detect_kabupaten
+    from bot.recruiters.names import detect_kabupaten
 
     return detect_kabupaten(name)
 

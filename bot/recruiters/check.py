@@ -8,11 +8,15 @@ from datetime import date
 
 from babel.dates import format_date
 
-from bot.recruiters import registry as recruiters
 from bot import sms
 from bot.i18n import _l
+from bot.recruiters import matching
+from bot.recruiters import names
+from bot.recruiters import registry
+from bot.recruiters import registry_file
+from bot.recruiters import watch
+from bot.recruiters.matching import Lookup
 from bot.recruiters.registry import Company
-from bot.recruiters.registry import Lookup
 from bot.turn import Turn
 
 FLOW_CHECK = "recruiter_check"
@@ -36,13 +40,13 @@ CAUTION = _l("Careful: a licensed company does not prove that the person who app
              "Visit the company's office yourself, never pay anything into a personal bank account, and check "
              "that the vacancy is real at BP3MI or on SISKOP2MI (siskop2mi.bp2mi.go.id).")
 STATUS_TEXT = {
-    recruiters.ACTIVE: _l("%(name)s (licence %(licence)s) is a licensed placement company (P3MI). "
+    registry.ACTIVE: _l("%(name)s (licence %(licence)s) is a licensed placement company (P3MI). "
                           "Its licence is valid until %(date)s."),
-    recruiters.EXPIRED: _l("%(name)s (licence %(licence)s) is in the list, but its licence EXPIRED on %(date)s. "
+    registry.EXPIRED: _l("%(name)s (licence %(licence)s) is in the list, but its licence EXPIRED on %(date)s. "
                            "It may not recruit workers now."),
-    recruiters.SUSPENDED: _l("%(name)s (licence %(licence)s): its licence is SUSPENDED. "
+    registry.SUSPENDED: _l("%(name)s (licence %(licence)s): its licence is SUSPENDED. "
                              "It may not recruit workers now."),
-    recruiters.REVOKED: _l("%(name)s (licence %(licence)s): its licence has been REVOKED. "
+    registry.REVOKED: _l("%(name)s (licence %(licence)s): its licence has been REVOKED. "
                            "It may not recruit workers."),
 }
 BRANCHES = _l("Offices in NTT: %(places)s.")
@@ -116,7 +120,7 @@ def extract_query(text: str) -> str | None:
     if not text:
         return None
     licence = _LICENCE_IN_TEXT.search(text)
-    if licence and recruiters.looks_like_licence(licence.group(0)):
+    if licence and names.looks_like_licence(licence.group(0)):
         return licence.group(0).strip()
     pt = _PT.search(text + " ")
     if pt:
@@ -129,7 +133,7 @@ def extract_query(text: str) -> str | None:
     words = _trim([w.strip("?!,;:\"'") for w in rest.split()])
     words = [w for w in words if w]
     candidate = " ".join(words).strip(" ?!.,;:")
-    if not recruiters.normalise_name(candidate):
+    if not names.normalise_name(candidate):
         return None
     return candidate
 
@@ -142,16 +146,16 @@ def _format_date(turn: Turn, value: str | date | None) -> str:
 
 
 def _today(turn: Turn) -> date:
-    return recruiters.local_today(turn.settings.timezone, turn.now)
+    return registry.local_today(turn.settings.timezone, turn.now)
 
 
 def _kabupaten(turn: Turn) -> str | None:
     understanding = turn.understand()
     for name in ("kabupaten", "location", "place"):
-        found = recruiters.detect_kabupaten(understanding.entity(name))
+        found = names.detect_kabupaten(understanding.entity(name))
         if found:
             return found
-    return recruiters.detect_kabupaten(turn.text) or turn.state.get("kabupaten")
+    return names.detect_kabupaten(turn.text) or turn.state.get("kabupaten")
 
 
 def _bold(turn: Turn, text: str) -> str:
@@ -189,7 +193,7 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
                    date=_format_date(turn, company.valid_until))
     optional = []
     parts = [*_demo_parts(turn, result), head]
-    if status == recruiters.ACTIVE:
+    if status == registry.ACTIVE:
         if company.ntt_branches:
             optional.append(turn.tr(BRANCHES, places=", ".join(company.ntt_branches)))
         if company.countries:
@@ -202,7 +206,7 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
 
 def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
     """Say the name is not in the list, what not to do, and offer to report the recruiter."""
-    recruiters.record_not_found(turn.db, query, _kabupaten(turn), _today(turn))
+    watch.record_not_found(turn.db, query, _kabupaten(turn), _today(turn))
     parts = [
         *_demo_parts(turn, result),
         turn.tr(NOT_FOUND, query=_bold(turn, query), date=_format_date(turn, result.as_of)),
@@ -215,25 +219,25 @@ def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
 
 def check(turn: Turn, query: str) -> None:
     """Look `query` up and answer: the status, a "did you mean", numbered candidates, or not found."""
-    registry = recruiters.ensure_registry(turn.db, turn.settings.demo_mode, _today(turn))
-    if registry is None:
+    loaded = registry_file.ensure_registry(turn.db, turn.settings.demo_mode, _today(turn))
+    if loaded is None:
         turn.set_flow(None)
         turn.say(NO_REGISTRY)
         return
-    result = recruiters.lookup(turn.db, query, today=_today(turn))
+    result = matching.lookup(turn.db, query, today=_today(turn))
     shown = query if len(query) <= 60 else query[:57] + "..."
-    if result.match == recruiters.EXACT and result.company is not None:
+    if result.match == matching.EXACT and result.company is not None:
         turn.set_flow(None)
         say_company(turn, result.company, result)
         return
-    if result.match == recruiters.PROBABLE:
+    if result.match == matching.PROBABLE:
         company = result.candidates[0]
         parts = [*_demo_parts(turn, result),
                  turn.tr(PROBABLE, query=f'"{shown}"', name=_bold(turn, company.name))]
         turn.say_text(_compose(turn, parts))
         turn.set_flow(FLOW_CHECK, step="choose", query=query, options=[company.id])
         return
-    if result.match == recruiters.CANDIDATES:
+    if result.match == matching.CANDIDATES:
         lines = [f"{n} {c.name}" for n, c in enumerate(result.candidates, start=1)]
         parts = [*_demo_parts(turn, result), turn.tr(CANDIDATES, query=f'"{shown}"'), *lines,
                  turn.tr(CANDIDATES_PICK)]
@@ -247,7 +251,7 @@ def _query_from(turn: Turn) -> str | None:
     understanding = turn.understand()
     for name in ("company", "licence_number"):
         value = understanding.entity(name)
-        if value and recruiters.normalise_name(value):
+        if value and names.normalise_name(value):
             return value.strip()
     return extract_query(turn.text)
 
@@ -283,24 +287,24 @@ def step_check(turn: Turn) -> None:
     if step == "choose":
         options = turn.state.get("options") or []
         if word.isdigit() and 1 <= int(word) <= len(options):
-            company = recruiters.get_company(turn.db, options[int(word) - 1])
+            company = registry.get_company(turn.db, options[int(word) - 1])
             if company is None:
                 check(turn, turn.state.get("query", ""))
                 return
             turn.set_flow(None)
-            registry = recruiters.active_registry(turn.db)
-            result = Lookup(company.name, recruiters.EXACT, company, registry=registry, today=_today(turn))
+            loaded = registry.active_registry(turn.db)
+            result = Lookup(company.name, matching.EXACT, company, registry=loaded, today=_today(turn))
             say_company(turn, company, result)
             return
         if word == "0" or word in NO_WORDS:
-            registry = recruiters.active_registry(turn.db)
-            say_not_found(turn, Lookup(turn.state.get("query", ""), recruiters.NONE, registry=registry,
+            loaded = registry.active_registry(turn.db)
+            say_not_found(turn, Lookup(turn.state.get("query", ""), matching.NONE, registry=loaded,
                                        today=_today(turn)), turn.state.get("query", ""))
             return
         if word in CANCEL_WORDS:
             _leave(turn)
             return
-        if word.isdigit() or not recruiters.normalise_name(turn.text):
+        if word.isdigit() or not names.normalise_name(turn.text):
             turn.say(PICK_AGAIN)
             return
         check(turn, extract_query(turn.text) or turn.text.strip(" ?!.,"))
@@ -308,12 +312,12 @@ def step_check(turn: Turn) -> None:
     if word in LEAVE_WORDS:
         _leave(turn)
         return
-    if not recruiters.normalise_name(turn.text):
+    if not names.normalise_name(turn.text):
         turn.say(ASK_AGAIN)
         return
     understanding = turn.understand()
     if (understanding.intent in _OTHER_INTENTS and not understanding.low_confidence
-            and not _PT.search(turn.text + " ") and not recruiters.looks_like_licence(turn.text)):
+            and not _PT.search(turn.text + " ") and not names.looks_like_licence(turn.text)):
         turn.set_flow(None)  # not a name: let the dialogue route it afresh
         return
     check(turn, _query_from(turn) or turn.text.strip(" ?!.,"))
@@ -332,7 +336,7 @@ def report_activity(turn: Turn, who: str | None = None) -> None:
     understanding = turn.understand()
     who = who or understanding.entity("company") or understanding.entity("person")
     text = turn.text if _has_letters(turn.text) else ""
-    report_id = recruiters.open_report(
+    report_id = watch.open_report(
         turn.db, turn.vault, text or (who or ""), day=_today(turn), now=turn.now_iso, who=who,
         channel=turn.contact.channel, language=turn.locale, source="lookup" if who else "form",
     )
@@ -351,20 +355,20 @@ def step_activity(turn: Turn) -> None:
         turn.set_flow(None)
         return
     if word in CANCEL_WORDS:
-        recruiters.close_report(turn.db, report_id, turn.now_iso, None)
+        watch.close_report(turn.db, report_id, turn.now_iso, None)
         turn.set_flow(None)
         turn.say(REPORT_STOPPED)
         return
     question = questions[asked]
     if question == "contact":
         agreed = word in YES_WORDS
-        recruiters.close_report(turn.db, report_id, turn.now_iso, turn.contact.id if agreed else None)
+        watch.close_report(turn.db, report_id, turn.now_iso, turn.contact.id if agreed else None)
         turn.set_flow(None)
         done = REPORT_DONE_CONTACT if agreed else REPORT_DONE
         turn.say_text("\n".join([turn.tr(done), turn.tr(REPORT_ADVICE)]))
         return
     if word not in SKIP_WORDS and turn.text:
-        recruiters.update_report(turn.db, turn.vault, report_id, turn.now_iso, **{question: turn.text[:500]})
+        watch.update_report(turn.db, turn.vault, report_id, turn.now_iso, **{question: turn.text[:500]})
     asked += 1
     turn.state["asked"] = asked
     turn.say_text(_ask(turn, questions[asked], asked + 1, len(questions)))
