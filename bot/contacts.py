@@ -91,9 +91,9 @@ def ensure_contact(
             updates["provider"] = provider
         if phone and not found.phone_hash:
             updates["phone_hash"] = vault.hash(phone)
-            updates["phone_enc"] = vault.encrypt(phone)
+            updates["phone_enc"] = vault.encrypt(phone, "contacts.phone_enc")
         if name and not found.has_name:
-            updates["name_enc"] = vault.encrypt(name)
+            updates["name_enc"] = vault.encrypt(name, "contacts.name_enc")
         if updates:
             updates["updated_at"] = now
             update(db, "contacts", found.id, updates)
@@ -105,10 +105,10 @@ def ensure_contact(
         "phone_hash": vault.hash(phone) if phone else None,
         "channel": channel,
         "provider": provider,
-        "address_enc": vault.encrypt(address),
-        "phone_enc": vault.encrypt(phone) if phone else None,
+        "address_enc": vault.encrypt(address, "contacts.address_enc"),
+        "phone_enc": vault.encrypt(phone, "contacts.phone_enc") if phone else None,
         "masked": mask_phone(phone or address),
-        "name_enc": vault.encrypt(name) if name else None,
+        "name_enc": vault.encrypt(name, "contacts.name_enc") if name else None,
         "language": None,
         "opted_out": 0,
         "state": "{}",
@@ -149,9 +149,9 @@ def save_contact(db: Database, contact: Contact, now: str, **extra: Any) -> None
 def address_of(db: Database, vault: Vault, contact_id: int) -> tuple[str, str, str | None, str | None]:
     """Return (channel, provider, address, phone) of a contact, decrypted for sending."""
     row = get(db, "contacts", contact_id)
-    return row["channel"], row["provider"], vault.decrypt(row["address_enc"]), vault.decrypt(row["phone_enc"])
+    return row["channel"], row["provider"], vault.decrypt(row["address_enc"], "contacts.address_enc"), vault.decrypt(row["phone_enc"], "contacts.phone_enc")
 
 
 def name_of(db: Database, vault: Vault, contact_id: int) -> str | None:
     """Return the decrypted profile name of a contact, if any."""
-    return vault.decrypt(get(db, "contacts", contact_id)["name_enc"])
+    return vault.decrypt(get(db, "contacts", contact_id)["name_enc"], "contacts.name_enc")

@@ -48,3 +48,11 @@ class Reply:
     kind: str = "reply"
     template: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
+
+
+def number_of(word: str) -> int | None:
+    """Return the number a reply is made of, in ASCII digits only ("2" -> 2; "²", "٣" and "x" -> None)."""
+    word = (word or "").strip()
+    if not word or len(word) > 9 or not (word.isascii() and word.isdigit()):
+        return None
+    return int(word)

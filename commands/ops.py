@@ -49,7 +49,7 @@ def backup_command(path: str) -> None:
 @click.command("rotate-key")
 @with_appcontext
 def rotate_key_command() -> None:
-    """Re-encrypt every personal field with the newest DATA_KEY and recompute the keyed hashes.
+    """Re-seal every personal field with the newest DATA_KEY, bound to its table and column; recompute the hashes.
 
     Set DATA_KEY to "NEW,OLD" (newest first), run this, then drop OLD from DATA_KEY.
 
@@ -66,16 +66,16 @@ def rotate_key_command() -> None:
             if not encrypted or "id" not in columns:
                 continue
             for row in db.execute(f"select id, {', '.join(encrypted)} from [{table}]").fetchall():
-                values = {col: vault.rotate(val) for col, val in zip(encrypted, row[1:]) if val}
+                values = {col: vault.rotate(val, f"{table}.{col}") for col, val in zip(encrypted, row[1:]) if val}
                 if table == "contacts":
-                    plain = dict(zip(encrypted, (vault.decrypt(v) for v in row[1:])))
+                    plain = {col: vault.decrypt(v, f"{table}.{col}") for col, v in zip(encrypted, row[1:])}
                     channel = db.execute("select channel from contacts where id = ?", [row[0]]).fetchone()[0]
                     if plain.get("address_enc"):
                         values["identity_hash"] = vault.hash(f"{channel}:{plain['address_enc']}")
                     if plain.get("phone_enc"):
                         values["phone_hash"] = vault.hash(plain["phone_enc"])
                 if "phone_hash" in columns and table != "contacts" and "phone_enc" in encrypted and row[1:]:
-                    phone = vault.decrypt(dict(zip(encrypted, row[1:])).get("phone_enc"))
+                    phone = vault.decrypt(dict(zip(encrypted, row[1:])).get("phone_enc"), f"{table}.phone_enc")
                     if phone:
                         values["phone_hash"] = vault.hash(phone)
                 if values:

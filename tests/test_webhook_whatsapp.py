@@ -130,3 +130,31 @@ def test_failed_graph_send_stays_queued_for_the_worker(whatsapp, db_path, http_s
     assert whatsapp.post(whatsapp.payload([whatsapp.text("MENU")])).status_code == 200
     assert count(db_path, "select count(*) from messages where direction='out' and status='queued'") == 1
     assert count(db_path, "select attempts from messages where direction='out'") == 1
+
+
+def test_payloads_for_another_number_of_the_business_are_ignored(whatsapp, db_path, http_server):
+    """A Cloud payload for another phone_number_id of the same WhatsApp Business Account is not ours to answer."""
+    payload = whatsapp.payload([whatsapp.text("halo")])
+    payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "5550001111"
+    assert whatsapp.post(payload).status_code == 200
+    assert count(db_path, "select count(*) from messages") == 0
+    assert http_server.requests == []
+    assert whatsapp.post(whatsapp.payload([whatsapp.text("halo")])).status_code == 200
+    assert count(db_path, "select count(*) from messages where direction='in'") == 1
+
+
+def test_the_verify_token_is_compared_in_constant_time(client):
+    """The verify token is a secret: compared with hmac.compare_digest, and odd input is a plain 403."""
+    import ast
+    import inspect
+
+    import webhook
+
+    source = ast.parse(inspect.getsource(webhook.whatsapp_verify))
+    calls = {ast.unparse(n.func) for n in ast.walk(source) if isinstance(n, ast.Call)}
+    assert "hmac.compare_digest" in calls
+    assert not any(isinstance(n, ast.Compare) and "verify_token" in ast.unparse(n) for n in ast.walk(source))
+    for offered in ("nopé", WA_VERIFY[:-1], WA_VERIFY + "x", ""):
+        response = client.get("/whatsapp", query_string={"hub.mode": "subscribe", "hub.verify_token": offered,
+                                                         "hub.challenge": "1"})
+        assert response.status_code == 403

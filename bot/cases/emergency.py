@@ -73,7 +73,7 @@ def step_help_check(turn: Turn) -> None:
     turn.set_flow(None)
     if simple_words(turn.text) in YES_WORDS | {"bahaya", "danger", "tolong"}:
         row = fetch_one(turn.db, "select text_enc from messages where id = ?", [first_id]) if first_id else None
-        first = turn.vault.decrypt(row["text_enc"]) if row else None
+        first = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
         start_case(turn, "emergency", first or turn.text, message_id=first_id)
         return
 

@@ -128,7 +128,7 @@ def _new_report_from_note(turn: Turn, pending: dict[str, Any] | None) -> bool:
         return True
     row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
                     [pending.get("message_id"), turn.contact.id])
-    text = turn.vault.decrypt(row["text_enc"]) if row else None
+    text = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
     if not text:
         turn.say(NO_NEW_REPORT)
         return True

@@ -193,7 +193,7 @@ def _answer_where(turn: Turn, case: Case, text: str) -> None:
 
 
 def _answer_employer(turn: Turn, case: Case, text: str) -> None:
-    cases.update_case(turn.db, case.id, turn.now_iso, employer_enc=turn.vault.encrypt(clip(text)))
+    cases.update_case(turn.db, case.id, turn.now_iso, employer_enc=turn.vault.encrypt(clip(text), "cases.employer_enc"))
 
 
 def _answer_home(turn: Turn, case: Case, text: str) -> bool | str | None:
@@ -279,7 +279,7 @@ def _answer_sex(turn: Turn, case: Case, text: str) -> None:
 
 def _answer_name(turn: Turn, case: Case, text: str) -> None:
     name, relation = split_name(text)
-    fields: dict[str, Any] = {"relative_name_enc": turn.vault.encrypt(name)}
+    fields: dict[str, Any] = {"relative_name_enc": turn.vault.encrypt(name, "cases.relative_name_enc")}
     if relation and not case.relation:
         fields["relation"] = relation
     cases.update_case(turn.db, case.id, turn.now_iso, **fields)
@@ -304,12 +304,12 @@ def _answer_agency(turn: Turn, case: Case, text: str) -> None:
     found = PASSPORT.search(text)
     rest = text
     if found:
-        fields["passport_enc"] = turn.vault.encrypt(found.group(1).replace(" ", "").upper())
+        fields["passport_enc"] = turn.vault.encrypt(found.group(1).replace(" ", "").upper(), "cases.passport_enc")
         rest = text[:found.start()] + text[found.end():]
         rest = PASSPORT_WORDS.sub(" ", rest)
     rest = " ".join(rest.replace(" ,", ",").split()).strip(" ,.-:")
     if has_letters(rest):
-        fields["employer_enc"] = turn.vault.encrypt(clip(rest))
+        fields["employer_enc"] = turn.vault.encrypt(clip(rest), "cases.employer_enc")
     if fields:
         cases.update_case(turn.db, case.id, turn.now_iso, **fields)
 

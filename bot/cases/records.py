@@ -148,10 +148,10 @@ def case_from_row(row: dict[str, Any], vault: Vault | None = None) -> Case:
     case = Case(**{name: row.get(name) for name in _PLAIN}, sensitive=bool(row.get("sensitive")),
                 indicators=loads(row.get("indicators"), []), intake_done=bool(row.get("intake_done")), row=row)
     if vault is not None:
-        case.text = vault.decrypt(row.get("text_enc"))
-        case.employer = vault.decrypt(row.get("employer_enc"))
-        case.relative_name = vault.decrypt(row.get("relative_name_enc"))
-        case.passport = vault.decrypt(row.get("passport_enc"))
+        case.text = vault.decrypt(row.get("text_enc"), "cases.text_enc")
+        case.employer = vault.decrypt(row.get("employer_enc"), "cases.employer_enc")
+        case.relative_name = vault.decrypt(row.get("relative_name_enc"), "cases.relative_name_enc")
+        case.passport = vault.decrypt(row.get("passport_enc"), "cases.passport_enc")
     return case
 
 
@@ -203,7 +203,7 @@ def open_case(
     row = {
         "contact_id": contact_id, "category": category, "status": OPEN, "priority": priority,
         "sensitive": int(bool(sensitive)), "indicators": dumps(ordered), "first_message_id": message_id,
-        "text_enc": vault.encrypt(text or ""), "deadline_at": _deadline(created, priority), "intake_done": 0,
+        "text_enc": vault.encrypt(text or "", "cases.text_enc"), "deadline_at": _deadline(created, priority), "intake_done": 0,
         "created_at": created, "updated_at": created,
     }
     for _ in range(20):
@@ -300,8 +300,8 @@ def add_note(
     """Add a note (from the reporter, an officer or the system) to a case and return its id."""
     note_id = insert(db, "case_notes", {
         "case_id": case_id, "author": author, "officer_id": officer_id, "message_id": message_id,
-        "text_enc": vault.encrypt(text) if text else None, "media": dumps(media) if media else None,
-        "created_at": iso_time(now),
+        "text_enc": vault.encrypt(text, "case_notes.text_enc") if text else None,
+        "media": dumps(media) if media else None, "created_at": iso_time(now),
     })
     update(db, "cases", case_id, {"updated_at": iso_time(now)})
     return note_id
@@ -311,7 +311,7 @@ def notes_of(db: Database, vault: Vault, case_id: int) -> list[dict[str, Any]]:
     """Return a case's notes, oldest first, with their text decrypted."""
     rows = fetch(db, "select * from case_notes where case_id = ? order by id", [case_id])
     for row in rows:
-        row["text"] = vault.decrypt(row.pop("text_enc"))
+        row["text"] = vault.decrypt(row.pop("text_enc"), "case_notes.text_enc")
         row["media"] = loads(row["media"], [])
     return rows
 

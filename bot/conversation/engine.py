@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 from datetime import timezone
 from functools import lru_cache
@@ -45,6 +46,9 @@ log = logging.getLogger("bot.conversation.engine")
 IN_RESPONSE = "in_response"
 QUEUED = "queued"
 MAX_TEXT = 20_000
+# The dialogue reads at most this much of a message (Twilio's longest SMS body); the whole text, up to
+# MAX_TEXT, is kept sealed in the message row. Every parser is linear, and this bounds how long it runs.
+MAX_PARSED_TEXT = 1_600
 
 
 @dataclass
@@ -113,8 +117,9 @@ class Engine:
         db = self.db
         now = self.clock()
         now_iso = now.isoformat(timespec="seconds")
-        # Classify before taking the write lock: it is pure CPU and other workers may be waiting.
-        understood = self._preclassify(inbound)
+        parsed = clip(inbound)
+        # Classify and parse before taking the write lock: it is pure CPU and other workers may be waiting.
+        understood = self._preclassify(parsed)
         with transaction(db):
             contact = contact_for(db, self.vault, inbound, now_iso)
             try:
@@ -125,7 +130,7 @@ class Engine:
                 if existing is None:
                     raise
                 return existing
-            turn = Turn(db, self.vault, self.settings, contact, inbound, message_id, now, self.classifier,
+            turn = Turn(db, self.vault, self.settings, contact, parsed, message_id, now, self.classifier,
                         _understanding=understood)
             status = "handled"
             try:
@@ -155,9 +160,10 @@ class Engine:
         if not text or text.isdigit() or len(text) <= 2 or not dialogue.needs_understanding(text):
             return None
         try:
+            dialogue.prepare(text)
             return self.classifier.classify(text)
-        except Exception:
-            log.exception("classifier failed; the dialogue will try again")
+        except Exception as exc:  # never the text itself in the log: it is personal
+            log.error("classifier failed (%s); the dialogue will try again", exc.__class__.__name__)
             return None
 
     def _find_existing(self, db: Database, inbound: Inbound) -> Outcome | None:
@@ -166,7 +172,7 @@ class Engine:
         if row is None:
             return None
         replies = [
-            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"]) or "", r["status"], r["kind"])
+            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"], "messages.text_enc") or "", r["status"], r["kind"])
             for r in fetch(db, "select id, contact_id, text_enc, status, kind from messages "
                                "where reply_to = ? and direction = 'out' order by id", [row["id"]])
         ]
@@ -186,7 +192,7 @@ class Engine:
             "provider": inbound.provider,
             "provider_id": inbound.provider_id,
             "kind": inbound.kind,
-            "text_enc": self.vault.encrypt(text),
+            "text_enc": self.vault.encrypt(text, "messages.text_enc"),
             "media": dumps([m.__dict__ for m in inbound.media]) if inbound.media else None,
             "status": "handled",
             "intent": understood.intent if understood else None,
@@ -217,7 +223,7 @@ class Engine:
                     "provider": row["provider"] if not to_sender else inbound.provider,
                     "reply_to": message_id,
                     "kind": reply.kind,
-                    "text_enc": self.vault.encrypt(text),
+                    "text_enc": self.vault.encrypt(text, "messages.text_enc"),
                     "status": status,
                     "template": reply.template,
                     "variables": dumps(reply.variables) if reply.variables else None,
@@ -228,6 +234,13 @@ class Engine:
                 })
                 stored.append(Outgoing(out_id, contact_id, text, status, reply.kind))
         return stored
+
+
+def clip(inbound: Inbound) -> Inbound:
+    """Return `inbound` with at most MAX_PARSED_TEXT characters of text, for the dialogue to read."""
+    if len(inbound.text or "") <= MAX_PARSED_TEXT:
+        return inbound
+    return replace(inbound, text=inbound.text[:MAX_PARSED_TEXT])
 
 
 @lru_cache(maxsize=1024)

@@ -148,14 +148,14 @@ def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
                          ok=turn.tr(_l("yes")) if case["contact_ok"] == 1 else turn.tr(_l("no"))))
     if case["assigned_officer_id"]:
         taker = fetch_one(turn.db, "select name_enc from officers where id = ?", [case["assigned_officer_id"]])
-        lines.append(turn.tr(_l("Taken by: %(name)s"), name=vault.decrypt((taker or {}).get("name_enc")) or "-"))
+        lines.append(turn.tr(_l("Taken by: %(name)s"), name=vault.decrypt((taker or {}).get("name_enc"), "officers.name_enc") or "-"))
     if case["purged_at"]:
         lines.append(turn.tr(_l("Personal data was removed from this case.")))
     else:
-        employer = vault.decrypt(case["employer_enc"])
+        employer = vault.decrypt(case["employer_enc"], "cases.employer_enc")
         if employer:
             lines.append(turn.tr(_l("Recruiter or employer: %(name)s"), name=employer))
-        report = vault.decrypt(case["text_enc"]) or ""
+        report = vault.decrypt(case["text_enc"], "cases.text_enc") or ""
         if report:
             lines.append(turn.tr(_l("Report: %(text)s"), text=report[:600]))
     cases.audit(turn.db, _actor(officer), "read", case["id"], "KASUS via " + turn.contact.channel, turn.now_iso)
@@ -177,7 +177,7 @@ def take_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
         taker = fetch_one(turn.db, "select name_enc, active from officers where id = ?", [case["assigned_officer_id"]])
         if taker and taker["active"]:
             turn.say(_l("%(ref)s is already taken by %(name)s."), ref=ref,
-                     name=turn.vault.decrypt(taker["name_enc"]) or "-")
+                     name=turn.vault.decrypt(taker["name_enc"], "officers.name_enc") or "-")
             return
     cases.update_case(turn.db, case["id"], turn.now_iso, status="assigned", assigned_officer_id=officer.id)
     cases.add_note(turn.db, turn.vault, case["id"], "system", f"taken by officer {officer.id}", turn.now_iso,

@@ -120,7 +120,7 @@ def canonical_kabupaten(name: str | None) -> str | None:
 
 def _from_row(vault: Vault, row: dict[str, Any]) -> Officer:
     return Officer(
-        id=row["id"], name=vault.decrypt(row["name_enc"]) or "", role=row["role"], kabupaten=row["kabupaten"],
+        id=row["id"], name=vault.decrypt(row["name_enc"], "officers.name_enc") or "", role=row["role"], kabupaten=row["kabupaten"],
         desa=row["desa"], sex=row["sex"], language=row["language"] or "id", channel=row["channel"],
         contact_id=row["contact_id"], active=bool(row["active"]), masked=row.get("masked") or "-",
     )
@@ -164,7 +164,7 @@ def add_officer(
         contact = ensure_contact(db, vault, channel, phone, now, provider=provider, phone=phone, name=name.strip())
         update(db, "contacts", contact.id, {"language": language, "updated_at": now})
         values = {
-            "name_enc": vault.encrypt(name.strip()),
+            "name_enc": vault.encrypt(name.strip(), "officers.name_enc"),
             "phone_hash": vault.hash(phone),
             "contact_id": contact.id,
             "role": role,
@@ -292,5 +292,5 @@ def _women(officers: Iterable[Officer]) -> list[Officer]:
 class _NoVault:
     """Stand-in when routing without names: officers come back with empty names."""
 
-    def decrypt(self, token: str | None) -> str | None:
+    def decrypt(self, token: str | None, field: str | None = None) -> str | None:
         return None

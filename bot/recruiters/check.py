@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 
 from bot import sms
 from bot.i18n import _l
+from bot.messages import number_of
 from bot.recruiters import matching
 from bot.recruiters import names
 from bot.recruiters import registry
@@ -31,6 +33,8 @@ YES_WORDS = frozenset({"ya", "iya", "y", "yes", "ok", "oke", "boleh", "bisa", "s
 NO_WORDS = frozenset({"tidak", "tdk", "gak", "nggak", "enggak", "ga", "jangan", "no", "n", "2", "tidak usah"})
 
 QUESTIONS = ("who", "where", "offered", "when", "contact")
+MAX_QUERY_WORDS = 12
+MAX_QUERY_CHARS = 120
 
 DEMO_NOTICE = _l("DEMO: fictional data, not the official KP2MI list.")
 AS_OF = _l("List as of %(date)s.")
@@ -86,7 +90,6 @@ REPORT_DONE_CONTACT = _l("Thank you. Your report is saved, and an officer may co
 REPORT_ADVICE = _l("Remember: only licensed companies (P3MI) may recruit, and no one should ask you to pay "
                    "into a personal account.")
 
-_LICENCE_IN_TEXT = re.compile(r"[\w.]*\d[\w.]*\s*[/\\]\s*[\w./\\ -]*\w|\b[\w.]*sip3?mi[\w./\\ -]*\w", re.IGNORECASE)
 _PT = re.compile(r"(?<![a-z])p\.?\s?t\.?(?=\s)", re.IGNORECASE)
 _ASKING = re.compile(r"\b(cek|check|periksa|apakah|apa|is|verify)\b", re.IGNORECASE)
 _TRAILING = frozenset("""
@@ -114,14 +117,15 @@ def _trim(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=64)
 def extract_query(text: str) -> str | None:
     """Return the company name or licence number in a question ("cek PT Duta Perkasa dong" -> "PT Duta Perkasa")."""
     text = " ".join((text or "").split())
     if not text:
         return None
-    licence = _LICENCE_IN_TEXT.search(text)
-    if licence and names.looks_like_licence(licence.group(0)):
-        return licence.group(0).strip()
+    licence = names.find_licence(text)
+    if licence:
+        return licence
     pt = _PT.search(text + " ")
     if pt:
         rest = text[pt.start():]
@@ -219,6 +223,7 @@ def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
 
 def check(turn: Turn, query: str) -> None:
     """Look `query` up and answer: the status, a "did you mean", numbered candidates, or not found."""
+    query = " ".join(query.split()[:MAX_QUERY_WORDS])[:MAX_QUERY_CHARS]  # no company name is longer
     loaded = registry_file.ensure_registry(turn.db, turn.settings.demo_mode, _today(turn))
     if loaded is None:
         turn.set_flow(None)
@@ -286,8 +291,9 @@ def step_check(turn: Turn) -> None:
         return
     if step == "choose":
         options = turn.state.get("options") or []
-        if word.isdigit() and 1 <= int(word) <= len(options):
-            company = registry.get_company(turn.db, options[int(word) - 1])
+        number = number_of(word)
+        if number is not None and 1 <= number <= len(options):
+            company = registry.get_company(turn.db, options[number - 1])
             if company is None:
                 check(turn, turn.state.get("query", ""))
                 return
@@ -304,7 +310,7 @@ def step_check(turn: Turn) -> None:
         if word in CANCEL_WORDS:
             _leave(turn)
             return
-        if word.isdigit() or not names.normalise_name(turn.text):
+        if number is not None or word.isdigit() or not names.normalise_name(turn.text):
             turn.say(PICK_AGAIN)
             return
         check(turn, extract_query(turn.text) or turn.text.strip(" ?!.,"))
@@ -375,6 +381,7 @@ def step_activity(turn: Turn) -> None:
 
 
 FLOWS: dict[str, Callable[[Turn], None]] = {FLOW_CHECK: step_check, FLOW_ACTIVITY: step_activity}
+PREPARE: list[Callable[[str], object]] = [extract_query]
 INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {
     "verify_recruiter": verify,
     "report_recruiter_activity": report_activity,

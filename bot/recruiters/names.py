@@ -53,7 +53,14 @@ _TOWNS = {
 _LICENCE_SEPARATORS = re.compile(r"[\s]+")
 _LICENCE_PUNCT = re.compile(r"[\\\-._,|]+")
 _LICENCE_SLASHES = re.compile(r"/+")
-_LICENCE_LIKE = re.compile(r"\d+\s*[/\\\-.]\s*\w|sip3?mi|\bkep\b", re.IGNORECASE)
+# One digit, at most 3 spaces, one separator, at most 3 spaces, a letter or digit: each try is a fixed few steps
+# (a run of digits before the separator adds nothing: "\d+" there made it quadratic on long digit runs).
+_LICENCE_LIKE = re.compile(r"\d {0,3}[/\\\-.] {0,3}\w|sip3?mi|\bkep\b", re.IGNORECASE)
+# A part of a licence number between slashes: letters, digits, dots and dashes, never longer than this.
+_LICENCE_PART = re.compile(r"[\w.\-]{1,24}")
+_EDGE_PUNCT = "\"'()[]{}<>,;:?!"
+MAX_LICENCE_WORDS = 9
+MAX_SCAN_WORDS = 400
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 _LONG_DIGITS = re.compile(r"\d{5,}")
 
@@ -105,6 +112,40 @@ def looks_like_licence(text: str) -> bool:
     return bool(_LICENCE_LIKE.search(text or "")) and any(ch.isdigit() for ch in text)
 
 
+def _is_licence(words: list[str]) -> bool:
+    """Return True when the words, joined, are parts separated by slashes (or one word naming SIP3MI)."""
+    joined = "".join(words)
+    if not any(ch in "0123456789" for ch in joined):
+        return False
+    parts = joined.replace("\\", "/").split("/")
+    if len(parts) >= 2:
+        return all(_LICENCE_PART.fullmatch(part) for part in parts)
+    return "sipmi" in joined.lower().replace("3", "") and bool(_LICENCE_PART.fullmatch(joined))
+
+
+def find_licence(text: str) -> str | None:
+    """Return the licence number written in a message ("izin pt nya 031/SIP3MI/2021, tolong" -> "031/SIP3MI/2021").
+
+    The text is split into words once; a licence is a run of at most MAX_LICENCE_WORDS words joined by slashes
+    ("001 / SIP3MI / 2024") or one word naming SIP3MI. Linear in the text, whatever it holds.
+    """
+    words = [w.strip(_EDGE_PUNCT) for w in (text or "").split()[:MAX_SCAN_WORDS]]
+    i = 0
+    while i < len(words):
+        run = [words[i]] if words[i] else []
+        j = i + 1
+        while run and j < len(words) and len(run) < MAX_LICENCE_WORDS and (
+                run[-1].endswith(("/", "\\")) or words[j].startswith(("/", "\\"))):
+            if not words[j]:
+                break
+            run.append(words[j])
+            j += 1
+        if run and _is_licence(run) and looks_like_licence(" ".join(run)):
+            return " ".join(run)
+        i = j if len(run) > 1 else i + 1
+    return None
+
+
 def _acronym(tokens: list[str]) -> str:
     return "".join(t[0] for t in tokens) if len(tokens) >= 2 else ""
 
@@ -134,8 +175,8 @@ def detect_kabupaten(text: str | None) -> str | None:
     if not text:
         return None
     padded = f" {normalise_name(text)} "
-    for name in KABUPATEN:
-        if f" {normalise_name(name)} " in padded:
+    for name, key in _KABUPATEN_KEYS:
+        if key in padded:
             if name == "Kupang" and " kota kupang " in padded:
                 return "Kota Kupang"
             return name
@@ -146,6 +187,9 @@ def detect_kabupaten(text: str | None) -> str | None:
 
 
 _DOTTED = re.compile(r"(?<![\w.])([^\W\d_]{2,})\.(?=[\s,;]|$)")
+
+
+_KABUPATEN_KEYS = tuple((name, f" {normalise_name(name)} ") for name in KABUPATEN)
 
 
 def query_words(query: str) -> list[str]:

@@ -55,8 +55,8 @@ def open_report(
     """Store a community report of recruiting from its first message, without the reporter."""
     return db["community_reports"].insert({
         "day": day.isoformat(),
-        "text_enc": vault.encrypt(text),
-        "who_enc": vault.encrypt(who) if who else None,
+        "text_enc": vault.encrypt(text, "community_reports.text_enc"),
+        "who_enc": vault.encrypt(who, "community_reports.who_enc") if who else None,
         "kabupaten": detect_kabupaten(text),
         "contact_id": None,
         "consent": 0,
@@ -75,7 +75,7 @@ def update_report(db: Database, vault: Vault, report_id: int, now: str, **answer
     for name, value in answers.items():
         if name not in REPORT_FIELDS or not value:
             continue
-        updates[f"{name}_enc"] = vault.encrypt(value)
+        updates[f"{name}_enc"] = vault.encrypt(value, f"community_reports.{name}_enc")
         if name == "where":
             kabupaten = detect_kabupaten(value)
             if kabupaten:
@@ -127,7 +127,7 @@ def _report_names(db: Database, vault: Vault | None, since: str, kabupaten: str 
         params.append(kabupaten)
     out = []
     for row in db["community_reports"].rows_where(where, params):
-        who = vault.decrypt(row["who_enc"])
+        who = vault.decrypt(row["who_enc"], "community_reports.who_enc")
         if who and normalise_name(who):
             out.append((normalise_name(who), " ".join(who.split())[:120], row["kabupaten"] or ""))
     return out
