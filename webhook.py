@@ -40,6 +40,7 @@ from bot.store import connection
 from bot.store import close as close_db
 from bot.store import migrate
 from bot.store import open_db
+from bot.store import seal_plaintext
 from bot.understanding.intents import Classifier
 from bot.understanding.intents import KeywordClassifier
 
@@ -70,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     vault = Vault(app.config["DATA_KEY"])
     db = open_db(settings.database)
     migrate(db)
+    seal_plaintext(db, vault)
     close_db(db)
     engine = Engine(settings, vault, classifier=_load_classifier(settings, app, vault))
     app.extensions["teman"] = {"settings": settings, "vault": vault, "engine": engine}
@@ -89,8 +91,9 @@ def _development_key(app: Flask) -> str:
     path = Path(app.instance_path) / "data.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(generate_key())
-        path.chmod(0o600)
+        # Created 0600 in one step: a chmod after writing would leave the key readable for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(generate_key())
         log.warning("DATA_KEY is not set: created a development key in %s (set DATA_KEY in production)", path)
     return path.read_text().strip()
 
@@ -269,6 +272,7 @@ def init_db_command() -> None:
     """
     db = open_db(get_settings().database)
     applied = migrate(db)
+    seal_plaintext(db, current_app.extensions["teman"]["vault"])
     click.echo(f"database: {get_settings().database}")
     click.echo("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
 

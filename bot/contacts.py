@@ -35,6 +35,7 @@ class Contact:
     phone_hash: str | None = None
     flood: tuple[str | None, int, bool] = (None, 0, False)
     has_name: bool = False
+    has_address: bool = True
 
 
 def identity_key(channel: str, address: str) -> str:
@@ -56,6 +57,7 @@ def _from_row(row: dict[str, Any], is_new: bool = False) -> Contact:
         phone_hash=row["phone_hash"],
         flood=(row["flood_window"], row["flood_count"] or 0, bool(row["flood_noticed"])),
         has_name=bool(row["name_enc"]),
+        has_address=bool(row["address_enc"]),
     )
 
 
@@ -89,6 +91,9 @@ def ensure_contact(
         updates: dict[str, Any] = {}
         if provider != found.provider and provider != "cli":
             updates["provider"] = provider
+        if not found.has_address:  # forgotten when the last case was purged: back with the new message
+            updates["address_enc"] = vault.encrypt(address, "contacts.address_enc")
+            updates["masked"] = mask_phone(phone or address)
         if phone and not found.phone_hash:
             updates["phone_hash"] = vault.hash(phone)
             updates["phone_enc"] = vault.encrypt(phone, "contacts.phone_enc")

@@ -11,6 +11,10 @@ from flask.cli import with_appcontext
 from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault
+from bot.cases import records as cases
+from bot.store import dumps
+from bot.store import loads
+from bot.store import private_file
 from bot.store import transaction
 
 
@@ -27,6 +31,7 @@ def backup_command(path: str) -> None:
     if target.exists():
         raise click.ClickException(f"{target} exists; choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(target)  # 0600 before the first page is copied
     source = sqlite3.connect(get_settings().database)
     copy = sqlite3.connect(target)
     try:
@@ -78,10 +83,27 @@ def rotate_key_command() -> None:
                     phone = vault.decrypt(dict(zip(encrypted, row[1:])).get("phone_enc"), f"{table}.phone_enc")
                     if phone:
                         values["phone_hash"] = vault.hash(phone)
+                if table == "cases" and "desa_enc" in encrypted:
+                    desa = vault.decrypt(dict(zip(encrypted, row[1:])).get("desa_enc"), "cases.desa_enc")
+                    values["desa_key"] = cases.desa_key(vault, desa)
                 if values:
                     db[table].update(row[0], values)
                     changed += 1
+        changed += _rotate_flow_states(db, vault)
     click.echo(f"re-encrypted {changed} rows with the newest key")
+
+
+def _rotate_flow_states(db, vault) -> int:  # noqa: ANN001 (a Database and a Vault)
+    """Re-seal the sealed values inside contacts' flow states ("query_enc", "desa_enc")."""
+    changed = 0
+    for row_id, raw in db.execute("select id, state from contacts where state like '%_enc%'").fetchall():
+        state = loads(raw, {})
+        sealed = {k: v for k, v in state.items() if k.endswith("_enc") and isinstance(v, str) and v}
+        if sealed:
+            state.update({k: vault.rotate(v, f"contacts.state.{k}") for k, v in sealed.items()})
+            db.execute("update contacts set state = ? where id = ?", [dumps(state), row_id])
+            changed += 1
+    return changed
 
 
 COMMANDS = [backup_command, rotate_key_command]

@@ -288,17 +288,21 @@ def test_check_json_line_shape(loaded):
 def test_not_found_counts_keep_no_asker(loaded):
     columns = set(loaded["recruiter_queries"].columns_dict)
     assert not columns & {"contact_id", "phone", "phone_hash", "sender", "created_at"}
-    watch.record_not_found(loaded, "PT Sinar Bahtera", "Belu", TODAY)
-    watch.record_not_found(loaded, "pt sinar bahtera", "Belu", TODAY)
+    vault = Vault(DATA_KEY)
+    watch.record_not_found(loaded, "PT Sinar Bahtera", "Belu", TODAY, vault)
+    watch.record_not_found(loaded, "pt sinar bahtera", "Belu", TODAY, vault)
     rows = list(loaded["recruiter_queries"].rows)
     assert len(rows) == 1 and rows[0]["count"] == 2 and rows[0]["name_norm"] == "sinar bahtera"
+    # The spelling as typed is kept sealed (it may be a person's name), never in plain.
+    assert rows[0]["name_raw"] is None and "Bahtera" not in json.dumps(rows[0])
+    assert vault.decrypt(rows[0]["name_raw_enc"], "recruiter_queries.name_raw_enc") == "PT Sinar Bahtera"
 
 
 def test_signals_cluster_spellings_and_count_reports(loaded):
     vault = Vault(DATA_KEY)
     for name, place in [("PT Sinar Bahtera", "Belu"), ("PT Sinar Bahtra", "Belu"), ("P.T. Sinar Bahtera", "Malaka"),
                         ("PT Cahaya Timur Sejati", "Alor")]:
-        watch.record_not_found(loaded, name, place, TODAY)
+        watch.record_not_found(loaded, name, place, TODAY, vault)
     report = watch.open_report(loaded, vault, "ada calo tawarkan kerja ke Malaysia", day=TODAY,
                                     now="2026-01-15T01:00:00+00:00")
     watch.update_report(loaded, vault, report, "2026-01-15T01:05:00+00:00", who="Sinar Bahtera",
@@ -371,8 +375,10 @@ def test_cli_demo_import_and_signals(app):
     with app.app_context():
         from commands.common import get_db
 
-        watch.record_not_found(get_db(), "PT Sinar Bahtera", "Belu", p3mi.local_today())
-        watch.record_not_found(get_db(), "PT Sinar Bahtra", None, p3mi.local_today())
+        from commands.common import get_vault
+
+        watch.record_not_found(get_db(), "PT Sinar Bahtera", "Belu", p3mi.local_today(), get_vault())
+        watch.record_not_found(get_db(), "PT Sinar Bahtra", None, p3mi.local_today(), get_vault())
     result = runner.invoke(args=["recruiters", "signals", "--days", "7"])
     assert result.exit_code == 0
     assert "   2  PT Sinar Bahtera  (asked 2, reported 0; Belu)  also: PT Sinar Bahtra" in result.output

@@ -153,7 +153,16 @@ class Engine:
                     "confidence": understanding.confidence if understanding else None,
                 })
             outgoing = self._store_replies(db, inbound, contact, message_id, turn.replies, now_iso)
+            self._link_case(db, message_id, turn.case_id)
         return Outcome(message_id, contact.id, outgoing)
+
+    def _link_case(self, db: Database, message_id: int, case_id: int | None) -> None:
+        """Mark the message (when the dialogue linked it, or a note or case took it) and its replies with the case."""
+        if case_id is not None:
+            db.conn.execute("update messages set case_id = ? where id = ?", [case_id, message_id])
+        db.conn.execute("update messages set case_id = (select case_id from messages where id = ?) "
+                        "where reply_to = ? and exists (select 1 from messages where id = ? and case_id is not null)",
+                        [message_id, message_id, message_id])
 
     def _preclassify(self, inbound: Inbound) -> Understanding | None:
         text = (inbound.text or "").strip()
@@ -193,7 +202,8 @@ class Engine:
             "provider_id": inbound.provider_id,
             "kind": inbound.kind,
             "text_enc": self.vault.encrypt(text, "messages.text_enc"),
-            "media": dumps([m.__dict__ for m in inbound.media]) if inbound.media else None,
+            "media_enc": self.vault.encrypt(dumps([m.__dict__ for m in inbound.media]), "messages.media_enc")
+            if inbound.media else None,
             "status": "handled",
             "intent": understood.intent if understood else None,
             "confidence": understood.confidence if understood else None,

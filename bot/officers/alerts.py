@@ -199,7 +199,7 @@ def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: dateti
     if case["status"] != "open" or case["priority"] not in URGENT_PRIORITIES or case["purged_at"]:
         return 0
     count = 0
-    officers = route_case(db, case)
+    officers = route_case(db, case, vault)
     for officer in officers:
         text, variables = urgent_alert(case, officer.language, now)
         count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
@@ -255,8 +255,9 @@ def area_clause(officer: Officer) -> tuple[str, list[Any]]:
     """Return the SQL condition (on table alias c) and parameters for the cases in an officer's area."""
     if officer.role == PROVINCIAL:
         return "1 = 1", []
-    if officer.role == "desa":
-        return "c.kabupaten = ? and lower(trim(c.desa)) = lower(trim(?))", [officer.kabupaten, officer.desa or ""]
+    if officer.role == "desa":  # the case's desa is sealed: matched by its keyed hash
+        keys = list(officer.desa_keys) or [""]
+        return f"c.kabupaten = ? and c.desa_key in ({', '.join('?' for _ in keys)})", [officer.kabupaten, *keys]
     return "c.kabupaten = ?", [officer.kabupaten]
 
 

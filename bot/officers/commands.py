@@ -82,7 +82,7 @@ def handle_officer_command(turn: Turn) -> bool:
         turn.say(_l("Please write the case number too, for example: %(verb)s ADU-7KQ2MX"), verb=command.verb)
         return True
     case = _case_row(turn, command.ref)
-    if case is None or not covers(officer, case["kabupaten"], case["desa"]):
+    if case is None or not covers(officer, case["kabupaten"], case["desa_key"]):
         if case is not None:
             cases.audit(turn.db, _actor(officer), "denied", case["id"], f"{command.verb}: outside the officer's area",
                         turn.now_iso)
@@ -140,7 +140,8 @@ def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
     lines = [f"{case['ref']} {turn.tr(alerts.PRIORITY_WORDS.get(case['priority'] or 'sedang', 'sedang'))}, "
              f"{turn.tr(status)}"]
     category = turn.tr(alerts.CATEGORY_LABELS.get(case["category"] or "other_problem", alerts.CATEGORY_LABELS["other_problem"]))
-    place = ", ".join(p for p in (case["desa"], case["kabupaten"]) if p) or alerts.place_label(case, locale)
+    desa = vault.decrypt(case["desa_enc"], "cases.desa_enc")
+    place = ", ".join(p for p in (desa, case["kabupaten"]) if p) or alerts.place_label(case, locale)
     lines.append(turn.tr(_l("Type: %(category)s. Where: %(place)s. Abroad: %(country)s."), category=category,
                          place=place, country=case["country"] or "-"))
     lines.append(turn.tr(_l("Reported %(age)s ago. Reporter agreed to be contacted: %(ok)s."),

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
+from bot.cases.records import desa_keys
 from bot.contacts import Contact
 from bot.contacts import ensure_contact
 from bot.messages import CHANNELS
@@ -48,6 +49,7 @@ class Officer:
     contact_id: int
     active: bool
     masked: str = "-"
+    desa_keys: tuple[str, ...] = ()  # keyed hashes of the desa: cases keep theirs sealed, matched by hash
 
     @property
     def area(self) -> str:
@@ -123,6 +125,7 @@ def _from_row(vault: Vault, row: dict[str, Any]) -> Officer:
         id=row["id"], name=vault.decrypt(row["name_enc"], "officers.name_enc") or "", role=row["role"], kabupaten=row["kabupaten"],
         desa=row["desa"], sex=row["sex"], language=row["language"] or "id", channel=row["channel"],
         contact_id=row["contact_id"], active=bool(row["active"]), masked=row.get("masked") or "-",
+        desa_keys=tuple(desa_keys(vault, row["desa"])) if row["role"] == "desa" else (),
     )
 
 
@@ -245,19 +248,15 @@ def find_officer_by_contact(db: Database, vault: Vault, contact: Contact) -> Off
     return _from_row(vault, row) if row else None
 
 
-def covers(officer: Officer, kabupaten: str | None, desa: str | None) -> bool:
-    """Return True when a case in `kabupaten`/`desa` is in the officer's area."""
+def covers(officer: Officer, kabupaten: str | None, desa_key: str | None) -> bool:
+    """Return True when a case in `kabupaten` (with the keyed hash of its desa) is in the officer's area."""
     if officer.role == PROVINCIAL:
         return True
     if not kabupaten or officer.kabupaten != kabupaten:
         return False
     if officer.role == "desa":
-        return bool(desa) and _same_place(officer.desa, desa)
+        return bool(desa_key) and desa_key in officer.desa_keys
     return True
-
-
-def _same_place(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and " ".join(a.lower().split()) == " ".join(b.lower().split())
 
 
 def route_case(db: Database, case: Any, vault: Vault | None = None) -> list[Officer]:
@@ -270,7 +269,7 @@ def route_case(db: Database, case: Any, vault: Vault | None = None) -> list[Offi
     officers = [_from_row(vault, row) if vault else _from_row(_NoVault(), row) for row in rows]
     provincial = [o for o in officers if o.role == PROVINCIAL]
     kabupaten = _field(case, "kabupaten")
-    desa = _field(case, "desa")
+    desa = _field(case, "desa_key")
     local = [o for o in officers if o.role != PROVINCIAL and covers(o, kabupaten, desa)] if kabupaten else []
     if _field(case, "prefers_woman_officer") == 1:
         local_women = _women(local)
@@ -294,3 +293,6 @@ class _NoVault:
 
     def decrypt(self, token: str | None, field: str | None = None) -> str | None:
         return None
+
+    def hashes(self, value: str) -> list[str]:
+        return []

@@ -210,7 +210,7 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
 
 def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
     """Say the name is not in the list, what not to do, and offer to report the recruiter."""
-    watch.record_not_found(turn.db, query, _kabupaten(turn), _today(turn))
+    watch.record_not_found(turn.db, query, _kabupaten(turn), _today(turn), turn.vault)
     parts = [
         *_demo_parts(turn, result),
         turn.tr(NOT_FOUND, query=_bold(turn, query), date=_format_date(turn, result.as_of)),
@@ -218,7 +218,7 @@ def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
         turn.tr(OFFER_REPORT),
     ]
     turn.say_text(_compose(turn, parts))
-    turn.set_flow(FLOW_CHECK, step="offer", query=query)
+    turn.set_flow(FLOW_CHECK, step="offer", query_enc=_seal_query(turn, query))
 
 
 def check(turn: Turn, query: str) -> None:
@@ -240,14 +240,15 @@ def check(turn: Turn, query: str) -> None:
         parts = [*_demo_parts(turn, result),
                  turn.tr(PROBABLE, query=f'"{shown}"', name=_bold(turn, company.name))]
         turn.say_text(_compose(turn, parts))
-        turn.set_flow(FLOW_CHECK, step="choose", query=query, options=[company.id])
+        turn.set_flow(FLOW_CHECK, step="choose", query_enc=_seal_query(turn, query), options=[company.id])
         return
     if result.match == matching.CANDIDATES:
         lines = [f"{n} {c.name}" for n, c in enumerate(result.candidates, start=1)]
         parts = [*_demo_parts(turn, result), turn.tr(CANDIDATES, query=f'"{shown}"'), *lines,
                  turn.tr(CANDIDATES_PICK)]
         turn.say_text(_compose(turn, parts))
-        turn.set_flow(FLOW_CHECK, step="choose", query=query, options=[c.id for c in result.candidates])
+        turn.set_flow(FLOW_CHECK, step="choose", query_enc=_seal_query(turn, query),
+                      options=[c.id for c in result.candidates])
         return
     say_not_found(turn, result, shown)
 
@@ -271,6 +272,16 @@ def verify(turn: Turn) -> None:
     check(turn, query)
 
 
+def _seal_query(turn: Turn, query: str) -> str | None:
+    """Return the name asked about, sealed for the contact's flow state (it may name a person)."""
+    return turn.vault.encrypt(query, "contacts.state.query_enc")
+
+
+def _state_query(turn: Turn) -> str:
+    """Return the name asked about, from the flow state."""
+    return turn.vault.decrypt(turn.state.get("query_enc"), "contacts.state.query_enc") or ""
+
+
 def _leave(turn: Turn) -> None:
     turn.set_flow(None)
     turn.say(LEFT)
@@ -282,7 +293,7 @@ def step_check(turn: Turn) -> None:
     step = turn.state.get("step", "name")
     if step == "offer":
         if word == "1" or word in YES_WORDS:
-            report_activity(turn, who=turn.state.get("query"))
+            report_activity(turn, who=_state_query(turn) or None)
         elif word in LEAVE_WORDS or word in NO_WORDS:
             _leave(turn)
         else:
@@ -295,7 +306,7 @@ def step_check(turn: Turn) -> None:
         if number is not None and 1 <= number <= len(options):
             company = registry.get_company(turn.db, options[number - 1])
             if company is None:
-                check(turn, turn.state.get("query", ""))
+                check(turn, _state_query(turn))
                 return
             turn.set_flow(None)
             loaded = registry.active_registry(turn.db)
@@ -304,8 +315,8 @@ def step_check(turn: Turn) -> None:
             return
         if word == "0" or word in NO_WORDS:
             loaded = registry.active_registry(turn.db)
-            say_not_found(turn, Lookup(turn.state.get("query", ""), matching.NONE, registry=loaded,
-                                       today=_today(turn)), turn.state.get("query", ""))
+            query = _state_query(turn)
+            say_not_found(turn, Lookup(query, matching.NONE, registry=loaded, today=_today(turn)), query)
             return
         if word in CANCEL_WORDS:
             _leave(turn)

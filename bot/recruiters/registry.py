@@ -130,6 +130,21 @@ def m002_village_watch(db: Database) -> None:
     db["recruiter_queries"].create_index(["day", "name_norm", "kabupaten"], unique=True)
 
 
+@migrations()
+def m003_sealed_spellings(db: Database) -> None:
+    """Keep the spelling of a name asked about sealed (seal_plaintext moves the old ones in)."""
+    db["recruiter_queries"].add_column("name_raw_enc", str)
+
+
+def seal_plaintext(db: Database, vault: Any) -> int:
+    """Seal the spellings of names asked about that older versions kept in plain; return the rows changed."""
+    rows = list(db.execute("select id, name_raw from recruiter_queries where name_raw is not null").fetchall())
+    for row_id, raw in rows:
+        db.execute("update recruiter_queries set name_raw_enc = ?, name_raw = null where id = ?",
+                   [vault.encrypt(raw, "recruiter_queries.name_raw_enc"), row_id])
+    return len(rows)
+
+
 # ---------------------------------------------------------------- dates and status
 
 

@@ -23,17 +23,18 @@ from bot.recruiters.names import normalise_name
 from bot.recruiters.registry import local_today
 
 
-def record_not_found(db: Database, query: str, kabupaten: str | None, day: date) -> None:
-    """Count one look-up of a name the registry does not have (never who asked)."""
+def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault | None = None) -> None:
+    """Count one look-up of a name the registry does not have (never who asked; the spelling sealed)."""
     name_norm = normalise_name(query)
     name_norm = _LONG_DIGITS.sub("", name_norm).strip() or normalise_licence(query)
     if not name_norm:
         return
     raw = _LONG_DIGITS.sub("", " ".join(query.split()))[:120]
     db.execute(
-        "insert into recruiter_queries (day, name_norm, name_raw, kabupaten, count) values (?, ?, ?, ?, 1) "
+        "insert into recruiter_queries (day, name_norm, name_raw_enc, kabupaten, count) values (?, ?, ?, ?, 1) "
         "on conflict (day, name_norm, kabupaten) do update set count = count + 1",
-        [day.isoformat(), name_norm, raw, kabupaten or ""],
+        [day.isoformat(), name_norm, vault.encrypt(raw, "recruiter_queries.name_raw_enc") if vault else None,
+         kabupaten or ""],
     )
 
 
@@ -158,7 +159,8 @@ def signals(
         params.append(kabupaten)
     for row in db["recruiter_queries"].rows_where(where, params):
         entries[(row["name_norm"], "queries")] += row["count"]
-        raw_names.setdefault(row["name_norm"], row["name_raw"] or row["name_norm"])
+        raw = vault.decrypt(row["name_raw_enc"], "recruiter_queries.name_raw_enc") if vault else None
+        raw_names.setdefault(row["name_norm"], raw or row["name_raw"] or row["name_norm"])
         if row["kabupaten"]:
             places.setdefault(row["name_norm"], set()).add(row["kabupaten"])
     for name_norm, raw, place in _report_names(db, vault, since, kabupaten):
