@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from bot.privacy import Vault
+from tests.conftest import DATA_KEY
 from tests.conftest import WA_PHONE_ID
 from tests.conftest import WA_TOKEN
 from tests.conftest import WA_VERIFY
@@ -100,8 +102,13 @@ def test_media_location_and_unknown_types_are_stored_and_acknowledged(whatsapp, 
     ]
     assert whatsapp.post(whatsapp.payload(messages)).status_code == 200
     assert count(db_path, "select count(*) from messages where direction='in'") == 5
-    assert count(db_path, "select count(*) from messages where direction='in' and media like '%audio/ogg%'") == 1
-    assert count(db_path, "select count(*) from messages where direction='in' and media like '%geo:%'") == 1
+    # Media and locations are kept sealed: nothing of them in plain.
+    assert count(db_path, "select count(*) from messages where direction='in' and media_enc is not null") == 4
+    assert count(db_path, "select count(*) from messages where media like '%geo:%' or media_enc like '%geo:%'") == 0
+    vault = Vault(DATA_KEY)
+    sealed = [vault.decrypt(r[0], "messages.media_enc") for r in sqlite3.connect(db_path).execute(
+        "select media_enc from messages where media_enc is not null order by id")]
+    assert any("audio/ogg" in s for s in sealed) and any("geo:-10.17,123.6" in s for s in sealed)
     assert len(http_server.requests) == 5
 
 
