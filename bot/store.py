@@ -36,6 +36,10 @@ MIGRATION_MODULES = (
 )
 
 
+# Modules that seal, once DATA_KEY is at hand, what older versions of their tables kept in plain.
+SEALING_MODULES = ("bot.recruiters.registry", "bot.cases.staff")
+
+
 def utcnow() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -293,16 +297,13 @@ def m003_sealed_media_and_case_links(db: Database) -> None:
 def seal_plaintext(db: Database, vault: Any) -> int:
     """Seal what older versions stored in plain, module by module, in one transaction; return the rows changed.
 
-    Each module that owns tables may define seal_plaintext(db, vault) (it needs DATA_KEY, which migrations do not
-    have): the app and every command run this after migrate().
+    The modules of SEALING_MODULES define seal_plaintext(db, vault) for their tables (it needs DATA_KEY, which
+    migrations do not have): the app and every command run this after migrate().
     """
     changed = 0
     with transaction(db):
-        for name in MIGRATION_MODULES:
-            module = importlib.import_module(name)
-            seal = getattr(module, "seal_plaintext", None)
-            if seal is not None and seal is not seal_plaintext:
-                changed += seal(db, vault)
+        for name in SEALING_MODULES:
+            changed += importlib.import_module(name).seal_plaintext(db, vault)
         changed += _seal_core(db, vault)
     return changed
 

@@ -132,34 +132,6 @@ def sealed(vault: Vault, **answers: str | None) -> dict[str, Any]:
     return columns
 
 
-def seal_plaintext(db: Database, vault: Vault) -> int:
-    """Seal free-text answers and media written in plain by older versions; return the rows changed."""
-    from bot.cases.details import is_country  # the lookup list of countries (details imports records)
-
-    changed = 0
-    rows = fetch(db, "select id, country, city, desa, contact_time, last_contact, city_enc from cases where "
-                     "coalesce(city, desa, contact_time, last_contact) is not null or country is not null")
-    for row in rows:
-        values: dict[str, Any] = {}
-        city = row["city"] or vault.decrypt(row["city_enc"], "cases.city_enc")
-        if row["country"] and not is_country(row["country"]):
-            city = ", ".join(p for p in (row["country"], city) if p)  # free text: sealed with the place
-            values["country"] = None
-        if row["city"] or "country" in values:
-            values.update(sealed(vault, city=city), city=None)
-        for name in ("desa", "contact_time", "last_contact"):
-            if row[name]:
-                values.update(sealed(vault, **{name: row[name]}), **{name: None})
-        if values:
-            update(db, "cases", row["id"], values)
-            changed += 1
-    for row in fetch(db, "select id, media from case_notes where media is not null"):
-        update(db, "case_notes", row["id"], {"media_enc": vault.encrypt(row["media"], "case_notes.media_enc"),
-                                             "media": None})
-        changed += 1
-    return changed
-
-
 # ----------------------------------------------------------------- the case
 @dataclass
 class Case:

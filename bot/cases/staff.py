@@ -1,4 +1,4 @@
-"""What staff see of cases: lists, the anonymous export, statistics, and purging after retention."""
+"""What staff see of cases: lists, the anonymous export, statistics, purging after retention, sealing old rows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from bot.cases.records import CANCELLED
 from bot.cases.records import CLOSED
 from bot.cases.records import audit
 from bot.cases.records import iso_time
+from bot.cases.records import sealed
 from bot.cases.triage import PRIORITIES
+from bot.privacy import Vault
 from bot.store import dumps
 from bot.store import fetch
 from bot.store import fetch_one
@@ -161,3 +163,32 @@ def _forget_contact_if_unneeded(db: Database, contact_id: int, stamp: str) -> No
     if needed is None:
         update(db, "contacts", contact_id, {"name_enc": None, "phone_enc": None, "phone_hash": None,
                                             "address_enc": None, "masked": "-", "state": "{}", "updated_at": stamp})
+
+
+# ----------------------------------------------------------------- sealing rows of older versions
+def seal_plaintext(db: Database, vault: Vault) -> int:
+    """Seal free-text answers and media written in plain by older versions; return the rows changed."""
+    from bot.cases.details import is_country
+
+    changed = 0
+    rows = fetch(db, "select id, country, city, desa, contact_time, last_contact, city_enc from cases where "
+                     "coalesce(city, desa, contact_time, last_contact) is not null or country is not null")
+    for row in rows:
+        values: dict[str, Any] = {}
+        city = row["city"] or vault.decrypt(row["city_enc"], "cases.city_enc")
+        if row["country"] and not is_country(row["country"]):
+            city = ", ".join(p for p in (row["country"], city) if p)  # free text: sealed with the place
+            values["country"] = None
+        if row["city"] or "country" in values:
+            values.update(sealed(vault, city=city), city=None)
+        for name in ("desa", "contact_time", "last_contact"):
+            if row[name]:
+                values.update(sealed(vault, **{name: row[name]}), **{name: None})
+        if values:
+            update(db, "cases", row["id"], values)
+            changed += 1
+    for row in fetch(db, "select id, media from case_notes where media is not null"):
+        update(db, "case_notes", row["id"], {"media_enc": vault.encrypt(row["media"], "case_notes.media_enc"),
+                                             "media": None})
+        changed += 1
+    return changed
