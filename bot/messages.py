@@ -8,6 +8,9 @@ from dataclasses import field
 SMS = "sms"
 WHATSAPP = "whatsapp"
 CHANNELS = (SMS, WHATSAPP)
+# The dialogue reads at most this much of a message (Twilio's longest SMS body); the whole text is kept sealed.
+# Every parser is linear, and this bounds how long one message can keep it busy.
+MAX_PARSED_TEXT = 1_600
 
 
 @dataclass(frozen=True)

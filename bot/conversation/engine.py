@@ -21,6 +21,7 @@ from bot.contacts import Contact
 from bot.contacts import contact_for
 from bot.contacts import get_contact
 from bot.contacts import save_contact
+from bot.messages import MAX_PARSED_TEXT
 from bot.messages import SMS
 from bot.messages import Inbound
 from bot.messages import Reply
@@ -46,9 +47,6 @@ log = logging.getLogger("bot.conversation.engine")
 IN_RESPONSE = "in_response"
 QUEUED = "queued"
 MAX_TEXT = 20_000
-# The dialogue reads at most this much of a message (Twilio's longest SMS body); the whole text, up to
-# MAX_TEXT, is kept sealed in the message row. Every parser is linear, and this bounds how long it runs.
-MAX_PARSED_TEXT = 1_600
 
 
 @dataclass
