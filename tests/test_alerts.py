@@ -141,13 +141,15 @@ def test_digest_once_per_officer_per_day_even_after_restart(app, db_path, provid
     assert alerts.run_digests(restarted, s.vault, s.settings, DIGEST_TIME + timedelta(hours=3)) == 0
     digests = _kind(db_path, "digest")
     assert len(digests) == 2
-    belu = s.vault.decrypt(next(d for d in digests if d["contact_id"] == maria.contact_id)["text_enc"], "messages.text_enc")
+    belu = s.vault.decrypt(next(d for d in digests if d["contact_id"] == maria.contact_id)["text_enc"],
+                           "messages.text_enc")
     assert "Jumat, 27 November 2026" in belu and "(Belu)" in belu
     assert "Kasus baru: 3 (darurat 1, tinggi 1, sedang 1)" in belu
     assert f"Lewat tenggat: 2 ({emergency.ref}, {old.ref})" in belu
     assert "Perempuan 1, laki-laki 1, tidak diketahui 1" in belu
     assert sms.measure(belu).segments <= 2 and sms.is_gsm7(belu)
-    english = s.vault.decrypt(next(d for d in digests if d["contact_id"] != maria.contact_id)["text_enc"], "messages.text_enc")
+    english = s.vault.decrypt(next(d for d in digests if d["contact_id"] != maria.contact_id)["text_enc"],
+                              "messages.text_enc")
     assert "Friday, November 27, 2026" in english and "New cases: 4" in english
     worker.run_once(restarted, s.vault, s.settings, now=DIGEST_TIME + timedelta(hours=3))
     assert len([m for m in provider_api.twilio_created if "Ringkasan" in m["form"]["Body"]]) == 1

@@ -149,7 +149,8 @@ def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
                          ok=turn.tr(_l("yes")) if case["contact_ok"] == 1 else turn.tr(_l("no"))))
     if case["assigned_officer_id"]:
         taker = fetch_one(turn.db, "select name_enc from officers where id = ?", [case["assigned_officer_id"]])
-        lines.append(turn.tr(_l("Taken by: %(name)s"), name=vault.decrypt((taker or {}).get("name_enc"), "officers.name_enc") or "-"))
+        taker_name = vault.decrypt((taker or {}).get("name_enc"), "officers.name_enc")
+        lines.append(turn.tr(_l("Taken by: %(name)s"), name=taker_name or "-"))
     if case["purged_at"]:
         lines.append(turn.tr(_l("Personal data was removed from this case.")))
     else:

@@ -122,7 +122,8 @@ def canonical_kabupaten(name: str | None) -> str | None:
 
 def _from_row(vault: Vault, row: dict[str, Any]) -> Officer:
     return Officer(
-        id=row["id"], name=vault.decrypt(row["name_enc"], "officers.name_enc") or "", role=row["role"], kabupaten=row["kabupaten"],
+        id=row["id"], name=vault.decrypt(row["name_enc"], "officers.name_enc") or "", role=row["role"],
+        kabupaten=row["kabupaten"],
         desa=row["desa"], sex=row["sex"], language=row["language"] or "id", channel=row["channel"],
         contact_id=row["contact_id"], active=bool(row["active"]), masked=row.get("masked") or "-",
         desa_keys=tuple(desa_keys(vault, row["desa"])) if row["role"] == "desa" else (),
