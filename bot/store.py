@@ -33,6 +33,8 @@ MIGRATION_MODULES = (
     "bot.recruiters.registry",
     "bot.cases.records",
     "bot.officers.registry",
+    "bot.conversation.inbox",
+    "bot.pacing",
 )
 
 
