@@ -150,7 +150,8 @@ def audit(args: argparse.Namespace) -> dict:
     phone = FakeGateway().start()
     tmp = temp_dir()
     db = str(Path(tmp) / "bench.db")
-    env = gateway_env(db, phone)
+    # A short sending lease, so a reply the killed worker left mid-send is settled by the worker pass at the end.
+    env = {**gateway_env(db, phone), "OUTBOX_SENDING_LEASE_SECONDS": "1", "FLOOD_LIMIT_PER_MINUTE": "1000"}
     server = start_gunicorn("webhook:app", args.workers, env)
     events: list[str] = []
     doubled = [0]
@@ -185,16 +186,28 @@ def audit(args: argparse.Namespace) -> dict:
         t.join()
     # What the killed worker left pending is handled on the next event (here the phone's ping), the rest by the worker.
     deliver(phone, server.port, phone.ping())
-    time.sleep(1.0)
+    time.sleep(2.0)
     server.stop()
     subprocess.run([sys.executable, "-m", "flask", "--app", "webhook", "gateway", "drain"], cwd=ROOT,
                    env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "flask", "--app", "webhook", "worker", "--once"], cwd=ROOT,
-                   env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, check=True, capture_output=True)
-    elapsed = time.monotonic() - began
-    phone.stop()
+    # The outbox worker sends what the pace left queued (one SMS per phone per pass, passes every 0.5 s here).
     import sqlite3
 
+    outbox_worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "webhook", "worker", "--interval", "0.5"], cwd=ROOT,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+        stderr=open(Path(tmp) / "worker.log", "w"))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        with sqlite3.connect(db) as check:
+            if not check.execute("select count(*) from messages where direction = 'out' "
+                                 "and status in ('queued', 'sending')").fetchone()[0]:
+                break
+        time.sleep(0.5)
+    outbox_worker.send_signal(signal.SIGTERM)
+    outbox_worker.wait(timeout=20)
+    elapsed = time.monotonic() - began
+    phone.stop()
     conn = sqlite3.connect(db)
     stored = Counter(r[0] for r in conn.execute("select provider_id from messages where direction = 'in'"))
     lost = [e for e in events if stored.get(e, 0) == 0]
@@ -216,7 +229,7 @@ def audit(args: argparse.Namespace) -> dict:
                 "seconds": round(elapsed, 1)}
     ok = not any(findings[k] for k in ("lost", "duplicated", "inbox_duplicates", "pending_left", "unanswered",
                                        "replies_not_sent", "replies_sent_twice"))
-    print(f"machine: {machine()} (shared with other engineers' work)")
+    print(f"machine: {machine()} (shared with other engineers' work); files in {tmp}")
     print(json.dumps(findings, indent=2))
     print("AUDIT " + ("PASSED: 0 lost, 0 duplicated" if ok else "FAILED"))
     findings["passed"] = ok
