@@ -257,7 +257,11 @@ def sms_gateway_events(name: str | None = None) -> Response:
         vault = current_app.extensions["teman"]["vault"]
         if event.event == sms_gateway.RECEIVED:
             got = sms_gateway.received(event, provider)
-            new = inbox.hold(db, vault, provider, event.id, event.event, now, got.inbound, got.received_at)
+            if got.inbound.phone:
+                new = inbox.hold(db, vault, provider, event.id, event.event, now, got.inbound, got.received_at)
+            else:  # a network's or a bank's named sender (e.g. TELKOMSEL): nobody to answer
+                new = inbox.hold(db, vault, provider, event.id, event.event, now, detail="sender is not a phone number")
+                log.info("ignored an SMS from a named sender on %s", provider)
         elif event.event in sms_gateway.STATUS_EVENTS:
             # Applied before the event is held: a repeat applies again harmlessly (statuses never move back).
             _gateway_status(db, settings, provider, sms_gateway.status(event))

@@ -157,6 +157,18 @@ def test_no_signing_key_is_503(config, phone):
     assert client.post("/sms-gateway/events/kupang", data=body, headers=headers).status_code == 404
 
 
+def test_sender_forms_local_numbers_and_named_senders(phone, live, db_path):
+    old_style = phone.received("081234567890", "MENU")
+    del old_style["payload"]["sender"]  # an older app: only the deprecated phoneNumber
+    assert phone.post(live, old_style) == 200
+    [sent] = settled(db_path, phone, 1)
+    assert sent["to"] == ["+6281234567890"]  # a local 08… number becomes +628…
+    assert phone.post(live, phone.received("TELKOMSEL", "Paket data murah! Ketik UL ON")) == 200
+    time.sleep(0.3)
+    assert len(inbound_rows(db_path)) == 1 and len(phone.sent) == 1  # a named sender is not answered
+    assert rows(db_path, "select detail from inbox_events order by id")[-1]["detail"] == "sender is not a phone number"
+
+
 def test_signed_garbage_is_400_and_nothing_stored(phone, live, db_path):
     assert phone.post(live, b"MessageSid=1&Body=halo") == 400
     assert phone.post(live, b'{"event": "sms:received", "payload": {}}') == 400  # no envelope id
