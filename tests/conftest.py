@@ -27,9 +27,9 @@ from bot.channels.whatsapp import sign as sign_whatsapp
 TWILIO_TOKEN = "test-twilio-auth-token-0123456789"
 TWILIO_SID = "AC" + "0" * 32
 PUBLIC_URL = "https://bot.example.org"
-WA_SECRET = "test-whatsapp-app-secret"
+WA_SECRET = "test-whatsapp-app-secret-0123456789"
 WA_VERIFY = "test-verify-token"
-WA_TOKEN = "test-whatsapp-access-token"
+WA_TOKEN = "test-whatsapp-access-token-" + "0123456789" * 4
 WA_PHONE_ID = "1099887766"
 DATA_KEY = base64.urlsafe_b64encode(b"teman-migran-test-key-32-bytes!!").decode()
 
