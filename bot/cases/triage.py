@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 import yaml
@@ -46,6 +47,8 @@ class Cues:
     sensitive: list[re.Pattern[str]]
     negations: frozenset[str]
     conditionals: frozenset[str] = frozenset()
+    groups: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
+    together: tuple[tuple[str, ...], ...] = ()
 
 
 def _alternative(word: str) -> str:
@@ -76,10 +79,12 @@ def cues(path: Path = INDICATORS_FILE) -> Cues:
     """Return the compiled cues of the indicators file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     indicators = {code: [compile_cue(c) for c in data.get("indicators", {}).get(code) or []] for code in INDICATORS}
+    groups = {str(name): [compile_cue(c) for c in entries or []] for name, entries in (data.get("groups") or {}).items()}
+    together = tuple(tuple(str(code) for code in group) for group in data.get("danger_together") or [])
     return Cues(indicators, [compile_cue(c) for c in data.get("danger") or []],
                 [compile_cue(c) for c in data.get("sensitive") or []],
                 frozenset(str(w) for w in data.get("negations") or []),
-                frozenset(str(w) for w in data.get("conditionals") or []))
+                frozenset(str(w) for w in data.get("conditionals") or []), groups, together)
 
 
 def plain_text(text: str) -> str:
@@ -93,17 +98,19 @@ def _forms(text: str) -> list[str]:
     return [plain] if expanded == plain else [plain, expanded]
 
 
-def _matches(patterns: list[re.Pattern[str]], forms: list[str], table: Cues) -> bool:
+def _matches(patterns: list[re.Pattern[str]], forms: list[str], table: Cues, negated: bool = False,
+             asked: bool = False) -> bool:
+    """Return True when a cue is stated (with `negated`: only denied, "tidak dikunci"; with `asked`: also asked)."""
     for form in forms:
         for pattern in patterns:
             for found in pattern.finditer(form):
                 first = found.group(0).split(" ", 1)[0]
-                before = form[:found.start()].split()
-                if first not in table.negations and any(w in table.negations for w in before[-2:]):
+                before = form[max(0, found.start() - 120):found.start()].split()  # the words just before
+                denied = first not in table.negations and any(w in table.negations for w in before[-2:])
+                if not asked and any(w in table.conditionals for w in before[-4:]):  # "kalau paspor ditahan?"
                     continue
-                if any(w in table.conditionals for w in before[-4:]):  # "kalau paspor ditahan ...?" asks
-                    continue
-                return True
+                if denied == negated:
+                    return True
     return False
 
 
@@ -117,11 +124,33 @@ def detect_indicators(text: str) -> list[str]:
 
 
 def shows_danger(text: str) -> bool:
-    """Return True when the text says someone is in danger now (confined, threatened with death, dying)."""
+    """Return True when the text says someone is in danger now (confined, threatened with death, dying).
+
+    Confinement also counts when it is said in two parts: not allowed out, and the phone taken (danger_together).
+    """
     if not text or not text.strip():
         return False
     table = cues()
-    return _matches(table.danger, _forms(text), table)
+    forms = _forms(text)
+    if _matches(table.danger, forms, table):
+        return True
+    return any(all(_matches(table.indicators[code], forms, table) for code in group) for group in table.together)
+
+
+def denies_danger(text: str) -> bool:
+    """Return True when the text names danger only to deny it ("pintu tidak dikunci") and shows none."""
+    if not text or not text.strip() or shows_danger(text):
+        return False
+    table = cues()
+    return _matches(table.danger, _forms(text), table, negated=True)
+
+
+def says(group: str, text: str) -> bool:
+    """Return True when `text` states, or asks about, a cue of `group` (indicators.yml, groups:)."""
+    if not text or not text.strip():
+        return False
+    table = cues()
+    return _matches(table.groups.get(group, []), _forms(text), table, asked=True)
 
 
 def is_sensitive_text(text: str) -> bool:
@@ -151,6 +180,6 @@ def triage(category: str, indicators: list[str] | tuple[str, ...], text: str = "
         if last_contact_days >= MISSING_LONG_DAYS:
             return TINGGI, sensitive
         return (SEDANG, sensitive) if last_contact_days >= 30 else (RENDAH, sensitive)
-    if found or category in ("fees_or_debt", "unpaid_wages", "deception", "callback"):
-        return SEDANG, sensitive
+    if found or category in ("fees_or_debt", "unpaid_wages", "deception", "callback") or says("undocumented", text):
+        return SEDANG, sensitive  # abroad without papers is at least sedang: going home needs an SPLP
     return RENDAH, sensitive
