@@ -53,6 +53,8 @@ MISSION = (_l("Abroad you can also go to the Indonesian embassy (KBRI) or consul
 # Short forms, for one line under another message (an apology, a notice).
 SHORT_CRISIS_HOME = (_l("Crisis Center KP2MI: 0800-1000 (free)."), ("hotline_kp2mi_crisis_centre",))
 SHORT_CRISIS_ABROAD = (_l("Crisis Center KP2MI: +62 21 2924 4800."), ("hotline_kp2mi_crisis_centre_abroad",))
+SHORT_CRISIS_BOTH = (_l("Crisis Center KP2MI: 0800-1000 (free in Indonesia), +62 21 2924 4800 (from abroad)."),
+                     ("hotline_kp2mi_crisis_centre", "hotline_kp2mi_crisis_centre_abroad"))
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,14 @@ def country_of_phone(value: str | None) -> str | None:
 
 
 def place_for(country: str | None, phone: str | None) -> Place:
-    """Return the Place of a person: the country named (by them or their case) wins over the phone's country."""
+    """Return the Place of a person: the country named (by them or their case) wins over the phone's country.
+
+    A foreign phone number says the person is in that country (a local SIM). An Indonesian number does not say
+    the person is in Indonesia: many workers abroad keep their Indonesian SIM, so it leaves the place unknown.
+    """
     sender = country_of_phone(phone)
     named = _known(country)
-    return Place(country=named or sender, sender=sender)
+    return Place(country=named or (sender if sender != INDONESIA else None), sender=sender)
 
 
 def _known(country: str | None) -> str | None:
@@ -119,7 +125,7 @@ def _crisis(place: Place, short: bool = False) -> tuple[str, tuple[str, ...]]:
     home = place.country == INDONESIA and place.sender in (INDONESIA, None)
     away = place.country not in (None, INDONESIA) and place.sender != INDONESIA
     if short:
-        return SHORT_CRISIS_ABROAD if away else SHORT_CRISIS_HOME
+        return SHORT_CRISIS_HOME if home else SHORT_CRISIS_ABROAD if away else SHORT_CRISIS_BOTH
     if home:
         return CRISIS_HOME
     return CRISIS_ABROAD if away else CRISIS_BOTH
@@ -167,7 +173,7 @@ ADVICE = {"splp": SPLP, "no_arrest": NO_ARREST, "age": AGE, "missing_next": MISS
 
 def _all_facts() -> tuple[str, ...]:
     groups = [*LOCAL.values(), LOCAL_UNKNOWN, CRISIS_HOME, CRISIS_ABROAD, CRISIS_BOTH, KEMLU, SAPA,
-              SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, *ADVICE.values()]
+              SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, SHORT_CRISIS_BOTH, *ADVICE.values()]
     return tuple(sorted({fact for _, facts in groups for fact in facts}))
 
 
