@@ -98,6 +98,19 @@ def _forms(text: str) -> list[str]:
     return [plain] if expanded == plain else [plain, expanded]
 
 
+# Negation words that are other words after these: English "son" ("my son", "the employer's son"), not Kupang "son".
+_NOT_NEGATION_AFTER = {"son": frozenset({"s", "my", "his", "her", "the", "their", "a", "our", "your", "whose"})}
+
+
+def _negated(before: list[str], negations: frozenset[str]) -> bool:
+    """Return True when one of the two words before a cue negates it."""
+    for index in range(max(0, len(before) - 2), len(before)):
+        word = before[index]
+        if word in negations and not (index and before[index - 1] in _NOT_NEGATION_AFTER.get(word, ())):
+            return True
+    return False
+
+
 def _matches(patterns: list[re.Pattern[str]], forms: list[str], table: Cues, negated: bool = False,
              asked: bool = False) -> bool:
     """Return True when a cue is stated (with `negated`: only denied, "tidak dikunci"; with `asked`: also asked)."""
@@ -106,7 +119,7 @@ def _matches(patterns: list[re.Pattern[str]], forms: list[str], table: Cues, neg
             for found in pattern.finditer(form):
                 first = found.group(0).split(" ", 1)[0]
                 before = form[max(0, found.start() - 120):found.start()].split()  # the words just before
-                denied = first not in table.negations and any(w in table.negations for w in before[-2:])
+                denied = first not in table.negations and _negated(before, table.negations)
                 if not asked and any(w in table.conditionals for w in before[-4:]):  # "kalau paspor ditahan?"
                     continue
                 if denied == negated:
