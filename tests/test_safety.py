@@ -404,3 +404,36 @@ def test_database_counts_stay_one_case_per_report(engine, store, db_path):
     conn = sqlite3.connect(db_path)
     assert conn.execute("select count(*) from cases").fetchone()[0] == 1
     assert cases.get_case_by_id(store.db, store.last().id).sensitive
+
+
+# ----------------------------------------------------------------- 17. plain language
+def test_one_spelling_of_the_crisis_center_in_every_catalog():
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "translations"
+    for po in root.glob("*/LC_MESSAGES/*.po"):
+        with open(po, "rb") as handle:
+            for message in read_po(handle):
+                if message.id:
+                    assert "crisis centre" not in f"{message.id} {message.string}".lower(), (po, message.id)
+
+
+@pytest.mark.parametrize("sender", SENDERS)
+def test_we_believe_you_only_for_disclosures_and_one_voice(engine, store, sender):
+    user = sms(engine, sender)
+    menu = menu_report(user, "7")  # "Emergency" from the menu: nothing disclosed yet
+    assert "Kami percaya" not in menu and "Keselamatan Anda yang utama" in menu
+    assert "kami akan bertanya" in menu and "saya akan" not in menu
+    told = sms(engine, "+60199990000" if sender == MY else "+6281399990001").say("majikan pukul saya tiap hari")
+    assert "Kami percaya pada Anda" in told
+
+
+def test_english_explains_batal_and_says_district(engine, store):
+    user = sms(engine, ID, "en")
+    asked = menu_report(user, "4")
+    assert "BATAL (cancel)" in asked
+    first = user.say("My salary has not been paid since March")
+    assert "SKIP" in first and "BATAL (cancel)" in first
+    for answer in ("1", "Malaysia", "SKIP"):
+        user.send(answer)
+    assert "district (kabupaten)" in user.say("PT Maju")

@@ -33,7 +33,7 @@ EMERGENCY_SAVED = _l("Your report %(ref)s is saved and marked urgent. An officer
 EMERGENCY_RAISED = _l("Your report %(ref)s is now marked urgent. An officer will act on it as soon as possible.")
 EMERGENCY_SAVED_UNSTAFFED = _l("Your report %(ref)s is saved and marked urgent. No officer for your area is on our "
                                "list yet, so please call the numbers above now.")
-EMERGENCY_OFFER = _l("If it is safe to write, reply 1 and I will ask a few short questions so officers can help. "
+EMERGENCY_OFFER = _l("If it is safe to write, reply 1 and we will ask a few short questions so officers can help. "
                      "If not, that is OK: reply 2.")
 UNSTAFFED = _l("No officer for your area is on our list yet, so we cannot promise a call. Please also contact %(line)s")
 KEEP_NUMBERS = _l("If your phone may be taken, write these numbers on paper and keep them in another place:")

@@ -80,7 +80,7 @@ HOW_TO_CHECK = _l("To see progress, reply STATUS %(ref)s. You can also write her
 STOPPED = _l("OK, we stopped the questions. Your report %(ref)s is kept with what you told us, and an officer "
              "will still look at it. To see progress, reply STATUS %(ref)s.")
 MISSING_GUIDE = _l("To search, officers will need your KTP and KK, and any documents of your family member "
-                   "(passport or a copy, contract, photos). A police report may be needed. Help: crisis centre "
+                   "(passport or a copy, contract, photos). A police report may be needed. Help: Crisis Center KP2MI "
                    "0800-1000 (+62 21 2924 4800 from abroad), Kemlu +62 812 9007 0027.")
 CALLBACK_DONE = _l("Thank you. A person from our team will call you %(when)s.")
 CALLBACK_DONE_TIME = _l("Thank you. A person from our team will call you %(when)s, at the time you gave: %(time)s.")

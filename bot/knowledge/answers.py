@@ -73,7 +73,8 @@ ANSWERS: dict[str, Answer] = {
         title=_l("The official path"),
         pages=(
             _l("Main steps:\n"
-               "1. Register at the district labour office (Disnaker) or the LTSA, through SIAPkerja. In NTT "
+               "1. Register at the district labour office (Disnaker) or the LTSA (one-stop service centre), "
+               "through SIAPkerja (the labour ministry's job website). In NTT "
                "the LTSA still running in July 2025 was in Kota Kupang.\n"
                "2. Choose a licensed company (P3MI): check it at siskop2mi.bp2mi.go.id and visit its office."),
             _l("3. The company needs a job order verified by the Indonesian mission and a recruitment permit "
@@ -210,12 +211,12 @@ ANSWERS: dict[str, Answer] = {
         title=_l("Coming home"),
         pages=(
             _l("If you are abroad and want to come home or are in trouble, contact the Indonesian embassy or "
-               "consulate, or the KP2MI crisis centre: +62 21 2924 4800 from abroad, 0800-1000 in Indonesia. "
-               "A safe return is your right. BP3MI NTT in Kupang receives deported workers and handles "
+               "consulate (KBRI or KJRI), or the Crisis Center KP2MI: +62 21 2924 4800 from abroad, 0800-1000 in "
+               "Indonesia. A safe return is your right. BP3MI NTT in Kupang receives deported workers and handles "
                "complaints."),
             _l("Prepare: your passport or any ID, your work contract, your visa, the employer's name and "
                "address, and the name of the company that sent you. If your wages were not paid, you can "
-               "report it to the embassy or the crisis centre before you leave."),
+               "report it to the embassy or the Crisis Center KP2MI before you leave."),
         ),
         facts=(
             "right_safe_return", "hotline_kp2mi_crisis_centre", "hotline_kp2mi_crisis_centre_abroad",
