@@ -437,3 +437,10 @@ def test_english_explains_batal_and_says_district(engine, store):
     for answer in ("1", "Malaysia", "SKIP"):
         user.send(answer)
     assert "district (kabupaten)" in user.say("PT Maju")
+
+
+def test_no_passport_yet_at_home_is_not_told_about_the_splp(engine, store):
+    reply = sms(engine, ID).say("sy mau kerja ke malaysia tapi belum punya paspor, calo minta uang")
+    assert "SPLP" not in reply
+    assert triage.stranded("sy mau pulang dr malaysia tp tdk ada paspor")
+    assert not triage.stranded("sy belum punya paspor, mau daftar kerja")

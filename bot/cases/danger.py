@@ -19,6 +19,8 @@ from bot.cases.common import from_menu
 from bot.cases.common import has_letters
 from bot.cases.common import say_parts
 from bot.cases.common import shown_ref
+from bot.cases.common import simple_words
+from bot.cases.details import countries
 from bot.cases.details import find_country
 from bot.cases.records import Case
 from bot.hotlines import Place
@@ -44,11 +46,22 @@ _INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh p
 # ----------------------------------------------------------------- where the person is
 def place_of(turn: Turn, case: Case | None = None) -> Place:
     """Return where the person is: the country this message names, else the case's, else the phone's."""
-    named, _ = find_country(turn.text)
+    named, alias = find_country(turn.text)
+    if named and alias and re.search(rf"(?<!\w)(?:ke|to|menuju)\s+{re.escape(alias)}(?!\w)", simple_words(turn.text)):
+        named = None  # "mau kerja ke Malaysia": where they want to go, not where they are
     if named is None and _INDONESIA_WORDS.search(turn.text.lower()):
         named = hotlines.INDONESIA
-    country = named or (case.country if case is not None else None)
-    return hotlines.place_for(country, turn.inbound.phone or turn.inbound.sender)
+    recorded = case.country if case is not None and case.country in countries().values() else None
+    return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender)
+
+
+def needs_splp(turn: Turn, case: Case | None = None) -> bool:
+    """Return True when someone abroad (or on their way home) tells of a passport held, lost or missing."""
+    text = turn.text
+    if not (triage.says("undocumented", text) or triage.says("passport_held", text)):
+        return False
+    country = place_of(turn, case).country
+    return triage.says("going_home", text) or country not in (None, hotlines.INDONESIA)
 
 
 def violent(text: str, case: Case | None = None) -> bool:
@@ -113,7 +126,7 @@ def intro(turn: Turn) -> str:
 def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False) -> None:
     """Give the numbers for where the person is, the urgent-report notice, and the offer of questions if asked."""
     ref = shown_ref(turn, case.ref)
-    extra = advice(turn, "splp") if triage.says("undocumented", turn.text) else None
+    extra = advice(turn, "splp") if needs_splp(turn, case) else None
     if not staffed(turn.db, case):
         notice = turn.tr(EMERGENCY_SAVED_UNSTAFFED, ref=ref)
     else:

@@ -18,6 +18,7 @@ from bot.cases.common import shown_ref
 from bot.cases.common import simple_words
 from bot.cases.danger import KEEP_NUMBERS
 from bot.cases.danger import advice
+from bot.cases.danger import needs_splp
 from bot.cases.danger import numbers_text
 from bot.cases.danger import say_danger
 from bot.cases.form import retriage
@@ -97,7 +98,7 @@ def worry_answers(turn: Turn, case: Case) -> list[str]:
     """Return the answers to a frightened or practical follow-up: passport held, arrest, phone, what next."""
     text = turn.text
     found: list[str] = []
-    if triage.says("passport_held", text) or triage.says("undocumented", text):
+    if needs_splp(turn, case):
         found.append(advice(turn, "splp"))
     if triage.says("fear_of_arrest", text):
         found.append(advice(turn, "no_arrest"))

@@ -21,6 +21,7 @@ from bot.cases.common import say_parts
 from bot.cases.common import shown_ref
 from bot.cases.common import simple_words
 from bot.cases.danger import advice
+from bot.cases.danger import needs_splp
 from bot.cases.danger import numbers_text
 from bot.cases.danger import say_danger
 from bot.cases.danger import woman_first
@@ -90,7 +91,7 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     guidance: list[str | None] = []
     if case.sensitive:
         guidance = [numbers_text(turn, case)]
-    elif triage.says("undocumented", text):
+    elif needs_splp(turn, case):
         guidance = [advice(turn, "splp"), numbers_text(turn, case, short=True)]
     questions_left = turn.state.get("questions") or []
     say_parts(turn, [head, *guidance, turn.tr(FORM_INTRO),

@@ -174,6 +174,11 @@ def is_sensitive_text(text: str) -> bool:
     return _matches(table.sensitive, _forms(text), table)
 
 
+def stranded(text: str) -> bool:
+    """Return True when the text says someone wants to come home without a passport or papers."""
+    return says("undocumented", text) and says("going_home", text)
+
+
 def triage(category: str, indicators: list[str] | tuple[str, ...], text: str = "",
            last_contact_days: int | None = None) -> tuple[str, bool]:
     """Return (priority, sensitive) for a report; the rules are written down in docs/cases.md."""
@@ -193,6 +198,6 @@ def triage(category: str, indicators: list[str] | tuple[str, ...], text: str = "
         if last_contact_days >= MISSING_LONG_DAYS:
             return TINGGI, sensitive
         return (SEDANG, sensitive) if last_contact_days >= 30 else (RENDAH, sensitive)
-    if found or category in ("fees_or_debt", "unpaid_wages", "deception", "callback") or says("undocumented", text):
+    if found or category in ("fees_or_debt", "unpaid_wages", "deception", "callback") or stranded(text):
         return SEDANG, sensitive  # abroad without papers is at least sedang: going home needs an SPLP
     return RENDAH, sensitive
