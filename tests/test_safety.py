@@ -444,3 +444,15 @@ def test_no_passport_yet_at_home_is_not_told_about_the_splp(engine, store):
     assert "SPLP" not in reply
     assert triage.stranded("sy mau pulang dr malaysia tp tdk ada paspor")
     assert not triage.stranded("sy belum punya paspor, mau daftar kerja")
+
+
+@pytest.mark.parametrize(("text", "sexual"), [
+    ("sy dirogol majikan", True),                         # Malay "rogol", heard in Malaysia
+    ("bos ajak sy tidur sama dia", True),
+    ("anak majikan intip sy mandi", True),
+    ("majikan suruh sy tidur sama anaknya di kamar", False),  # looking after a child at night
+    ("sy tdk dirogol, cuma gaji blm dibayar", False),
+])
+def test_more_everyday_words_for_sexual_violence(text, sexual):
+    assert triage.is_sensitive_text(text) is sexual
+    assert ("physical_sexual_violence" in triage.detect_indicators(text)) is sexual

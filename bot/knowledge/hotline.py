@@ -27,12 +27,15 @@ def hotline_answer(turn: Turn) -> None:
         title = i18n.render(turn.locale, TITLE)
         turn.say_text(f"*{title}*\n{body}\n\n{footer}".strip())
         return
-    joined = f"{body}\n{footer}".strip()
-    if sms.measure(sms.to_gsm7(joined)).segments <= sms.SMS_BUDGET_SEGMENTS:
-        turn.say_text(joined)
-    else:
-        turn.say_text(body)
-        turn.say_text(footer)
+    current = ""
+    for line in [*body.split("\n"), footer]:  # as few SMS as fit, each within 3 segments, broken between lines
+        joined = f"{current}\n{line}" if current else line
+        if current and sms.measure(sms.to_gsm7(joined)).segments > sms.SMS_BUDGET_SEGMENTS:
+            turn.say_text(current)
+            joined = line
+        current = joined
+    if current:
+        turn.say_text(current)
 
 
 INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {"ask_hotline": hotline_answer}
