@@ -456,3 +456,13 @@ def test_no_passport_yet_at_home_is_not_told_about_the_splp(engine, store):
 def test_more_everyday_words_for_sexual_violence(text, sexual):
     assert triage.is_sensitive_text(text) is sexual
     assert ("physical_sexual_violence" in triage.detect_indicators(text)) is sexual
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    ("sy tidak di perbolehkan untuk keluar rumah", True),
+    ("majikan kunci pintu dr luar tiap malam", True),
+    ("tdk diijinkan keluar dari mess", True),
+    ("pintu tdk dikunci dari luar", False),
+])
+def test_more_everyday_words_for_confinement(text, danger):
+    assert triage.shows_danger(text) is danger
