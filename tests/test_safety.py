@@ -466,3 +466,20 @@ def test_more_everyday_words_for_sexual_violence(text, sexual):
 ])
 def test_more_everyday_words_for_confinement(text, danger):
     assert triage.shows_danger(text) is danger
+
+
+@pytest.mark.parametrize(("text", "danger"), [
+    ("Darurat, majikan pukul sy", True),
+    ("emergency!! my friend fell from the building", True),
+    ("darurat", False),            # alone: the numbers and "are you in danger now?"
+    ("emergency numbers", False),
+    ("nomor darurat", False),
+])
+def test_a_message_that_opens_with_a_cry_for_help(text, danger):
+    assert triage.shows_danger(text) is danger
+
+
+def test_darurat_alone_gets_the_numbers_and_a_question(engine, store):
+    reply = sms(engine, MY).say("DARURAT!!")
+    assert "999" in reply and "Balas 1 jika ya" in reply
+    assert store.cases() == []

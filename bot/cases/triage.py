@@ -49,6 +49,7 @@ class Cues:
     conditionals: frozenset[str] = frozenset()
     groups: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     together: tuple[tuple[str, ...], ...] = ()
+    openers: frozenset[str] = frozenset()
 
 
 def _alternative(word: str) -> str:
@@ -84,7 +85,8 @@ def cues(path: Path = INDICATORS_FILE) -> Cues:
     return Cues(indicators, [compile_cue(c) for c in data.get("danger") or []],
                 [compile_cue(c) for c in data.get("sensitive") or []],
                 frozenset(str(w) for w in data.get("negations") or []),
-                frozenset(str(w) for w in data.get("conditionals") or []), groups, together)
+                frozenset(str(w) for w in data.get("conditionals") or []), groups, together,
+                frozenset(str(w).replace("_", " ") for w in data.get("danger_openers") or []))
 
 
 def plain_text(text: str) -> str:
@@ -147,7 +149,19 @@ def shows_danger(text: str) -> bool:
     forms = _forms(text)
     if _matches(table.danger, forms, table):
         return True
+    if _opens_with_a_cry(forms, table):
+        return True
     return any(all(_matches(table.indicators[code], forms, table) for code in group) for group in table.together)
+
+
+def _opens_with_a_cry(forms: list[str], table: Cues) -> bool:
+    """Return True when the message opens with "darurat", "emergency" or "sos" and does not ask for numbers."""
+    first = forms[0].split(" ", 3)
+    if len(first) < 2:
+        return False  # "darurat" alone: the numbers and "are you in danger now?", not an alarm on a guess
+    if first[0] not in table.openers and " ".join(first[:2]) not in table.openers:
+        return False
+    return not _matches(table.groups.get("asks_numbers", []), forms, table, asked=True)
 
 
 def denies_danger(text: str) -> bool:
