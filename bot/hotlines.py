@@ -42,8 +42,8 @@ CRISIS_HOME = (_l("Crisis Center KP2MI (ministry for migrant workers), 24 hours:
                   "WhatsApp +62 811-8080-141."), ("hotline_kp2mi_crisis_centre", "hotline_kp2mi_whatsapp"))
 CRISIS_ABROAD = (_l("Crisis Center KP2MI (ministry for migrant workers), 24 hours: +62 21 2924 4800. "
                     "WhatsApp +62 811-8080-141."), ("hotline_kp2mi_crisis_centre_abroad", "hotline_kp2mi_whatsapp"))
-CRISIS_BOTH = (_l("Crisis Center KP2MI (ministry for migrant workers), 24 hours: 0800-1000 free in Indonesia, "
-                  "+62 21 2924 4800 from abroad. WhatsApp +62 811-8080-141."),
+CRISIS_BOTH = (_l("Crisis Center KP2MI, 24 hours: 0800-1000 free in Indonesia, +62 21 2924 4800 from abroad. "
+                  "WhatsApp +62 811-8080-141."),
                ("hotline_kp2mi_crisis_centre", "hotline_kp2mi_crisis_centre_abroad", "hotline_kp2mi_whatsapp"))
 KEMLU = (_l("Kemlu (foreign ministry) help for Indonesians abroad, 24 hours: +62 812 9007 0027."),
          ("hotline_kemlu_pwni",))

@@ -123,8 +123,9 @@ def intro(turn: Turn) -> str:
     return turn.tr(SAFETY_FIRST)
 
 
-def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False) -> None:
-    """Give the numbers for where the person is, the urgent-report notice, and the offer of questions if asked."""
+def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False, then: str | None = None) -> None:
+    """Give the numbers for where the person is, the urgent-report notice, the offer of questions if asked, then
+    `then` (a first question), in as few messages as fit."""
     ref = shown_ref(turn, case.ref)
     extra = advice(turn, "splp") if needs_splp(turn, case) else None
     if not staffed(turn.db, case):
@@ -132,4 +133,4 @@ def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False
     else:
         notice = turn.tr(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref)
     say_parts(turn, [intro(turn), numbers_text(turn, case), extra, notice,
-                     turn.tr(EMERGENCY_OFFER) if offer else None])
+                     turn.tr(EMERGENCY_OFFER) if offer else None, then])

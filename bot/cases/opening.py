@@ -61,11 +61,10 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     ref = shown_ref(turn, case.ref)
     if case.priority == cases.DARURAT and woman_first(turn, case):
         # Sexual violence: a woman officer is offered first, in the first reply, not as question 5 of 6.
-        say_danger(turn, case)
         questions = ["contact", "role", "where", "home"]
         turn.set_flow(FLOW_EMERGENCY, case_id=case.id, ref=case.ref, questions=questions, asked=0, step="form",
                       sensitive=True, **extra)
-        turn.say_text(ask_question(turn, question_key(turn, "contact"), 1, len(questions)))
+        say_danger(turn, case, then=ask_question(turn, question_key(turn, "contact"), 1, len(questions)))
         return case
     if case.priority == cases.DARURAT:
         say_danger(turn, case, offer=True)
