@@ -33,7 +33,7 @@ MY = "+60123456789"       # a worker on a Malaysian SIM
 ID = "+6281234567890"     # an Indonesian SIM: the worker abroad on roaming, or the family at home
 SENDERS = [MY, ID]
 # What each sender must read first, and what must not be there.
-MALAYSIA = ("999", "+62 21 2924 4800", "+62 811-8080-141", "+62 812 9007 0027")
+MALAYSIA = ("999", "+60 17-668 8032", "+62 21 2924 4800", "+62 811-8080-141", "+62 812 9007 0027")
 UNKNOWN = ("110", "999", "0800-1000", "+62 21 2924 4800", "+62 811-8080-141", "+62 812 9007 0027")
 SAPA = ("SAPA 129", "+62 811-1129-129")
 

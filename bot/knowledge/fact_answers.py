@@ -17,6 +17,7 @@ FACT_ANSWERS: dict[str, str] = {
     "emergency_taiwan_110_119": _l("In Taiwan call police 110, or 119 for an ambulance or fire."),
     "government_protects_all_pmi": _l("The embassy (KBRI) or consulate (KJRI) helps Indonesian workers with or "
                                       "without papers."),
+    "hotline_kbri_kuala_lumpur": _l("KBRI Kuala Lumpur (Indonesian embassy) hotline: +60 17-668 8032."),
     "hotline_kp2mi_whatsapp": _l("KP2MI takes complaints by WhatsApp: +62 811-8080-141."),
     "hotline_taiwan_1955": _l("In Taiwan call 1955: free, 24 hours, in Indonesian, for work problems and abuse."),
     "malaysia_domestic_worker_age_21_45": _l("Agencies in Malaysia say household workers there must be 21 to 45. "
