@@ -483,3 +483,13 @@ def test_darurat_alone_gets_the_numbers_and_a_question(engine, store):
     reply = sms(engine, MY).say("DARURAT!!")
     assert "999" in reply and "Balas 1 jika ya" in reply
     assert store.cases() == []
+
+
+@pytest.mark.parametrize("sender", SENDERS)
+def test_a_fear_or_question_of_another_kind_gets_no_baru_hint(engine, store, sender):
+    user = sms(engine, sender)
+    menu_report(user, "4")
+    user.send("Gaji saya belum dibayar 4 bulan")
+    user.send("BATAL")
+    reply = user.say("sy takut sponsor minta uang lagi 5 juta")
+    assert "BARU" not in reply and store.last().ref in reply
