@@ -65,13 +65,6 @@ class Place:
     country: str | None = None
     sender: str | None = None
 
-    @property
-    def abroad(self) -> bool | None:
-        """Return True abroad, False in Indonesia, None when not known."""
-        if self.country is None:
-            return None
-        return self.country != INDONESIA
-
 
 def country_of_phone(value: str | None) -> str | None:
     """Return the country of a phone number by its calling code: a known country, ABROAD, or None.
@@ -204,9 +197,14 @@ def country_in_text(text: str) -> str | None:
 IN_DANGER = _l("In danger: %(numbers)s")
 
 
+def short_numbers(locale: str, place: Place) -> str:
+    """Render the local number and the KP2MI number for `place` on one line."""
+    return " ".join(i18n.render(locale, msgid) for msgid, _ in lines(place, short=True))
+
+
 def short_line(locale: str, place: Place) -> str:
     """Render one short line for under another message: "In danger: <local number>. <KP2MI number>."."""
-    return i18n.render(locale, IN_DANGER, numbers=" ".join(i18n.render(locale, m) for m, _ in lines(place, short=True)))
+    return i18n.render(locale, IN_DANGER, numbers=short_numbers(locale, place))
 
 
 def short_line_for(locale: str, text: str, phone: str | None) -> str:

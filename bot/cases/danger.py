@@ -37,7 +37,7 @@ EMERGENCY_SAVED_UNSTAFFED = _l("Your report %(ref)s is saved and marked urgent. 
                                "list yet, so please call the numbers above now.")
 EMERGENCY_OFFER = _l("If it is safe to write, reply 1 and we will ask a few short questions so officers can help. "
                      "If not, that is OK: reply 2.")
-UNSTAFFED = _l("No officer for your area is on our list yet, so we cannot promise a call. Please also contact %(line)s")
+UNSTAFFED = _l("No officer for your area is on our list yet, so we cannot promise a call. For help now: %(line)s")
 KEEP_NUMBERS = _l("If your phone may be taken, write these numbers on paper and keep them in another place:")
 
 _INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh pulang|su pulang)(?!\w)")
@@ -110,7 +110,7 @@ def unstaffed_line(turn: Turn, case: Case) -> str | None:
     """Return what really happens when no officer can take the case (None when one can)."""
     if staffed(turn.db, case):
         return None
-    return turn.tr(UNSTAFFED, line=numbers_text(turn, case, short=True))
+    return turn.tr(UNSTAFFED, line=hotlines.short_numbers(turn.locale, place_of(turn, case)))
 
 
 # ----------------------------------------------------------------- the first reply in danger
@@ -124,8 +124,7 @@ def intro(turn: Turn) -> str:
 
 
 def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False, then: str | None = None) -> None:
-    """Give the numbers for where the person is, the urgent-report notice, the offer of questions if asked, then
-    `then` (a first question), in as few messages as fit."""
+    """Say the numbers for the person's place, the urgent notice, the offer if asked, then `then` (a question)."""
     ref = shown_ref(turn, case.ref)
     extra = advice(turn, "splp") if needs_splp(turn, case) else None
     if not staffed(turn.db, case):
