@@ -493,3 +493,14 @@ def test_a_fear_or_question_of_another_kind_gets_no_baru_hint(engine, store, sen
     user.send("BATAL")
     reply = user.say("sy takut sponsor minta uang lagi 5 juta")
     assert "BARU" not in reply and store.last().ref in reply
+
+
+def test_age_after_a_report_is_added_to_the_case_with_the_answer(engine, store):
+    mama = sms(engine, ID)
+    menu_report(mama, "6")
+    mama.send("Sa pung anak nona di Malaysia su 4 bulan sonde telpon")
+    mama.send("BATAL")
+    case = store.last()
+    reply = mama.say("dia baru umur 16, calo ubah umur di KTP")
+    assert "18 tahun" in reply and "dokumen palsu" in reply and case.ref in reply
+    assert len(store.cases()) == 1 and len(store.notes(case)) == 1

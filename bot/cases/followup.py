@@ -106,6 +106,8 @@ def worry_answers(turn: Turn, case: Case) -> list[str]:
         found += [turn.tr(KEEP_NUMBERS), numbers_text(turn, case)]
     elif found:
         found.append(numbers_text(turn, case, short=True))
+    if triage.says("age", text):
+        found.append(advice(turn, "age"))
     if case.category == "missing_contact" and triage.says("next_steps", text):
         found.append(advice(turn, "missing_next"))
     return found

@@ -148,9 +148,11 @@ def step_story(turn: Turn) -> None:
 
 
 def age_warning(turn: Turn) -> bool:
-    """Answer "umur 16, sponsor bisa ubah umur di KTP": the minimum age, that a changed KTP is fraud, one tap to report."""
+    """Answer an age under 18 or a changed KTP age: the minimum, that it is fraud, and one tap to report."""
     if not has_letters(turn.text) or not triage.says("age", turn.text) or triage.shows_danger(turn.text):
         return False
+    if cases.find_open_case(turn.db, turn.contact.id) is not None:
+        return False  # a reporter's follow-up: added to their case, with the same answer (followup.worry_answers)
     turn.set_flow(FLOW_AGE, first_message_id=turn.message_id)
     say_parts(turn, [advice(turn, "age"), turn.tr(AGE_REPORT)])
     return True
