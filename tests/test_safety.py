@@ -504,3 +504,14 @@ def test_age_after_a_report_is_added_to_the_case_with_the_answer(engine, store):
     reply = mama.say("dia baru umur 16, calo ubah umur di KTP")
     assert "18 tahun" in reply and "dokumen palsu" in reply and case.ref in reply
     assert len(store.cases()) == 1 and len(store.notes(case)) == 1
+
+
+@pytest.mark.parametrize(("text", "violence"), [
+    ("sy jaga bayi, kalau rumah berantakan sy dipukul pakai sapu", True),   # "each time ...": a report
+    ("kalau paspor ditahan majikan harus bagaimana?", False),              # a question
+    ("kalau sy dipukul sy lapor ke mana", False),                          # a question without "?"
+    ("my boss slap her and pull her hair", True),
+])
+def test_kalau_makes_a_cue_hypothetical_only_in_a_question(text, violence):
+    found = set(triage.detect_indicators(text)) & {"physical_sexual_violence", "retention_of_documents"}
+    assert bool(found) is violence

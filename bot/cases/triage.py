@@ -135,7 +135,16 @@ def detect_indicators(text: str) -> list[str]:
         return []
     table = cues()
     forms = _forms(text)
-    return [code for code in INDICATORS if _matches(table.indicators[code], forms, table)]
+    habitual = not _reads_as_question(text, forms, table)
+    return [code for code in INDICATORS if _matches(table.indicators[code], forms, table, asked=habitual)]
+
+
+def _reads_as_question(text: str, forms: list[str], table: Cues) -> bool:
+    """Return True when a message asks ("?" or a question word): only then does "kalau ..." make a cue hypothetical.
+
+    "kalau rumah berantakan sy dipukul" tells what happens each time; "kalau paspor ditahan, harus bagaimana?" asks.
+    """
+    return "?" in text or _matches(table.groups.get("question", []), forms, table, asked=True)
 
 
 def shows_danger(text: str) -> bool:
@@ -147,11 +156,13 @@ def shows_danger(text: str) -> bool:
         return False
     table = cues()
     forms = _forms(text)
-    if _matches(table.danger, forms, table):
+    habitual = not _reads_as_question(text, forms, table)
+    if _matches(table.danger, forms, table, asked=habitual):
         return True
     if _opens_with_a_cry(forms, table):
         return True
-    return any(all(_matches(table.indicators[code], forms, table) for code in group) for group in table.together)
+    return any(all(_matches(table.indicators[code], forms, table, asked=habitual) for code in group)
+               for group in table.together)
 
 
 def _opens_with_a_cry(forms: list[str], table: Cues) -> bool:
@@ -185,7 +196,8 @@ def is_sensitive_text(text: str) -> bool:
     if not text or not text.strip():
         return False
     table = cues()
-    return _matches(table.sensitive, _forms(text), table)
+    forms = _forms(text)
+    return _matches(table.sensitive, forms, table, asked=not _reads_as_question(text, forms, table))
 
 
 def stranded(text: str) -> bool:
