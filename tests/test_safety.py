@@ -162,7 +162,7 @@ def test_case_closed_notice_by_place(app, engine, store, db_path, sender):
     alerts.dispatch_alerts(store.db, ext["vault"], ext["settings"], datetime.now(timezone.utc))
     [row] = fetch(store.db, "select text_enc from messages where kind = 'case_closed' and contact_id = ?",
                   [case.contact_id])
-    notice = Vault(DATA_KEY).decrypt(row["text_enc"])
+    notice = Vault(DATA_KEY).decrypt(row["text_enc"], "messages.text_enc")
     assert case.ref in notice and "999" in notice and "+62 21 2924 4800" in notice
     assert "110" not in notice
 

@@ -31,6 +31,7 @@ from bot.cases.form import ask_question
 from bot.cases.form import question_key
 from bot.cases.records import Case
 from bot.i18n import _l
+from bot.messages import MAX_PARSED_TEXT
 from bot.store import fetch_one
 from bot.turn import Turn
 
@@ -166,5 +167,5 @@ def step_age(turn: Turn) -> None:
         return
     row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
                     [first_id, turn.contact.id]) if first_id else None
-    first = turn.vault.decrypt(row["text_enc"]) if row else None
-    start_case(turn, "other_problem", first or turn.text, message_id=first_id if first else None)
+    first = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
+    start_case(turn, "other_problem", (first or turn.text)[:MAX_PARSED_TEXT], message_id=first_id if first else None)

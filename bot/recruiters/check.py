@@ -33,8 +33,7 @@ YES_WORDS = frozenset({"ya", "iya", "y", "yes", "ok", "oke", "boleh", "bisa", "s
 NO_WORDS = frozenset({"tidak", "tdk", "gak", "nggak", "enggak", "ga", "jangan", "no", "n", "2", "tidak usah"})
 
 QUESTIONS = ("who", "where", "offered", "when", "contact")
-MAX_QUERY_WORDS = 12
-MAX_QUERY_CHARS = 120
+MAX_QUERY_WORDS, MAX_QUERY_CHARS = 12, 120  # no company name is longer
 
 DEMO_NOTICE = _l("DEMO: fictional data, not the official KP2MI list.")
 AS_OF = _l("List as of %(date)s.")
@@ -227,7 +226,7 @@ def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
 
 def check(turn: Turn, query: str) -> None:
     """Look `query` up and answer: the status, a "did you mean", numbered candidates, or not found."""
-    query = " ".join(query.split()[:MAX_QUERY_WORDS])[:MAX_QUERY_CHARS]  # no company name is longer
+    query = " ".join(query.split()[:MAX_QUERY_WORDS])[:MAX_QUERY_CHARS]
     loaded = registry_file.ensure_registry(turn.db, turn.settings.demo_mode, _today(turn))
     if loaded is None:
         turn.set_flow(None)
@@ -277,12 +276,10 @@ def verify(turn: Turn) -> None:
 
 
 def _seal_query(turn: Turn, query: str) -> str | None:
-    """Return the name asked about, sealed for the contact's flow state (it may name a person)."""
-    return turn.vault.encrypt(query, "contacts.state.query_enc")
+    return turn.vault.encrypt(query, "contacts.state.query_enc")  # it may name a person: sealed in the state
 
 
 def _state_query(turn: Turn) -> str:
-    """Return the name asked about, from the flow state."""
     return turn.vault.decrypt(turn.state.get("query_enc"), "contacts.state.query_enc") or ""
 
 
