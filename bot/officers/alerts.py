@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.i18n import _l
 from bot.i18n import render
 from bot.messages import SMS
+from bot.officers.access import visible_clause
 from bot.officers.registry import PROVINCIAL
 from bot.officers.registry import Officer
 from bot.officers.registry import get_officer
@@ -136,6 +137,23 @@ def reporter_notice(kind: str, ref: str, locale: str) -> str:
                              "continues, write to us here. In danger call 110 or 0800-1000 (free)."), ref=ref)
 
 
+NEUTRAL_NOTICE = _l("Teman Migran: there is news for you. Reply CEK when it is safe.")
+
+
+def needs_neutral_words(case: Any) -> bool:
+    """Return True when a message to the reporter must not say what it is about.
+
+    The reporter named a safe time to be contacted (a message outside it may be read by the employer), or the
+    case is sensitive: the notice then says only that there is news, and CEK shows it when they are safe.
+    """
+    return bool(_get(case, "contact_time") or _get(case, "contact_time_enc") or _get(case, "sensitive"))
+
+
+def neutral_notice(locale: str) -> str:
+    """Return the notice that says only that there is news ("ada kabar untuk Anda, balas CEK bila aman")."""
+    return render(locale, NEUTRAL_NOTICE)
+
+
 def relay_text(ref: str, text: str, locale: str) -> str:
     """Return an officer's message as the reporter receives it."""
     return render(locale, _l("Teman Migran, from the officer handling %(ref)s: %(text)s"), ref=ref, text=text)
@@ -228,7 +246,7 @@ def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str,
         return alert_officers(db, vault, case, now)
     if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
         locale = contact_language(db, case["contact_id"])
-        text = reporter_notice(kind, case["ref"], locale)
+        text = neutral_notice(locale) if needs_neutral_words(case) else reporter_notice(kind, case["ref"], locale)
         return len(queue(db, vault, case["contact_id"], text, kind, f"alert:{alert['id']}:reporter", now,
                          {"1": case["ref"]}))
     return 0
@@ -249,12 +267,8 @@ def deadline_hours(settings: Settings | None = None) -> dict[str, int]:
 
 
 def area_clause(officer: Officer) -> tuple[str, list[Any]]:
-    """Return the SQL condition (on table alias c) and parameters for the cases in an officer's area."""
-    if officer.role == PROVINCIAL:
-        return "1 = 1", []
-    if officer.role == "desa":
-        return "c.kabupaten = ? and lower(trim(c.desa)) = lower(trim(?))", [officer.kabupaten, officer.desa or ""]
-    return "c.kabupaten = ?", [officer.kabupaten]
+    """Return the SQL condition (on table alias c) and parameters for the cases the officer may see."""
+    return visible_clause(officer)
 
 
 def is_overdue(case: Mapping[str, Any], now: datetime, hours: Mapping[str, int]) -> bool:
