@@ -28,6 +28,7 @@ from sqlite_utils import Database
 
 from bot import sms
 from bot.config import Settings
+from bot.contacts import opted_out_anywhere
 from bot.i18n import _l
 from bot.i18n import render
 from bot.messages import SMS
@@ -214,7 +215,7 @@ def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: dateti
     if case["status"] != "open" or case["priority"] not in URGENT_PRIORITIES or case["purged_at"]:
         return 0
     count = 0
-    officers = route_case(db, case)
+    officers = [o for o in route_case(db, case) if not opted_out_anywhere(db, o.contact_id)]
     for officer in officers:
         text, variables = urgent_alert(case, officer.language, now)
         count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
@@ -238,6 +239,21 @@ def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
         with transaction(db):
             count += alert_officers(db, vault, case, now)
     return count
+
+
+OFFICER_KINDS = ("urgent_alert", "digest")
+
+
+def drop_undeliverable(db: Database, now: datetime) -> int:
+    """Fail queued alerts and digests to officers who were deactivated since they were queued; return how many."""
+    with transaction(db):
+        cursor = db.execute(
+            "update messages set status = 'failed', error = 'the officer was deactivated before it was sent', "
+            "error_code = 'officer_inactive', next_attempt_at = null, updated_at = ? "
+            "where direction = 'out' and status = 'queued' and kind in (?, ?) and contact_id in "
+            "(select contact_id from officers group by contact_id having max(active) = 0)",
+            [iso(now), *OFFICER_KINDS])
+    return cursor.rowcount
 
 
 def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str, Any], now: datetime) -> int:
@@ -439,6 +455,8 @@ def run_digests(db: Database, vault: Vault, settings: Settings, now: datetime) -
         return 0
     sent = 0
     for officer in list_officers(db, vault, active_only=True):
+        if opted_out_anywhere(db, officer.contact_id):
+            continue
         if send_digest(db, vault, settings, officer, local.date(), now) is not None:
             sent += 1
     return sent
