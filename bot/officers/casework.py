@@ -35,6 +35,7 @@ OUTCOME_WORDS = {
     "other": ("lain", "lainnya", "other"),
 }
 TEXT_LIMIT = 1000
+REPLY_AUTHOR = "officer_reply"
 
 
 @dataclass
@@ -227,12 +228,15 @@ def reply_to_reporter(db: Database, vault: Vault, officer: Officer, case: dict[s
     stamp = _iso(now)
     moment = datetime.fromisoformat(stamp)
     with transaction(db):
-        note_id = records.add_note(db, vault, case["id"], "officer", text, stamp, message_id=message_id,
-                                   officer_id=officer.id)
         if case["status"] == "cancelled" or case["purged_at"] or not alerts.reporter_may_hear(db, case):
+            records.add_note(db, vault, case["id"], "officer", text, stamp, message_id=message_id,
+                             officer_id=officer.id)
             records.audit(db, actor(officer), "note", case["id"], f"BALAS via {via} refused: no consent to contact",
                           stamp)
             return Result("no_consent", case["ref"])
+        # "officer_reply": the reporter may read it (CEK shows the last one); "officer" notes stay internal.
+        note_id = records.add_note(db, vault, case["id"], REPLY_AUTHOR, text, stamp, message_id=message_id,
+                                   officer_id=officer.id)
         locale = alerts.contact_language(db, case["contact_id"])
         neutral = alerts.needs_neutral_words(case)
         words = alerts.neutral_notice(locale) if neutral else alerts.relay_text(case["ref"], text, locale)
