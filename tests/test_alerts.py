@@ -159,9 +159,10 @@ def test_digest_names_unlicensed_recruiters_of_the_area(app):
     s = stores_of(app)
     maria = add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
     with s.db.conn:
-        for _ in range(3):
-            recruiters.record_not_found(s.db, "PT Sinar Jaya Abadi", "Belu", date(2026, 11, 25))
-        recruiters.record_not_found(s.db, "CV Elsewhere", "Alor", date(2026, 11, 25))
+        for sender in ("a", "b", "c"):  # three people (keyed hashes of their numbers)
+            recruiters.record_not_found(s.db, "PT Sinar Jaya Abadi", "Belu", date(2026, 11, 25), sender=sender)
+        for sender in ("a", "b"):
+            recruiters.record_not_found(s.db, "CV Elsewhere", "Alor", date(2026, 11, 25), sender=sender)
     text = alerts.render_digest(alerts.build_digest(s.db, s.vault, s.settings, maria, date(2026, 11, 27)))
     assert "Perekrut tanpa izin yang paling sering disebut: PT Sinar Jaya Abadi (3)" in text
     assert "Elsewhere" not in text and "Tidak ada kasus baru" in text

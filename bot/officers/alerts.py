@@ -362,7 +362,8 @@ def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days:
         log.exception("village-watch signals failed; the digest goes without them")
         return []
     active = getattr(recruiters, "ACTIVE", "aktif")
-    return [s for s in found if getattr(s, "registry_status", None) != active][:3]
+    # A name only one person asked about (or one number, again and again) is not news, and may be a slur.
+    return [s for s in found if getattr(s, "registry_status", None) != active and getattr(s, "senders", 0) > 1][:3]
 
 
 def _rank(priority: str | None) -> int:
