@@ -340,8 +340,46 @@ def _ask_current(turn: Turn, prefix: str | None = None) -> None:
     turn.say_text(_ask(turn, _question_key(turn, questions[asked]), asked + 1, len(questions), prefix))
 
 
+MAX_NEW_CASES_PER_DAY = 3  # per sender (every channel of one phone), in 24 hours; later reports become notes
+CASE_CAP_WINDOW = timedelta(hours=24)
+
+
+def _capped_case(turn: Turn) -> Case | None:
+    """Return the case later reports go to once the sender opened MAX_NEW_CASES_PER_DAY in 24 hours, else None."""
+    ids = _same_person_ids(turn)
+    since = (turn.now - CASE_CAP_WINDOW).isoformat(timespec="seconds")
+    marks = ", ".join("?" for _ in ids)
+    rows = fetch(turn.db, f"select * from cases where contact_id in ({marks}) and created_at >= ? "
+                          f"and purged_at is null order by id desc", [*ids, since])
+    if len(rows) < MAX_NEW_CASES_PER_DAY:
+        return None
+    open_rows = [r for r in rows if r["status"] in cases.OPEN_STATUSES]
+    return cases.case_from_row((open_rows or rows)[0])
+
+
+def _add_to_capped(turn: Turn, case: Case, category: str, text: str, message_id: int | None,
+                   media: list[dict[str, str]] | None = None) -> None:
+    """Add a report past the daily cap to the sender's open case: danger still raises it and gives the numbers."""
+    turn.set_flow(None)
+    cases.add_note(turn.db, turn.vault, case.id, "reporter", text or None, turn.now_iso,
+                   message_id=message_id or turn.message_id, media=media)
+    cases.audit(turn.db, "reporter", "capped", case.id, f"new {category} report added as a note (daily cap)",
+                turn.now_iso)
+    if category == "emergency" or cases.shows_danger(text or ""):
+        cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(text or ""),
+                       sensitive=cases.is_sensitive_text(text or ""))
+        cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
+        _danger_reply(turn, case, raised=True)
+        return
+    turn.say(NOTE_ADDED, ref=_ref(turn, case.ref))
+
+
 def start_case(turn: Turn, category: str, text: str, message_id: int | None = None) -> Case:
     """Open the case at this message, give its number (and the emergency numbers if needed), then the form."""
+    capped = _capped_case(turn)
+    if capped is not None:
+        _add_to_capped(turn, capped, category, text, message_id)
+        return capped
     case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, message_id or turn.message_id,
                            turn.now)
     extra: dict[str, Any] = {}
@@ -749,7 +787,11 @@ def finish(turn: Turn, prefix: str | None = None) -> None:
 
 
 # ----------------------------------------------------------------- callbacks and media
-def _open_callback(turn: Turn, text: str, media: list[dict[str, str]] | None = None) -> Case:
+def _open_callback(turn: Turn, text: str, media: list[dict[str, str]] | None = None) -> Case | None:
+    capped = _capped_case(turn)
+    if capped is not None:
+        _add_to_capped(turn, capped, "callback", text, None, media)
+        return None
     case = cases.open_case(turn.db, turn.vault, turn.contact.id, "callback", text, turn.message_id, turn.now)
     if media:
         cases.add_note(turn.db, turn.vault, case.id, "reporter", None, turn.now_iso, message_id=turn.message_id,
@@ -775,6 +817,8 @@ def talk_to_officer(turn: Turn) -> None:
         turn.say(CALLBACK_EXISTS, ref=_ref(turn, existing.ref))
         return
     case = _open_callback(turn, turn.text)
+    if case is None:
+        return
     if case.priority == cases.DARURAT:
         _danger_reply(turn, case)
     turn.set_flow(FLOW_CALLBACK, case_id=case.id, ref=case.ref, questions=["contact"], asked=0)
@@ -793,6 +837,8 @@ def on_media(turn: Turn) -> bool:
         turn.say(MEDIA_ADDED, ref=_ref(turn, case.ref))
         return True
     case = _open_callback(turn, "", media)
+    if case is None:
+        return True
     turn.set_flow(FLOW_CALLBACK, case_id=case.id, ref=case.ref, questions=["contact"], asked=0)
     _ask_current(turn, turn.tr(MEDIA_CALLBACK, ref=_ref(turn, case.ref)))
     return True

@@ -96,7 +96,7 @@ def m001_officers(db: Database) -> None:
 
 @migrations()
 def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
-    """One active officer row per contact; PINs for commands; a case's outcome when closed."""
+    """One active officer row per contact; PINs for commands; hourly alert counts; a case's outcome when closed."""
     # Older stores may hold two active rows for one contact (re-added after a key rotation): keep the newest.
     db.execute("update officers set active = 0 where active = 1 and id not in "
                "(select max(id) from officers where active = 1 group by contact_id)")
@@ -104,7 +104,8 @@ def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
                "where active = 1")
     columns = {c.name for c in db["officers"].columns}
     for name, kind in (("pin_hash", "text"), ("pin_failures", "integer not null default 0"),
-                       ("pin_locked_until", "text")):
+                       ("pin_locked_until", "text"), ("alert_hour", "text"),
+                       ("alert_count", "integer not null default 0")):
         if name not in columns:
             db.execute(f"alter table officers add column {name} {kind}")
     if "outcome" not in {c.name for c in db["cases"].columns}:
