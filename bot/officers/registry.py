@@ -110,6 +110,12 @@ def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
             db.execute(f"alter table officers add column {name} {kind}")
     if "outcome" not in {c.name for c in db["cases"].columns}:
         db.execute("alter table cases add column outcome text")
+    from bot.officers.access import _urgency_order
+
+    # The provincial desk's listing walks this index in order, most urgent and newest first (access.visible_cases).
+    db.execute(f"create index if not exists idx_cases_urgency on cases ({_urgency_order(None)}, created_at desc)")
+    # KASUS counts for men (who never see a woman-officer request) read only this index.
+    db.execute("create index if not exists idx_cases_status_woman on cases (status, prefers_woman_officer)")
 
 
 def normalise_phone(phone: str) -> str:
