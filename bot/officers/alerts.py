@@ -127,7 +127,7 @@ def urgent_alert(case: Any, locale: str, now: datetime) -> tuple[str, dict[str, 
         "age": age_label(_get(case, "created_at"), now, locale),
     }
     text = render(locale, _l("%(priority)s %(ref)s: %(category)s, %(place)s, reported %(age)s ago. "
-                             "Reply AMBIL %(ref)s to take it, or KASUS %(ref)s for details."), **params)
+                             "Reply AMBIL %(ref)s PIN to take it, or KASUS %(ref)s PIN for details."), **params)
     variables = {"1": ref, "2": params["category"], "3": params["place"], "4": params["age"]}
     return text, variables
 
