@@ -11,7 +11,7 @@ from datetime import timedelta
 from bot.conversation import flood
 from bot.knowledge import answers
 from bot import menu
-from bot.cases.records import shows_danger
+from bot.cases.triage import shows_danger
 from bot.i18n import _l
 from bot.understanding.language import language_scores
 from bot.turn import Turn

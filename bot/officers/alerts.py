@@ -4,6 +4,9 @@ Everything here only queues rows in the outbox (exactly once, by idempotency key
 Alerts say as little as an SMS left on a shared phone may say: the reference, a category, the kabupaten
 and the age of the case. Names, free text and phone numbers never leave in an alert; an officer reads
 them with KASUS ADU-X, which is audit-logged.
+
+One module on purpose: urgent alerts and the daily digest share routing, the outbox rows they
+queue and the officer's language and window rules.
 """
 
 from __future__ import annotations
