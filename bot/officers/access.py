@@ -161,7 +161,7 @@ def visible_cases(
         conditions.append("c.status in ('open', 'assigned') and c.deadline_at is not null and c.deadline_at < ?")
         params.append(moment)
     sql = (f"select c.* from cases c where {' and '.join(conditions)} "
-           f"order by {_urgency_order()}, c.created_at desc")
+           f"order by {_urgency_order()}, c.created_at desc, c.id desc")
     if limit is not None:
         sql += " limit ? offset ?"
         params.extend([limit, offset])

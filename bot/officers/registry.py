@@ -113,7 +113,9 @@ def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
     from bot.officers.access import _urgency_order
 
     # The provincial desk's listing walks this index in order, most urgent and newest first (access.visible_cases).
-    db.execute(f"create index if not exists idx_cases_urgency on cases ({_urgency_order(None)}, created_at desc)")
+    # The same definition as the dashboard branch's cases migration: whichever runs first makes it.
+    db.execute(f"create index if not exists idx_cases_urgency on cases ({_urgency_order(None)}, created_at desc, "
+               "id desc)")
     # KASUS counts for men (who never see a woman-officer request) read only this index.
     db.execute("create index if not exists idx_cases_status_woman on cases (status, prefers_woman_officer)")
 
