@@ -57,9 +57,22 @@ def may_see(officer: Officer | None, case: Any) -> bool:
         return False
     if wants_woman(case) and officer.sex != "f":
         return False
+    return in_area(officer, case)
+
+
+def in_area(officer: Officer, case: Any) -> bool:
+    """Return True when the case is in the officer's area (the province, their kabupaten, or their desa)."""
     if officer.role == PROVINCIAL:
         return True
-    return covers(officer, _field(case, "kabupaten"), _field(case, "desa"))
+    kabupaten = _field(case, "kabupaten")
+    if not kabupaten or officer.kabupaten != kabupaten:
+        return False
+    if officer.role != "desa":
+        return True
+    keys = tuple(getattr(officer, "desa_keys", ()) or ())
+    if keys:  # the case's desa is sealed and matched by its keyed hash (security branch)
+        return bool(_field(case, "desa_key")) and _field(case, "desa_key") in keys
+    return covers(officer, kabupaten, _field(case, "desa"))
 
 
 def is_assignee(officer: Officer, case: Any) -> bool:
@@ -107,10 +120,15 @@ def visible_clause(officer: Officer, alias: str = "c") -> tuple[str, list[Any]]:
         parts.append(f"{alias}.kabupaten = ?")
         params.append(officer.kabupaten)
         if officer.role == "desa":
-            if not officer.desa:
+            keys = tuple(getattr(officer, "desa_keys", ()) or ())
+            if keys:  # the case's desa is sealed and matched by its keyed hash (security branch)
+                parts.append(f"{alias}.desa_key in ({', '.join('?' for _ in keys)})")
+                params.extend(keys)
+            elif officer.desa:
+                parts.append(f"{alias}.desa is not null and lower(trim({alias}.desa)) = lower(trim(?))")
+                params.append(" ".join(officer.desa.split()))
+            else:
                 return "0 = 1", []
-            parts.append(f"{alias}.desa is not null and lower(trim({alias}.desa)) = lower(trim(?))")
-            params.append(" ".join(officer.desa.split()))
     if officer.sex != "f":
         parts.append(f"coalesce({alias}.prefers_woman_officer, 0) != 1")
     return (" and ".join(parts) or "1 = 1"), params

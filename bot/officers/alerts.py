@@ -42,6 +42,7 @@ from bot.officers.registry import Officer
 from bot.officers.registry import get_officer
 from bot.officers.registry import list_officers
 from bot.officers.registry import route_case
+from bot.officers.sealing import seal
 from bot.outbox import enqueue
 from bot.outbox import iso
 from bot.privacy import Vault
@@ -312,7 +313,7 @@ def _add_to_batch(db: Database, vault: Vault, officer: Officer, case: dict[str, 
         return 1
     if row["status"] == "queued":
         db.execute("update messages set text_enc = ?, variables = ? where id = ? and status = 'queued'",
-                   [vault.encrypt(text), dumps(variables), row["id"]])
+                   [seal(vault, text, "messages.text_enc"), dumps(variables), row["id"]])
     return 0
 
 

@@ -14,6 +14,7 @@ from bot.contacts import Contact
 from bot.contacts import ensure_contact
 from bot.messages import CHANNELS
 from bot.messages import SMS
+from bot.officers.sealing import unseal
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
@@ -228,7 +229,8 @@ def rehash_officers(db: Database, vault: Vault) -> int:
     changed = 0
     for row in fetch(db, "select o.id, o.phone_hash, c.phone_enc, c.address_enc from officers o "
                          "join contacts c on c.id = o.contact_id"):
-        phone = vault.decrypt(row["phone_enc"]) or vault.decrypt(row["address_enc"])
+        phone = unseal(vault, row["phone_enc"], "contacts.phone_enc") or unseal(vault, row["address_enc"],
+                                                                                "contacts.address_enc")
         if not phone:
             continue
         try:
