@@ -154,7 +154,7 @@ def view_case(db: Database, vault: Vault, officer: Officer, case: dict[str, Any]
     readable = access.may_read_text(officer, case) and not case["purged_at"]
     view = CaseView(
         ref=case["ref"], status=case["status"], priority=case["priority"], category=case["category"],
-        sensitive=bool(case["sensitive"]), kabupaten=case["kabupaten"], desa=case["desa"],
+        sensitive=bool(case["sensitive"]), kabupaten=case["kabupaten"], desa=_plain_or_sealed(vault, case, "desa"),
         created_at=case["created_at"], assigned_officer_id=case["assigned_officer_id"],
         assigned_name=_officer_name(db, vault, case["assigned_officer_id"]), contact_ok=case["contact_ok"],
         readable=readable, purged=bool(case["purged_at"]), outcome=case.get("outcome"),
