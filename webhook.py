@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import json
 import logging
@@ -26,6 +27,7 @@ from bot.channels import twilio as twilio_channel
 from bot.channels import whatsapp as whatsapp_channel
 from bot.channels.senders import make_sender
 from bot.config import Settings
+from bot.config import check_environment
 from bot.config import check_production
 from bot.config import from_env
 from bot.conversation.engine import IN_RESPONSE
@@ -38,6 +40,7 @@ from bot.store import connection
 from bot.store import close as close_db
 from bot.store import migrate
 from bot.store import open_db
+from bot.store import seal_plaintext
 from bot.understanding.intents import Classifier
 from bot.understanding.intents import KeywordClassifier
 
@@ -58,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("DATABASE"):
         app.config["DATABASE"] = os.path.join(app.instance_path, "teman-migran.db")
     logs.configure(app.config.get("LOG_LEVEL", "INFO"))
+    check_environment(app.config)
     production = app.config.get("APP_ENV") == "production" and not app.config.get("TESTING")
     if production:
         check_production(app.config)
@@ -67,10 +71,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     vault = Vault(app.config["DATA_KEY"])
     db = open_db(settings.database)
     migrate(db)
+    seal_plaintext(db, vault)
     close_db(db)
-    engine = Engine(settings, vault, classifier=_load_classifier(settings, app))
+    engine = Engine(settings, vault, classifier=_load_classifier(settings, app, vault))
     app.extensions["teman"] = {"settings": settings, "vault": vault, "engine": engine}
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)  # type: ignore[method-assign]
+    hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
+    if hops:  # only then are X-Forwarded-* set by our own proxies; otherwise they are whatever the client sent
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,  # type: ignore[method-assign]
+                                x_port=hops, x_prefix=hops)
     app.register_blueprint(bp)
     _register_commands(app)
     if not app.config.get("TWILIO_AUTH_TOKEN"):
@@ -83,17 +91,19 @@ def _development_key(app: Flask) -> str:
     path = Path(app.instance_path) / "data.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(generate_key())
-        path.chmod(0o600)
+        # Created 0600 in one step: a chmod after writing would leave the key readable for a moment.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(generate_key())
         log.warning("DATA_KEY is not set: created a development key in %s (set DATA_KEY in production)", path)
     return path.read_text().strip()
 
 
-def _load_classifier(settings: Settings, app: Flask) -> Classifier:
+def _load_classifier(settings: Settings, app: Flask, vault: Vault) -> Classifier:
     """Return the configured NLU classifier: embedded (default), rasa, or the tiny keyword fallback."""
     if settings.nlu_backend == "keywords":
         return KeywordClassifier()
-    return nlu.load_classifier(settings, cache_dir=settings.nlu_cache_dir or app.instance_path)
+    return nlu.load_classifier(settings, cache_dir=settings.nlu_cache_dir or app.instance_path,
+                               key=vault.derive(nlu.CACHE_KEY_PURPOSE))
 
 
 def get_engine() -> Engine:
@@ -124,6 +134,9 @@ def _twilio_guard() -> Response | None:
     token = current_app.config.get("TWILIO_AUTH_TOKEN")
     if not token:
         return plain("TWILIO_AUTH_TOKEN is not set on this server", 503)
+    if not current_app.config.get("PUBLIC_URL") and current_app.config.get("APP_ENV") != "development":
+        # The signed URL would be built from the request, which the client controls: only for trying things out.
+        return plain("PUBLIC_URL is not set on this server", 503)
     signature = request.headers.get("X-Twilio-Signature", "")
     if request.mimetype != "application/x-www-form-urlencoded":
         return plain("expected application/x-www-form-urlencoded", 415) if signature else plain("forbidden", 403)
@@ -172,7 +185,8 @@ def whatsapp_verify() -> Response:
     token = current_app.config.get("WHATSAPP_VERIFY_TOKEN")
     if not token:
         return plain("WHATSAPP_VERIFY_TOKEN is not set on this server", 503)
-    if request.args.get("hub.mode") != "subscribe" or request.args.get("hub.verify_token") != token:
+    offered = request.args.get("hub.verify_token", "")
+    if request.args.get("hub.mode") != "subscribe" or not hmac.compare_digest(offered.encode(), token.encode()):
         return plain("verification failed", 403)
     return plain(request.args.get("hub.challenge", ""), 200)
 
@@ -189,7 +203,7 @@ def whatsapp_events() -> Response:
         return plain("invalid or missing X-Hub-Signature-256", 403)
     try:
         payload = json.loads(body.decode("utf-8"))
-        messages, statuses = whatsapp_channel.parse_payload(payload)
+        messages, statuses = whatsapp_channel.parse_payload(payload, current_app.config.get("WHATSAPP_PHONE_NUMBER_ID"))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return plain(f"expected a WhatsApp JSON payload: {exc.__class__.__name__}", 400)
     engine = get_engine()
@@ -258,6 +272,7 @@ def init_db_command() -> None:
     """
     db = open_db(get_settings().database)
     applied = migrate(db)
+    seal_plaintext(db, current_app.extensions["teman"]["vault"])
     click.echo(f"database: {get_settings().database}")
     click.echo("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
 

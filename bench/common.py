@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from twilio.request_validator import RequestValidator
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "bench-twilio-auth-token"
+TOKEN = "bench-twilio-auth-token-0123456789"
 PUBLIC_URL = "https://bench.example.org"
 DATA_KEY = base64.urlsafe_b64encode(b"teman-migran-bench-key-32-bytes!").decode()
 VALIDATOR = RequestValidator(TOKEN)

@@ -20,13 +20,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.recruiters import registry as recruiters  # noqa: E402
+from bot.recruiters import matching  # noqa: E402
+from bot.recruiters import names  # noqa: E402
+from bot.recruiters import registry as p3mi  # noqa: E402
+from bot.recruiters import registry_file  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
 
 SYLLABLES = ("ba ka ma na ra sa ta la da ga ja wa pa ri mi ni si ti li di gi ju mu nu ru su tu "
              "lu du bo ko mo no ro so to lo do go wo ke me ne re se te le de ge an ar en in un").split()
-COMMON = sorted(recruiters.COMMON_WORDS - recruiters.CITY_WORDS - {"cv", "ud", "yayasan", "koperasi", "lpk",
+COMMON = sorted(names.COMMON_WORDS - names.CITY_WORDS - {"cv", "ud", "yayasan", "koperasi", "lpk",
                                                                     "firma", "fa", "agen", "agency", "dan"})
 CITIES = ("Jakarta Selatan", "Jakarta Timur", "Kupang", "Surabaya", "Denpasar", "Medan", "Batam", "Malang")
 TODAY = date(2026, 1, 15)
@@ -43,12 +46,12 @@ def write_registry(path: Path, rows: int, rng: random.Random) -> list[str]:
     seen: set[str] = set()
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(recruiters.FIELDS)
+        writer.writerow(p3mi.FIELDS)
         while len(names) < rows:
             words = [fictional_word(rng) if rng.random() < 0.6 else rng.choice(COMMON).capitalize()
                      for _ in range(rng.choice((2, 3, 3, 4)))]
             name = "PT " + " ".join(words)
-            key = recruiters.normalise_name(name)
+            key = names.normalise_name(name)
             if key in seen:
                 continue
             seen.add(key)
@@ -87,7 +90,7 @@ def time_lookups(db, queries: list[str]) -> tuple[float, float]:
     times = []
     for q in queries:
         start = time.perf_counter()
-        recruiters.lookup(db, q, today=TODAY)
+        matching.lookup(db, q, today=TODAY)
         times.append((time.perf_counter() - start) * 1000)
     return percentile(times, 50), percentile(times, 99)
 
@@ -99,10 +102,10 @@ def speed(rows: int, rng: random.Random, workdir: Path) -> dict[str, float]:
     db = open_db(workdir / "speed.db")
     migrate(db)
     start = time.perf_counter()
-    recruiters.import_registry(db, path, as_of=TODAY, today=TODAY)
+    registry_file.import_registry(db, path, as_of=TODAY, today=TODAY)
     imported = time.perf_counter() - start
     start = time.perf_counter()
-    recruiters.lookup(db, "warm up", today=TODAY)
+    matching.lookup(db, "warm up", today=TODAY)
     index_build = time.perf_counter() - start
     sample = rng.sample(names, 300)
     typos = []
@@ -163,22 +166,22 @@ def near_misses(name: str, registry: set[str], vocabulary: list[str], rng: rando
     out.append("PT " + " ".join(inserted))
     if len(words) >= 3:
         out.append("PT " + " ".join(words[:i] + words[i + 1:]))
-    return [q for q in out if recruiters.normalise_name(q) not in registry]
+    return [q for q in out if names.normalise_name(q) not in registry]
 
 
 def quality(rng: random.Random, workdir: Path) -> dict[str, object]:
     """Measure top-result accuracy on generated variants and exact matches on near-miss names (demo sample)."""
     db = open_db(workdir / "quality.db")
     migrate(db)
-    recruiters.import_demo(db, today=TODAY)
-    companies = recruiters.list_companies(db, today=TODAY)
-    registry = {recruiters.normalise_name(c.name) for c in companies}
+    registry_file.import_demo(db, today=TODAY)
+    companies = p3mi.list_companies(db, today=TODAY)
+    registry = {names.normalise_name(c.name) for c in companies}
     vocabulary = sorted({w for c in companies for w in c.name.split()[1:]})
     by_kind: dict[str, list[int]] = {}
     failures: list[str] = []
     for company in companies:
         for kind, query in variants(company.name, rng):
-            result = recruiters.lookup(db, query, today=TODAY)
+            result = matching.lookup(db, query, today=TODAY)
             top = result.company or (result.candidates[0] if result.candidates else None)
             ok = top is not None and top.id == company.id
             by_kind.setdefault(kind, []).append(int(ok))
@@ -189,11 +192,11 @@ def quality(rng: random.Random, workdir: Path) -> dict[str, object]:
     for company in companies:
         for query in near_misses(company.name, registry, vocabulary, rng):
             total_near += 1
-            result = recruiters.lookup(db, query, today=TODAY)
-            if result.match == recruiters.EXACT:
+            result = matching.lookup(db, query, today=TODAY)
+            if result.match == matching.EXACT:
                 exact += 1
                 leaks.append(f"{query!r} -> EXACT {result.company.name if result.company else ''}")
-            elif result.match == recruiters.PROBABLE:
+            elif result.match == matching.PROBABLE:
                 probable += 1
     db.close()
     total = sum(len(v) for v in by_kind.values())

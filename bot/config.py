@@ -19,6 +19,8 @@ ENV_DEFAULTS: dict[str, Any] = {
     "TWILIO_WHATSAPP_NUMBER": None,
     "TWILIO_API_BASE": None,
     "PUBLIC_URL": None,
+    # How many proxies in front of the app set X-Forwarded-* (0: trust none; the headers are the client's).
+    "TRUSTED_PROXY_HOPS": 0,
     "WHATSAPP_APP_SECRET": None,
     "WHATSAPP_VERIFY_TOKEN": None,
     "WHATSAPP_ACCESS_TOKEN": None,
@@ -49,6 +51,12 @@ ENV_DEFAULTS: dict[str, Any] = {
 
 # Secrets a production deployment cannot run without.
 REQUIRED_IN_PRODUCTION = ("DATA_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_URL")
+APP_ENVS = ("production", "development", "test")
+WHATSAPP_VALUES = ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID")
+# The shortest value that can be real: Twilio auth tokens and Meta app secrets are 32 hex characters, Graph API
+# access tokens far longer; a verify token is chosen by the operator, and a guessable one lets anyone subscribe.
+MIN_LENGTHS = {"TWILIO_AUTH_TOKEN": 32, "WHATSAPP_APP_SECRET": 32, "WHATSAPP_VERIFY_TOKEN": 16,
+               "WHATSAPP_ACCESS_TOKEN": 64}
 
 
 class ConfigError(RuntimeError):
@@ -119,14 +127,29 @@ class Settings:
         return cls(**values)
 
 
+def check_environment(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError when APP_ENV is not one of production, development or test."""
+    if config.get("APP_ENV") not in APP_ENVS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(APP_ENVS)}, not {config.get('APP_ENV')!r}")
+    hops = config.get("TRUSTED_PROXY_HOPS")
+    if not isinstance(hops, int) or not 0 <= hops <= 5:
+        raise ConfigError(f"TRUSTED_PROXY_HOPS must be a whole number from 0 to 5, not {hops!r}")
+
+
 def check_production(config: Mapping[str, Any]) -> None:
-    """Raise ConfigError naming every secret a production deployment is missing."""
+    """Raise ConfigError naming every secret a production deployment is missing or has implausibly short."""
     missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
-    wa = [config.get(n) for n in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN")]
+    wa = [config.get(n) for n in WHATSAPP_VALUES]
     if any(wa) and not all(wa):
-        missing.append("WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN (all three, or none)")
+        missing.append(", ".join(WHATSAPP_VALUES[:-1]) + f" and {WHATSAPP_VALUES[-1]} (all four, or none)")
     if missing:
         raise ConfigError(
             "APP_ENV=production but these are not set: " + ", ".join(missing)
             + ". Set them in the environment (see README, 'Connect to Twilio / WhatsApp')."
         )
+    problems = [f"{name} is shorter than {length} characters" for name, length in MIN_LENGTHS.items()
+                if config.get(name) and len(str(config[name])) < length]
+    if not str(config.get("PUBLIC_URL")).lower().startswith("https://"):
+        problems.append("PUBLIC_URL must start with https://")
+    if problems:
+        raise ConfigError("APP_ENV=production but " + "; ".join(problems) + ".")

@@ -35,6 +35,7 @@ class Contact:
     phone_hash: str | None = None
     flood: tuple[str | None, int, bool] = (None, 0, False)
     has_name: bool = False
+    has_address: bool = True
 
 
 def identity_key(channel: str, address: str) -> str:
@@ -56,6 +57,7 @@ def _from_row(row: dict[str, Any], is_new: bool = False) -> Contact:
         phone_hash=row["phone_hash"],
         flood=(row["flood_window"], row["flood_count"] or 0, bool(row["flood_noticed"])),
         has_name=bool(row["name_enc"]),
+        has_address=bool(row["address_enc"]),
     )
 
 
@@ -89,11 +91,14 @@ def ensure_contact(
         updates: dict[str, Any] = {}
         if provider != found.provider and provider != "cli":
             updates["provider"] = provider
+        if not found.has_address:  # forgotten when the last case was purged: back with the new message
+            updates["address_enc"] = vault.encrypt(address, "contacts.address_enc")
+            updates["masked"] = mask_phone(phone or address)
         if phone and not found.phone_hash:
             updates["phone_hash"] = vault.hash(phone)
-            updates["phone_enc"] = vault.encrypt(phone)
+            updates["phone_enc"] = vault.encrypt(phone, "contacts.phone_enc")
         if name and not found.has_name:
-            updates["name_enc"] = vault.encrypt(name)
+            updates["name_enc"] = vault.encrypt(name, "contacts.name_enc")
         if updates:
             updates["updated_at"] = now
             update(db, "contacts", found.id, updates)
@@ -105,10 +110,10 @@ def ensure_contact(
         "phone_hash": vault.hash(phone) if phone else None,
         "channel": channel,
         "provider": provider,
-        "address_enc": vault.encrypt(address),
-        "phone_enc": vault.encrypt(phone) if phone else None,
+        "address_enc": vault.encrypt(address, "contacts.address_enc"),
+        "phone_enc": vault.encrypt(phone, "contacts.phone_enc") if phone else None,
         "masked": mask_phone(phone or address),
-        "name_enc": vault.encrypt(name) if name else None,
+        "name_enc": vault.encrypt(name, "contacts.name_enc") if name else None,
         "language": None,
         "opted_out": 0,
         "state": "{}",
@@ -149,7 +154,7 @@ def save_contact(db: Database, contact: Contact, now: str, **extra: Any) -> None
 def address_of(db: Database, vault: Vault, contact_id: int) -> tuple[str, str, str | None, str | None]:
     """Return (channel, provider, address, phone) of a contact, decrypted for sending."""
     row = get(db, "contacts", contact_id)
-    return row["channel"], row["provider"], vault.decrypt(row["address_enc"]), vault.decrypt(row["phone_enc"])
+    return row["channel"], row["provider"], vault.decrypt(row["address_enc"], "contacts.address_enc"), vault.decrypt(row["phone_enc"], "contacts.phone_enc")
 
 
 def opted_out_anywhere(db: Database, contact_id: int) -> bool:
@@ -167,4 +172,4 @@ def opted_out_anywhere(db: Database, contact_id: int) -> bool:
 
 def name_of(db: Database, vault: Vault, contact_id: int) -> str | None:
     """Return the decrypted profile name of a contact, if any."""
-    return vault.decrypt(get(db, "contacts", contact_id)["name_enc"])
+    return vault.decrypt(get(db, "contacts", contact_id)["name_enc"], "contacts.name_enc")

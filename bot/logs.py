@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
+from typing import Any
 
 from bot.privacy import mask_text
 
@@ -23,6 +25,12 @@ class MaskingFormatter(logging.Formatter):
         if record.exc_info:
             entry["error"] = mask_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        """Return where the error happened and its type, never its message: messages quote what people wrote."""
+        kind, _, tb = ei
+        name = getattr(kind, "__name__", "Exception")
+        return "".join(traceback.format_tb(tb)) + f"{name} (message withheld: it may quote personal data)"
 
 
 def configure(level: str = "INFO") -> None:

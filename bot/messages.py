@@ -8,6 +8,9 @@ from dataclasses import field
 SMS = "sms"
 WHATSAPP = "whatsapp"
 CHANNELS = (SMS, WHATSAPP)
+# The dialogue reads at most this much of a message (Twilio's longest SMS body); the whole text is kept sealed.
+# Every parser is linear, and this bounds how long one message can keep it busy.
+MAX_PARSED_TEXT = 1_600
 
 
 @dataclass(frozen=True)
@@ -48,3 +51,11 @@ class Reply:
     kind: str = "reply"
     template: str | None = None
     variables: dict[str, str] = field(default_factory=dict)
+
+
+def number_of(word: str) -> int | None:
+    """Return the number a reply is made of, in ASCII digits only ("2" -> 2; "²", "٣" and "x" -> None)."""
+    word = (word or "").strip()
+    if not word or len(word) > 9 or not (word.isascii() and word.isdigit()):
+        return None
+    return int(word)

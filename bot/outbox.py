@@ -165,8 +165,9 @@ def envelope(db: Database, vault: Vault, message_id: int) -> Envelope:
     provider = row["provider"] or row["contact_provider"]
     return Envelope(
         id=row["id"], channel=row["channel"] or row["contact_channel"], provider=provider,
-        to=vault.decrypt(row["address_enc"]) or "", phone=vault.decrypt(row["phone_enc"]),
-        text=vault.decrypt(row["text_enc"]) or "", kind=row["kind"], template=row["template"],
+        to=vault.decrypt(row["address_enc"], "contacts.address_enc") or "",
+        phone=vault.decrypt(row["phone_enc"], "contacts.phone_enc"),
+        text=vault.decrypt(row["text_enc"], "messages.text_enc") or "", kind=row["kind"], template=row["template"],
         idempotency_key=row["idempotency_key"] or f"message-{row['id']}",
         variables={str(k): str(v) for k, v in (loads(row["variables"], {}) or {}).items()},
         language=row["language"] or "id", last_inbound_at=row["last_inbound_at"],
@@ -350,7 +351,7 @@ def enqueue(db: Database, vault: Vault, contact_id: int, text: str, kind: str, k
         "insert or ignore into messages (contact_id, direction, channel, provider, kind, text_enc, status, "
         "variables, idempotency_key, next_attempt_at, attempts, created_at, updated_at) "
         "values (?, 'out', ?, ?, ?, ?, 'queued', ?, ?, ?, 0, ?, ?)",
-        [contact_id, row["channel"], row["provider"], kind, vault.encrypt(text),
+        [contact_id, row["channel"], row["provider"], kind, vault.encrypt(text, "messages.text_enc"),
          json.dumps(variables, ensure_ascii=False) if variables else None, key, now, now, now],
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None

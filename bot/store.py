@@ -36,6 +36,10 @@ MIGRATION_MODULES = (
 )
 
 
+# Modules that seal, once DATA_KEY is at hand, what older versions of their tables kept in plain.
+SEALING_MODULES = ("bot.recruiters.registry", "bot.cases.staff")
+
+
 def utcnow() -> str:
     """Return the current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -45,8 +49,11 @@ def open_db(path: str | Path) -> Database:
     """Open the SQLite database at `path` in WAL mode with a busy timeout."""
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_file(path)
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # Deleted and overwritten rows are zeroed on disk, not left in free pages for anyone who copies the file.
+    conn.execute("PRAGMA secure_delete = ON")
     if str(path) != ":memory:":
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -59,6 +66,20 @@ def open_db(path: str | Path) -> Database:
     db.write_lock = os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o600) if str(path) != ":memory:" else None
     db.commits = 0
     return db
+
+
+def private_file(path: str | Path) -> None:
+    """Create `path` (and tighten it, with its -wal and -shm files) readable and writable by this user only.
+
+    SQLite creates the WAL and shared-memory files with the database file's permissions, so a database created
+    0600 keeps every copy of its pages private whatever the umask.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    for name in (str(path), f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
 
 
 def checkpoint(db: Database) -> tuple[int, int, int]:
@@ -263,6 +284,49 @@ def m002_partial_message_indexes(db: Database) -> None:
                "where direction = 'out' and status = 'queued'")
     db.execute("create index idx_messages_sending on messages (status, updated_at) "
                "where direction = 'out' and status = 'sending'")
+
+
+@migrations()
+def m003_sealed_media_and_case_links(db: Database) -> None:
+    """Seal the media of messages (GPS locations, media URLs), and link each message to the case it is about."""
+    db["messages"].add_column("media_enc", str)
+    db["messages"].add_column("case_id", int)
+    db.execute("create index idx_messages_case_id on messages (case_id) where case_id is not null")
+
+
+def seal_plaintext(db: Database, vault: Any) -> int:
+    """Seal what older versions stored in plain, module by module, in one transaction; return the rows changed.
+
+    The modules of SEALING_MODULES define seal_plaintext(db, vault) for their tables (it needs DATA_KEY, which
+    migrations do not have): the app and every command run this after migrate().
+    """
+    changed = 0
+    with transaction(db):
+        for name in SEALING_MODULES:
+            changed += importlib.import_module(name).seal_plaintext(db, vault)
+        changed += _seal_core(db, vault)
+    return changed
+
+
+# Keys of a contact's flow state that held what the person wrote, before they were kept sealed.
+_PLAIN_STATE_KEYS = {"query": "query_enc", "desa": "desa_enc"}
+
+
+def _seal_core(db: Database, vault: Any) -> int:
+    changed = 0
+    for row in fetch(db, "select id, media from messages where media is not null"):
+        update(db, "messages", row["id"], {"media_enc": vault.encrypt(row["media"], "messages.media_enc"),
+                                           "media": None})
+        changed += 1
+    for row in fetch(db, "select id, state from contacts where state like '%\"query\"%' "
+                         "or state like '%\"desa\"%'"):
+        state = loads(row["state"], {})
+        for plain, sealed in _PLAIN_STATE_KEYS.items():
+            if isinstance(state.get(plain), str):
+                state[sealed] = vault.encrypt(state.pop(plain), f"contacts.state.{sealed}")
+        update(db, "contacts", row["id"], {"state": dumps(state)})
+        changed += 1
+    return changed
 
 
 # Plain SQL helpers for the hot path: sqlite-utils' table methods introspect the schema on every call.

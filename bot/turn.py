@@ -40,6 +40,7 @@ class Turn:
     classifier: Classifier
     replies: list[Reply] = field(default_factory=list)
     _understanding: Understanding | None = None
+    case_id: int | None = None
 
     @property
     def locale(self) -> str:
@@ -87,6 +88,10 @@ class Turn:
     def notify(self, contact_id: int, text: str, kind: str = "notice", **extra: Any) -> None:
         """Queue a message to another contact (an officer, a reporter): it goes through the outbox."""
         self.replies.append(Reply(text, contact_id=contact_id, kind=kind, **extra))
+
+    def link_case(self, case_id: int) -> None:
+        """Say that this message and the replies to it are about a case (purging the case removes them)."""
+        self.case_id = case_id
 
     def set_flow(self, flow: str | None, **data: Any) -> None:
         """Enter `flow` (or leave any flow with None), replacing the flow's data."""

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.privacy import Vault
 from bot.store import migrate
 from bot.store import open_db
+from bot.store import seal_plaintext
 
 
 def get_settings() -> Settings:
@@ -27,5 +28,6 @@ def get_db() -> Database:
     if "teman_db" not in g:
         db = open_db(get_settings().database)
         migrate(db)
+        seal_plaintext(db, get_vault())
         g.teman_db = db
     return g.teman_db

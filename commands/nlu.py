@@ -21,11 +21,18 @@ from bot.understanding.nlu import load_classifier
 from bot.understanding.nlu import training_hash
 from bot.understanding.nlu import write_cache
 from bot.understanding.training_data import load_training_data
+from bot.understanding.nlu import CACHE_KEY_PURPOSE
 from commands.common import get_settings
+from commands.common import get_vault
 
 HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "nlu_heldout.yml"
 
 group = AppGroup("nlu", help="Train, evaluate and try the intent classifier.")
+
+
+def _key() -> bytes:
+    """Return the key that authenticates the NLU cache (the app's, derived from DATA_KEY)."""
+    return get_vault().derive(CACHE_KEY_PURPOSE)
 
 
 def cache_dir_option(settings: object) -> str:
@@ -45,7 +52,7 @@ def train_command(intents_dir: str) -> None:
     digest = training_hash(intents_dir)
     classifier = EmbeddedClassifier.train(data, settings.nlu_threshold, digest)
     path = cache_path(digest, cache_dir_option(settings))
-    write_cache(path, classifier)
+    write_cache(path, classifier, _key())
     click.echo(f"Trained on {classifier.examples} examples of {len(data.intents)} intents "
                f"in {time.perf_counter() - started:.2f} s; cached in {path}")
 
@@ -65,9 +72,10 @@ def evaluate_command(intents_dir: str, heldout: str, folds: int, output: str, ba
     """Score the classifier on the held-out set and by cross-validation; write a JSON report."""
     settings = get_settings()
     if backend == "embedded":
-        classifier = EmbeddedClassifier.load(intents_dir, cache_dir_option(settings), settings.nlu_threshold)
+        classifier = EmbeddedClassifier.load(intents_dir, cache_dir_option(settings), settings.nlu_threshold,
+                                             _key())
     else:
-        classifier = load_classifier(settings, intents_dir, cache_dir_option(settings))
+        classifier = load_classifier(settings, intents_dir, cache_dir_option(settings), _key())
     started = time.perf_counter()
     result = {"backend": getattr(classifier, "backend", "embedded"),
               "heldout": evaluate(classifier, load_training_data(heldout).examples)}
@@ -102,7 +110,7 @@ def echo_scores(title: str, scores: dict) -> None:
 def predict_command(intents_dir: str, source: TextIO) -> None:
     """Read one text per line from SOURCE (default stdin); print one JSON line per text."""
     settings = get_settings()
-    classifier = load_classifier(settings, intents_dir, cache_dir_option(settings))
+    classifier = load_classifier(settings, intents_dir, cache_dir_option(settings), _key())
     for line in source:
         text = line.rstrip("\r\n")
         if not text.strip():

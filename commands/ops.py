@@ -11,7 +11,11 @@ from flask.cli import with_appcontext
 from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault
+from bot.cases import records as cases
 from bot.officers import registry as officers
+from bot.store import dumps
+from bot.store import loads
+from bot.store import private_file
 from bot.store import transaction
 
 
@@ -28,6 +32,7 @@ def backup_command(path: str) -> None:
     if target.exists():
         raise click.ClickException(f"{target} exists; choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
+    private_file(target)  # 0600 before the first page is copied
     source = sqlite3.connect(get_settings().database)
     copy = sqlite3.connect(target)
     try:
@@ -50,7 +55,7 @@ def backup_command(path: str) -> None:
 @click.command("rotate-key")
 @with_appcontext
 def rotate_key_command() -> None:
-    """Re-encrypt every personal field with the newest DATA_KEY and recompute the keyed hashes.
+    """Re-seal every personal field with the newest DATA_KEY, bound to its table and column; recompute the hashes.
 
     Set DATA_KEY to "NEW,OLD" (newest first), run this, then drop OLD from DATA_KEY.
 
@@ -67,24 +72,41 @@ def rotate_key_command() -> None:
             if not encrypted or "id" not in columns:
                 continue
             for row in db.execute(f"select id, {', '.join(encrypted)} from [{table}]").fetchall():
-                values = {col: vault.rotate(val) for col, val in zip(encrypted, row[1:]) if val}
+                values = {col: vault.rotate(val, f"{table}.{col}") for col, val in zip(encrypted, row[1:]) if val}
                 if table == "contacts":
-                    plain = dict(zip(encrypted, (vault.decrypt(v) for v in row[1:])))
+                    plain = {col: vault.decrypt(v, f"{table}.{col}") for col, v in zip(encrypted, row[1:])}
                     channel = db.execute("select channel from contacts where id = ?", [row[0]]).fetchone()[0]
                     if plain.get("address_enc"):
                         values["identity_hash"] = vault.hash(f"{channel}:{plain['address_enc']}")
                     if plain.get("phone_enc"):
                         values["phone_hash"] = vault.hash(plain["phone_enc"])
                 if "phone_hash" in columns and table != "contacts" and "phone_enc" in encrypted and row[1:]:
-                    phone = vault.decrypt(dict(zip(encrypted, row[1:])).get("phone_enc"))
+                    phone = vault.decrypt(dict(zip(encrypted, row[1:])).get("phone_enc"), f"{table}.phone_enc")
                     if phone:
                         values["phone_hash"] = vault.hash(phone)
+                if table == "cases" and "desa_enc" in encrypted:
+                    desa = vault.decrypt(dict(zip(encrypted, row[1:])).get("desa_enc"), "cases.desa_enc")
+                    values["desa_key"] = cases.desa_key(vault, desa)
                 if values:
                     db[table].update(row[0], values)
                     changed += 1
+        changed += _rotate_flow_states(db, vault)
         if "officers" in db.table_names():
             officers.rehash_officers(db, vault)  # officers.phone_hash is the phone's hash: no _enc column of its own
     click.echo(f"re-encrypted {changed} rows with the newest key")
+
+
+def _rotate_flow_states(db, vault) -> int:  # noqa: ANN001 (a Database and a Vault)
+    """Re-seal the sealed values inside contacts' flow states ("query_enc", "desa_enc")."""
+    changed = 0
+    for row_id, raw in db.execute("select id, state from contacts where state like '%_enc%'").fetchall():
+        state = loads(raw, {})
+        sealed = {k: v for k, v in state.items() if k.endswith("_enc") and isinstance(v, str) and v}
+        if sealed:
+            state.update({k: vault.rotate(v, f"contacts.state.{k}") for k, v in sealed.items()})
+            db.execute("update contacts set state = ? where id = ?", [dumps(state), row_id])
+            changed += 1
+    return changed
 
 
 COMMANDS = [backup_command, rotate_key_command]

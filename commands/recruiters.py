@@ -8,7 +8,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from bot.recruiters import registry as recruiters
+from bot.recruiters import matching
+from bot.recruiters import registry as p3mi
+from bot.recruiters import registry_file
+from bot.recruiters import watch
 from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault
@@ -17,7 +20,7 @@ group = AppGroup("recruiters", help="The registry of licensed placement companie
 
 
 def _today():
-    return recruiters.local_today(get_settings().timezone)
+    return p3mi.local_today(get_settings().timezone)
 
 
 @group.command("import")
@@ -36,9 +39,9 @@ def import_command(file: str | None, column_map: str | None, as_of: str | None, 
     """
     if file is None and not demo:
         raise click.UsageError("give a FILE to import, or --demo for the fictional sample")
-    path = file or str(recruiters.DEMO_FILE)
+    path = file or str(p3mi.DEMO_FILE)
     try:
-        mapping = recruiters.parse_column_map(column_map)
+        mapping = registry_file.parse_column_map(column_map)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--map") from exc
 
@@ -47,9 +50,9 @@ def import_command(file: str | None, column_map: str | None, as_of: str | None, 
 
     click.echo(f"Importing {path} ...", err=True)
     try:
-        registry = recruiters.import_registry(get_db(), path, column_map=mapping, as_of=as_of, demo=demo,
+        registry = registry_file.import_registry(get_db(), path, column_map=mapping, as_of=as_of, demo=demo,
                                               today=_today(), progress=progress)
-    except recruiters.ImportFailed as exc:
+    except registry_file.ImportFailed as exc:
         click.echo(f"Import failed: {len(exc.problems)} problem(s); the registry in use is unchanged.", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}" if problem.line else f"  {problem.message}", err=True)
@@ -59,18 +62,18 @@ def import_command(file: str | None, column_map: str | None, as_of: str | None, 
 
 
 @group.command("list")
-@click.option("--status", type=click.Choice([*recruiters.STATUSES, recruiters.EXPIRED]),
+@click.option("--status", type=click.Choice([*p3mi.STATUSES, p3mi.EXPIRED]),
               help="Only companies with this status today.")
 @click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
 def list_command(status: str | None, limit: int | None) -> None:
     """List the companies in the registry in use: status, licence, valid until, name."""
     db = get_db()
-    registry = recruiters.active_registry(db)
+    registry = p3mi.active_registry(db)
     if registry is None:
         click.echo("No registry imported. Run `flask --app webhook recruiters import FILE`.", err=True)
         sys.exit(1)
     today = _today()
-    for company in recruiters.list_companies(db, status=status, limit=limit, today=today):
+    for company in p3mi.list_companies(db, status=status, limit=limit, today=today):
         click.echo(f"{company.status(today):10} {company.licence:20} {company.valid_until}  {company.name}")
     demo = " DEMO (fictional data)" if registry.demo else ""
     click.echo(f"-- list as of {registry.as_of}, {registry.row_count} companies{demo}", err=True)
@@ -80,7 +83,7 @@ def list_command(status: str | None, limit: int | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def stats_command(as_json: bool) -> None:
     """Show what is loaded: counts by status, expired licences, the list's date, demo flag, import time."""
-    stats = recruiters.registry_stats(get_db(), today=_today())
+    stats = p3mi.registry_stats(get_db(), today=_today())
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False))
         return
@@ -101,14 +104,14 @@ def stats_command(as_json: bool) -> None:
 def check_command(query: str) -> None:
     """Look up QUERY (a name or licence number), or '-' for one query per line on stdin; print JSON lines."""
     db = get_db()
-    recruiters.ensure_registry(db, get_settings().demo_mode)
+    registry_file.ensure_registry(db, get_settings().demo_mode)
     today = _today()
     queries = sys.stdin if query == "-" else [query]
     for line in queries:
         line = line.strip()
         if not line:
             continue
-        click.echo(json.dumps(recruiters.lookup(db, line, today=today).as_dict(), ensure_ascii=False))
+        click.echo(json.dumps(matching.lookup(db, line, today=today).as_dict(), ensure_ascii=False))
 
 
 @group.command("signals")
@@ -117,7 +120,7 @@ def check_command(query: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines.")
 def signals_command(kabupaten: str | None, days: int, as_json: bool) -> None:
     """List the unlicensed names most asked about or reported, clustered by similar spelling."""
-    found = recruiters.signals(get_db(), kabupaten=kabupaten, days=days, vault=get_vault(), today=_today())
+    found = watch.signals(get_db(), kabupaten=kabupaten, days=days, vault=get_vault(), today=_today())
     if as_json:
         for signal in found:
             click.echo(json.dumps(signal.as_dict(), ensure_ascii=False))

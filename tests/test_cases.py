@@ -165,9 +165,10 @@ def test_parse_last_contact(text, day):
 def _closed_case(db, vault, days_ago: int, kabupaten: str, sex: str | None) -> cases.Case:
     case = cases.open_case(db, vault, _contact(db), "unpaid_wages", "Gaji saya belum dibayar, nama saya Yuliana",
                            None, NOW - timedelta(days=days_ago + 10))
-    cases.update_case(db, case.id, NOW, kabupaten=kabupaten, desa="Oenino", city="Tawau", worker_sex=sex,
-                      employer_enc=vault.encrypt("PT Sinar Jaya"), relative_name_enc=vault.encrypt("Yuliana"),
-                      passport_enc=vault.encrypt("C1234567"), status=cases.CLOSED,
+    cases.update_case(db, case.id, NOW, kabupaten=kabupaten, **cases.sealed(vault, desa="Oenino", city="Tawau"),
+                      worker_sex=sex, employer_enc=vault.encrypt("PT Sinar Jaya", "cases.employer_enc"),
+                      relative_name_enc=vault.encrypt("Yuliana", "cases.relative_name_enc"),
+                      passport_enc=vault.encrypt("C1234567", "cases.passport_enc"), status=cases.CLOSED,
                       closed_at=(NOW - timedelta(days=days_ago)).isoformat())
     cases.add_note(db, vault, case.id, "reporter", "majikan masih belum bayar", NOW)
     return case
@@ -186,8 +187,8 @@ def test_purge_removes_personal_data_and_keeps_counts(db, vault):
     assert row["contact_id"] is None and row["purged_at"]
     assert (row["category"], row["kabupaten"], row["priority"], row["worker_sex"]) == \
         ("unpaid_wages", "Malaka", old.priority, "f")
-    assert fetch(db, "select text_enc, media from case_notes where case_id = ?", [old.id]) == \
-        [{"text_enc": None, "media": None}]
+    assert fetch(db, "select text_enc, media, media_enc from case_notes where case_id = ?", [old.id]) == \
+        [{"text_enc": None, "media": None, "media_enc": None}]
     assert fetch_one(db, "select text_enc from cases where id = ?", [recent.id])["text_enc"]
     assert fetch_one(db, "select text_enc from cases where id = ?", [still_open.id])["text_enc"]
     assert staff.stats(db) == before

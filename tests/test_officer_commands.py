@@ -88,7 +88,7 @@ def test_ambil_catat_balas_selesai(engine, belu, db_path):
     assert "sudah telepon keluarga di Atambua" in notes and "keluarga sudah bertemu" in notes
     [relayed] = rows(db_path, "select * from messages where kind = 'relay'")
     assert relayed["contact_id"] == case.contact_id and relayed["status"] == "queued"
-    assert "kami akan datang besok pagi" in belu.vault.decrypt(relayed["text_enc"])
+    assert "kami akan datang besok pagi" in belu.vault.decrypt(relayed["text_enc"], "messages.text_enc")
     kinds = [a["kind"] for a in rows(db_path, "select kind from alerts order by id")]
     assert kinds == ["case_taken", "case_closed"]
     actions = [a["action"] for a in rows(db_path, "select action from audit_log order by id")]

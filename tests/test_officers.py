@@ -54,6 +54,8 @@ def report(s: Stores, phone: str = "+6281311112222", channel: str = "sms", categ
                              provider="twilio", phone=phone)
     with s.db.conn:
         case = cases.open_case(s.db, s.vault, contact.id, category, text, None, now)
+        answers = {name: fields.pop(name) for name in list(fields) if name in cases.SEALED_ANSWERS}
+        fields.update(cases.sealed(s.vault, **answers))
         if fields:
             cases.update_case(s.db, case.id, now, **fields)
         if alert:
@@ -71,7 +73,7 @@ def test_officers_add_list_deactivate_by_cli(app, db_path):
     added = runner.invoke(args=["officers", "add", "--name", "Maria Bere", "--phone", "081234567890",
                                 "--role", "kabupaten", "--kabupaten", "Kab. Belu", "--sex", "f"])
     assert added.exit_code == 0, added.output
-    assert "kabupaten Belu" in added.output and "+62812****7890" in added.output
+    assert "kabupaten Belu" in added.output and "+62****890" in added.output
     runner.invoke(args=["officers", "add", "--name", "Yosef Taek", "--phone", "+6281399998888",
                         "--role", "provinsi", "--channel", "whatsapp", "--language", "en"])
     listing = runner.invoke(args=["officers", "list"])
@@ -134,20 +136,22 @@ def test_route_to_kabupaten_desa_and_provincial_desk(app):
     other_desa = add(s, "Desa Lain", "+6281200000003", "desa", "Belu", desa="Kabuna")
     alor = add(s, "Kab Alor", "+6281200000004", "kabupaten", "Alor")
     prov = add(s, "BP3MI", "+6281200000005", "provinsi")
-    case = {"kabupaten": "Belu", "desa": "fatuketi", "prefers_woman_officer": None}
-    assert _ids(officers.route_case(s.db, case)) == _ids([belu, desa, prov])
-    assert other_desa.id not in _ids(officers.route_case(s.db, case)) and alor.id not in _ids(officers.route_case(s.db, case))
-    assert _ids(officers.route_case(s.db, {"kabupaten": "Belu", "desa": None})) == _ids([belu, prov])
-    assert _ids(officers.route_case(s.db, {"kabupaten": None, "desa": None})) == [prov.id]
+    # The case's desa is sealed; it is matched by its keyed hash ("fatuketi" and "Fatuketi" alike).
+    case = {"kabupaten": "Belu", "desa_key": cases.desa_key(s.vault, " fatuketi"), "prefers_woman_officer": None}
+    assert _ids(officers.route_case(s.db, case, s.vault)) == _ids([belu, desa, prov])
+    assert other_desa.id not in _ids(officers.route_case(s.db, case, s.vault))
+    assert alor.id not in _ids(officers.route_case(s.db, case, s.vault))
+    assert _ids(officers.route_case(s.db, {"kabupaten": "Belu", "desa_key": None}, s.vault)) == _ids([belu, prov])
+    assert _ids(officers.route_case(s.db, {"kabupaten": None, "desa_key": None}, s.vault)) == [prov.id]
     officers.deactivate_officer(s.db, s.vault, str(belu.id), _now())
-    assert belu.id not in _ids(officers.route_case(s.db, case))
+    assert belu.id not in _ids(officers.route_case(s.db, case, s.vault))
 
 
 def test_woman_officer_preference(app):
     s = stores_of(app)
     man = add(s, "Pak Belu", "+6281200000001", "kabupaten", "Belu", sex="m")
     prov_man = add(s, "Pak Prov", "+6281200000005", "provinsi", sex="m")
-    wants = {"kabupaten": "Belu", "desa": None, "prefers_woman_officer": 1}
+    wants = {"kabupaten": "Belu", "desa_key": None, "prefers_woman_officer": 1}
     # No woman anywhere: nobody may open the case, so nobody is alerted (alerts log it as an error).
     assert _ids(officers.route_case(s.db, wants)) == []
     prov_woman = add(s, "Ibu Prov", "+6281200000006", "provinsi", sex="f")

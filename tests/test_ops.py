@@ -37,7 +37,8 @@ def test_rotate_key_keeps_contacts_findable(config):
     person = Conversation(new_app.extensions["teman"]["engine"], "+6281255555555")
     assert "Reply with a number" in person.say("MENU")  # still English: the same contact was found
     row = sqlite3.connect(config["DATABASE"]).execute("select address_enc from contacts").fetchone()
-    assert Vault(new_key).decrypt(row[0]) == "+6281255555555"
+    assert Vault(new_key).decrypt(row[0], "contacts.address_enc") == "+6281255555555"
+    assert Vault(new_key).decrypt(row[0], "contacts.name_enc") is None  # bound to its own column
 
 
 def test_rotate_key_keeps_officers_findable_and_one_active_row_per_contact(config):

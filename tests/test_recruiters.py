@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.recruiters import registry as recruiters
+from bot.recruiters import matching
+from bot.recruiters import names
+from bot.recruiters import registry as p3mi
+from bot.recruiters import registry_file
+from bot.recruiters import watch
 from bot.privacy import Vault
 from tests.conftest import DATA_KEY
 
@@ -33,7 +37,7 @@ ROWS = [
 ]
 
 
-def write_csv(path: Path, rows: list[list[str]], header: list[str] | tuple[str, ...] = recruiters.FIELDS) -> Path:
+def write_csv(path: Path, rows: list[list[str]], header: list[str] | tuple[str, ...] = p3mi.FIELDS) -> Path:
     """Write a registry CSV in the sample's layout."""
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
@@ -44,22 +48,22 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] | tuple[str, 
 
 @pytest.fixture
 def loaded(db, tmp_path: Path):
-    recruiters.import_registry(db, write_csv(tmp_path / "p3mi.csv", ROWS), as_of="2025-12-01", today=TODAY)
+    registry_file.import_registry(db, write_csv(tmp_path / "p3mi.csv", ROWS), as_of="2025-12-01", today=TODAY)
     return db
 
 
-def find(db, query: str, today: date = TODAY) -> recruiters.Lookup:
-    return recruiters.lookup(db, query, today=today)
+def find(db, query: str, today: date = TODAY) -> matching.Lookup:
+    return matching.lookup(db, query, today=today)
 
 
 # ------------------------------------------------------------------ import
 
 
 def test_import_good_file_records_the_date_and_every_row(loaded):
-    registry = recruiters.active_registry(loaded)
+    registry = p3mi.active_registry(loaded)
     assert registry is not None
     assert (registry.row_count, registry.as_of, registry.demo, registry.file_name) == (7, "2025-12-01", False, "p3mi.csv")
-    stats = recruiters.registry_stats(loaded, today=TODAY)
+    stats = p3mi.registry_stats(loaded, today=TODAY)
     assert stats["by_status"] == {"aktif": 5, "dibekukan": 1, "dicabut": 1}
     assert stats["expired"] == 0
     row = next(loaded["recruiters"].rows_where("licence = ?", ["001/SIP3MI/2024"]))
@@ -76,8 +80,8 @@ def test_bad_rows_are_reported_by_line_number_and_nothing_is_loaded(db, tmp_path
         ["PT Tiga", "003 / sip3mi / 2022", "2024-01-01", "2029-01-01", "aktif", "", "", "", ""],  # line 6: dup
         ["PT Empat", "104/SIP3MI/2024", "2024-05-01", "2023-01-01", "aktif", "", "", "", ""],  # line 7: order
     ]
-    with pytest.raises(recruiters.ImportFailed) as failure:
-        recruiters.import_registry(db, write_csv(tmp_path / "bad.csv", rows), today=TODAY)
+    with pytest.raises(registry_file.ImportFailed) as failure:
+        registry_file.import_registry(db, write_csv(tmp_path / "bad.csv", rows), today=TODAY)
     by_line = {p.line: p.message for p in failure.value.problems}
     assert set(by_line) == {3, 4, 5, 6, 7}
     assert "nama_perusahaan is empty" in by_line[3]
@@ -85,52 +89,52 @@ def test_bad_rows_are_reported_by_line_number_and_nothing_is_loaded(db, tmp_path
     assert "'hidup'" in by_line[5]
     assert "also on line 2" in by_line[6]
     assert "before tanggal_terbit" in by_line[7]
-    assert recruiters.active_registry(db) is None
+    assert p3mi.active_registry(db) is None
     assert db["recruiters"].count == 0
 
 
 def test_missing_columns_are_named(db, tmp_path):
     path = write_csv(tmp_path / "odd.csv", [["PT A", "1/X"]], header=["Nama", "Izin"])
-    with pytest.raises(recruiters.ImportFailed) as failure:
-        recruiters.import_registry(db, path, today=TODAY)
+    with pytest.raises(registry_file.ImportFailed) as failure:
+        registry_file.import_registry(db, path, today=TODAY)
     assert failure.value.problems[0].line == 1
     assert "nama_perusahaan" in failure.value.problems[0].message and "--map" in failure.value.problems[0].message
 
 
 def test_a_failed_import_leaves_the_previous_registry_in_use(loaded, tmp_path):
-    before = recruiters.active_registry(loaded)
+    before = p3mi.active_registry(loaded)
     bad = write_csv(tmp_path / "bad.csv", [ROWS[1], ["PT X", "9/SIP3MI/2024", "", "never", "aktif", "", "", "", ""]])
-    with pytest.raises(recruiters.ImportFailed):
-        recruiters.import_registry(loaded, bad, today=TODAY)
-    assert recruiters.active_registry(loaded) == before
+    with pytest.raises(registry_file.ImportFailed):
+        registry_file.import_registry(loaded, bad, today=TODAY)
+    assert p3mi.active_registry(loaded) == before
     assert loaded["recruiters"].count == 7
-    assert find(loaded, "PT Sinar Abadi").match == recruiters.EXACT
+    assert find(loaded, "PT Sinar Abadi").match == matching.EXACT
 
 
 def test_reimport_replaces_the_registry_and_the_cached_index(loaded, tmp_path):
-    assert find(loaded, "PT Jasa Sakti").match == recruiters.EXACT  # builds and caches the index
+    assert find(loaded, "PT Jasa Sakti").match == matching.EXACT  # builds and caches the index
     newer = [["PT Nusa Raya Perkasa", "013/SIP3MI/2024", "2024-10-07", "2029-12-10", "aktif", "Malang", "", "", ""]]
-    registry = recruiters.import_registry(loaded, write_csv(tmp_path / "newer.csv", newer), as_of="2026-01-10",
+    registry = registry_file.import_registry(loaded, write_csv(tmp_path / "newer.csv", newer), as_of="2026-01-10",
                                           today=TODAY)
-    assert recruiters.active_registry(loaded) == registry
+    assert p3mi.active_registry(loaded) == registry
     assert loaded["recruiters"].count == 1
-    assert find(loaded, "PT Jasa Sakti").match == recruiters.NONE
+    assert find(loaded, "PT Jasa Sakti").match == matching.NONE
     result = find(loaded, "PT Nusa Raya Perkasa")
-    assert result.match == recruiters.EXACT and result.as_of == "2026-01-10"
+    assert result.match == matching.EXACT and result.as_of == "2026-01-10"
 
 
 def test_column_map_reads_other_column_names(db, tmp_path):
     header = ["Nama PT", "No. Izin", "Terbit", "Berlaku s/d", "Status Izin", "Kota", "Cabang", "Negara", "Telp"]
     path = write_csv(tmp_path / "other.csv", ROWS[:2], header=header)
-    mapping = recruiters.parse_column_map(
+    mapping = registry_file.parse_column_map(
         "Nama PT=nama_perusahaan,No. Izin=nomor_izin,Terbit=tanggal_terbit,"
         "berlaku_sampai=Berlaku s/d,Status Izin=status,Cabang=kantor_cabang_ntt,Negara=negara_tujuan"
     )
-    registry = recruiters.import_registry(db, path, column_map=mapping, today=TODAY)
+    registry = registry_file.import_registry(db, path, column_map=mapping, today=TODAY)
     assert registry.row_count == 2
     assert find(db, "PT Sinar Abadi").company.ntt_branches == ("Larantuka", "Ruteng")
     with pytest.raises(ValueError):
-        recruiters.parse_column_map("Nama=nama_pt")
+        registry_file.parse_column_map("Nama=nama_pt")
 
 
 def test_xlsx_import_with_spreadsheet_dates(db, tmp_path):
@@ -138,22 +142,22 @@ def test_xlsx_import_with_spreadsheet_dates(db, tmp_path):
 
     book = Workbook()
     sheet = book.active
-    sheet.append(list(recruiters.FIELDS))
+    sheet.append(list(p3mi.FIELDS))
     sheet.append(["PT Sinar Abadi", "003/SIP3MI/2022", date(2022, 1, 11), date(2027, 4, 22), "Aktif", "Denpasar",
                   "Ruteng", "Korea Selatan", "021-5590316"])
     sheet.append(["PT Bintang Wibawa", "006/SIP3MI/2022", "2022-11-27", "20/01/2027", "DIBEKUKAN", "", "", "", ""])
     path = tmp_path / "p3mi.xlsx"
     book.save(path)
-    assert recruiters.import_registry(db, path, today=TODAY).row_count == 2
+    assert registry_file.import_registry(db, path, today=TODAY).row_count == 2
     assert find(db, "PT Sinar Abadi").company.valid_until == "2027-04-22"
-    assert find(db, "PT Bintang Wibawa").status == recruiters.SUSPENDED
+    assert find(db, "PT Bintang Wibawa").status == p3mi.SUSPENDED
 
 
 def test_the_demo_sample_loads_only_as_demo(db):
-    with pytest.raises(recruiters.ImportFailed, match="--demo"):
-        recruiters.import_registry(db, recruiters.DEMO_FILE, today=TODAY)
-    assert recruiters.ensure_registry(db, demo_mode=False) is None
-    registry = recruiters.ensure_registry(db, demo_mode=True, today=TODAY)
+    with pytest.raises(registry_file.ImportFailed, match="--demo"):
+        registry_file.import_registry(db, p3mi.DEMO_FILE, today=TODAY)
+    assert registry_file.ensure_registry(db, demo_mode=False) is None
+    registry = registry_file.ensure_registry(db, demo_mode=True, today=TODAY)
     assert registry is not None and registry.demo and registry.row_count == 420
     result = find(db, "PT Duta Perkasa Nusantara")
     assert result.demo and result.as_dict()["demo"] is True
@@ -174,7 +178,7 @@ def test_the_demo_sample_loads_only_as_demo(db):
     ("PT Sínar Abadí", "sinar abadi"),
 ])
 def test_normalise_name(raw, expected):
-    assert recruiters.normalise_name(raw) == expected
+    assert names.normalise_name(raw) == expected
 
 
 @pytest.mark.parametrize("query", [
@@ -183,7 +187,7 @@ def test_normalise_name(raw, expected):
 ])
 def test_the_registry_name_in_any_dress_is_exact(loaded, query):
     result = find(loaded, query)
-    assert result.match == recruiters.EXACT and result.company.name == "PT Sinar Abadi"
+    assert result.match == matching.EXACT and result.company.name == "PT Sinar Abadi"
 
 
 @pytest.mark.parametrize("query, meant", [
@@ -199,7 +203,7 @@ def test_the_registry_name_in_any_dress_is_exact(loaded, query):
 ])
 def test_typos_abbreviations_and_reordering_are_probable_never_exact(loaded, query, meant):
     result = find(loaded, query)
-    assert result.match == recruiters.PROBABLE
+    assert result.match == matching.PROBABLE
     assert result.company is None and result.status is None
     assert result.candidates[0].name == meant
 
@@ -213,14 +217,14 @@ def test_typos_abbreviations_and_reordering_are_probable_never_exact(loaded, que
 ])
 def test_near_miss_names_are_never_exact(loaded, query):
     result = find(loaded, query)
-    assert result.match != recruiters.EXACT
+    assert result.match != matching.EXACT
     assert result.company is None and result.status is None
-    assert result.match in (recruiters.CANDIDATES, recruiters.NONE)
+    assert result.match in (matching.CANDIDATES, matching.NONE)
 
 
 def test_similar_names_come_as_numbered_candidates(loaded):
     result = find(loaded, "PT Sinar Abadi Jaya")
-    assert result.match == recruiters.CANDIDATES
+    assert result.match == matching.CANDIDATES
     assert 1 <= len(result.candidates) <= 3
     assert result.candidates[0].name == "PT Sinar Abadi"
 
@@ -228,36 +232,36 @@ def test_similar_names_come_as_numbered_candidates(loaded):
 def test_licence_numbers_match_exactly_after_normalising(loaded):
     for query in ("001/SIP3MI/2024", "001 / sip3mi / 2024", "001-SIP3MI-2024", " 001/SIP3MI/2024 "):
         result = find(loaded, query)
-        assert result.match == recruiters.EXACT and result.company.name == "PT Duta Perkasa Nusantara", query
+        assert result.match == matching.EXACT and result.company.name == "PT Duta Perkasa Nusantara", query
     for query in ("1/SIP3MI/2024", "001/SIP3MI/2025", "002/SIP3MI/2024"):
         result = find(loaded, query)
-        assert result.match == recruiters.NONE and not result.candidates, query
+        assert result.match == matching.NONE and not result.candidates, query
 
 
 def test_unknown_names_are_none(loaded):
-    assert find(loaded, "PT Maju Mundur Sentosa").match == recruiters.NONE
-    assert find(loaded, "???").match == recruiters.NONE
+    assert find(loaded, "PT Maju Mundur Sentosa").match == matching.NONE
+    assert find(loaded, "???").match == matching.NONE
 
 
 def test_no_registry_means_none_without_a_date(db):
     result = find(db, "PT Sinar Abadi")
-    assert result.match == recruiters.NONE and result.as_of is None
+    assert result.match == matching.NONE and result.as_of is None
 
 
 # ------------------------------------------------------------------ statuses
 
 
 def test_every_status_including_expired(loaded):
-    assert find(loaded, "PT Sinar Abadi").status == recruiters.ACTIVE
-    assert find(loaded, "PT Bintang Wibawa").status == recruiters.SUSPENDED
-    assert find(loaded, "PT Sinar Indah Indonesia").status == recruiters.REVOKED
-    assert find(loaded, "PT Timor Mandiri", today=date(2026, 5, 10)).status == recruiters.ACTIVE
-    assert find(loaded, "PT Timor Mandiri", today=date(2026, 5, 11)).status == recruiters.EXPIRED
+    assert find(loaded, "PT Sinar Abadi").status == p3mi.ACTIVE
+    assert find(loaded, "PT Bintang Wibawa").status == p3mi.SUSPENDED
+    assert find(loaded, "PT Sinar Indah Indonesia").status == p3mi.REVOKED
+    assert find(loaded, "PT Timor Mandiri", today=date(2026, 5, 10)).status == p3mi.ACTIVE
+    assert find(loaded, "PT Timor Mandiri", today=date(2026, 5, 11)).status == p3mi.EXPIRED
     # A suspended licence stays "suspended" after its date: it says more than "expired".
-    assert find(loaded, "PT Bintang Wibawa", today=date(2028, 1, 1)).status == recruiters.SUSPENDED
-    stats = recruiters.registry_stats(loaded, today=date(2026, 6, 1))
+    assert find(loaded, "PT Bintang Wibawa", today=date(2028, 1, 1)).status == p3mi.SUSPENDED
+    stats = p3mi.registry_stats(loaded, today=date(2026, 6, 1))
     assert stats["expired"] == 1
-    assert [c.name for c in recruiters.list_companies(loaded, status="expired", today=date(2026, 6, 1))] == [
+    assert [c.name for c in p3mi.list_companies(loaded, status="expired", today=date(2026, 6, 1))] == [
         "PT Timor Mandiri"]
 
 
@@ -266,7 +270,7 @@ def test_local_today_uses_the_bot_timezone():
     from datetime import timezone
 
     late_utc = datetime(2026, 5, 10, 17, 0, tzinfo=timezone.utc)  # 01:00 on 11 May in Kupang
-    assert recruiters.local_today("Asia/Makassar", late_utc) == date(2026, 5, 11)
+    assert p3mi.local_today("Asia/Makassar", late_utc) == date(2026, 5, 11)
 
 
 def test_check_json_line_shape(loaded):
@@ -284,39 +288,43 @@ def test_check_json_line_shape(loaded):
 def test_not_found_counts_keep_no_asker(loaded):
     columns = set(loaded["recruiter_queries"].columns_dict)
     assert not columns & {"contact_id", "phone", "phone_hash", "sender", "created_at"}
-    recruiters.record_not_found(loaded, "PT Sinar Bahtera", "Belu", TODAY)
-    recruiters.record_not_found(loaded, "pt sinar bahtera", "Belu", TODAY)
+    vault = Vault(DATA_KEY)
+    watch.record_not_found(loaded, "PT Sinar Bahtera", "Belu", TODAY, vault)
+    watch.record_not_found(loaded, "pt sinar bahtera", "Belu", TODAY, vault)
     rows = list(loaded["recruiter_queries"].rows)
     assert len(rows) == 1 and rows[0]["count"] == 2 and rows[0]["name_norm"] == "sinar bahtera"
+    # The spelling as typed is kept sealed (it may be a person's name), never in plain.
+    assert rows[0]["name_raw"] is None and "Bahtera" not in json.dumps(rows[0])
+    assert vault.decrypt(rows[0]["name_raw_enc"], "recruiter_queries.name_raw_enc") == "PT Sinar Bahtera"
 
 
 def test_signals_cluster_spellings_and_count_reports(loaded):
     vault = Vault(DATA_KEY)
     for name, place in [("PT Sinar Bahtera", "Belu"), ("PT Sinar Bahtra", "Belu"), ("P.T. Sinar Bahtera", "Malaka"),
                         ("PT Cahaya Timur Sejati", "Alor")]:
-        recruiters.record_not_found(loaded, name, place, TODAY)
-    report = recruiters.open_report(loaded, vault, "ada calo tawarkan kerja ke Malaysia", day=TODAY,
+        watch.record_not_found(loaded, name, place, TODAY, vault)
+    report = watch.open_report(loaded, vault, "ada calo tawarkan kerja ke Malaysia", day=TODAY,
                                     now="2026-01-15T01:00:00+00:00")
-    recruiters.update_report(loaded, vault, report, "2026-01-15T01:05:00+00:00", who="Sinar Bahtera",
+    watch.update_report(loaded, vault, report, "2026-01-15T01:05:00+00:00", who="Sinar Bahtera",
                              where="Desa Fatuketi, Kab. Belu")
     stored = loaded["community_reports"].get(report)
     assert "Bahtera" not in json.dumps(stored) and stored["kabupaten"] == "Belu" and stored["contact_id"] is None
-    found = recruiters.signals(loaded, days=30, vault=vault, today=TODAY)
+    found = watch.signals(loaded, days=30, vault=vault, today=TODAY)
     top = found[0]
     assert (top.queries, top.reports) == (3, 1)
     assert len(found) == 2 and found[1].name == "PT Cahaya Timur Sejati"
     assert set(top.kabupaten) == {"Belu", "Malaka"}
-    only_alor = recruiters.signals(loaded, kabupaten="Alor", days=30, vault=vault, today=TODAY)
+    only_alor = watch.signals(loaded, kabupaten="Alor", days=30, vault=vault, today=TODAY)
     assert [s.name for s in only_alor] == ["PT Cahaya Timur Sejati"]
-    assert recruiters.signals(loaded, days=30, vault=vault, today=date(2026, 3, 1)) == []
+    assert watch.signals(loaded, days=30, vault=vault, today=date(2026, 3, 1)) == []
 
 
 def test_detect_kabupaten_from_places_and_towns():
-    assert recruiters.detect_kabupaten("Desa Oelbiteno, Kec. Kupang Barat, Kab. Kupang") == "Kupang"
-    assert recruiters.detect_kabupaten("di Atambua") == "Belu"
-    assert recruiters.detect_kabupaten("Kelurahan Oebobo, Kota Kupang") == "Kota Kupang"
-    assert recruiters.detect_kabupaten("Sumba Barat Daya") == "Sumba Barat Daya"
-    assert recruiters.detect_kabupaten("di kampung") is None
+    assert names.detect_kabupaten("Desa Oelbiteno, Kec. Kupang Barat, Kab. Kupang") == "Kupang"
+    assert names.detect_kabupaten("di Atambua") == "Belu"
+    assert names.detect_kabupaten("Kelurahan Oebobo, Kota Kupang") == "Kota Kupang"
+    assert names.detect_kabupaten("Sumba Barat Daya") == "Sumba Barat Daya"
+    assert names.detect_kabupaten("di kampung") is None
 
 
 # ------------------------------------------------------------------ commands
@@ -367,8 +375,10 @@ def test_cli_demo_import_and_signals(app):
     with app.app_context():
         from commands.common import get_db
 
-        recruiters.record_not_found(get_db(), "PT Sinar Bahtera", "Belu", recruiters.local_today())
-        recruiters.record_not_found(get_db(), "PT Sinar Bahtra", None, recruiters.local_today())
+        from commands.common import get_vault
+
+        watch.record_not_found(get_db(), "PT Sinar Bahtera", "Belu", p3mi.local_today(), get_vault())
+        watch.record_not_found(get_db(), "PT Sinar Bahtra", None, p3mi.local_today(), get_vault())
     result = runner.invoke(args=["recruiters", "signals", "--days", "7"])
     assert result.exit_code == 0
     assert "   2  PT Sinar Bahtera  (asked 2, reported 0; Belu)  also: PT Sinar Bahtra" in result.output

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.conversation import dialogue
-from bot.recruiters import registry as recruiters
+from bot.recruiters import registry as p3mi
+from bot.recruiters import registry_file
+from bot.recruiters import watch
 from bot.recruiters import check as recruiters_dialogue
 from bot import sms
 from bot.config import Settings
@@ -183,11 +185,11 @@ def test_not_found_warns_counts_the_name_and_offers_the_report_form(demo_engine,
     ])
     report = next(db["community_reports"].rows)
     vault = Vault(DATA_KEY)
-    assert vault.decrypt(report["who_enc"]) == "PT Sinar Bahtera"
-    assert vault.decrypt(report["offered_enc"]) == "kerja kebun sawit di Malaysia, katanya gratis"
+    assert vault.decrypt(report["who_enc"], "community_reports.who_enc") == "PT Sinar Bahtera"
+    assert vault.decrypt(report["offered_enc"], "community_reports.offered_enc") == "kerja kebun sawit di Malaysia, katanya gratis"
     assert report["when_enc"] is None
     assert (report["kabupaten"], report["contact_id"], report["consent"], report["complete"]) == ("Belu", None, 0, 1)
-    signal = recruiters.signals(db, vault=vault, today=NOW.date())[0]
+    signal = watch.signals(db, vault=vault, today=NOW.date())[0]
     assert (signal.name, signal.queries, signal.reports) == ("PT Sinar Bahtera", 1, 1)
     db.close()
 
@@ -205,7 +207,7 @@ def test_village_report_in_english_with_consent(demo_engine, tmp_path):
     ])
     db = open_db(tmp_path / "demo.db")
     report = next(db["community_reports"].rows)
-    assert Vault(DATA_KEY).decrypt(report["text_enc"]) == text
+    assert Vault(DATA_KEY).decrypt(report["text_enc"], "community_reports.text_enc") == text
     assert "Yohanes" not in str(report)
     contact_id = next(db["contacts"].rows_where("channel = 'whatsapp'"))["id"]
     assert (report["contact_id"], report["consent"]) == (contact_id, 1)
@@ -249,10 +251,10 @@ def test_an_imported_official_list_is_not_marked_demo(tmp_path):
     engine = make_engine(path, demo_mode=False)
     source = tmp_path / "p3mi.csv"
     with source.open("w", newline="") as f:
-        csv.writer(f).writerows([recruiters.FIELDS, ["PT Nusa Raya Perkasa", "013/SIP3MI/2024", "2024-10-07",
+        csv.writer(f).writerows([p3mi.FIELDS, ["PT Nusa Raya Perkasa", "013/SIP3MI/2024", "2024-10-07",
                                                      "2029-12-10", "aktif", "Malang", "", "", ""]])
     db = open_db(path)
-    recruiters.import_registry(db, source, as_of="2026-05-20")
+    registry_file.import_registry(db, source, as_of="2026-05-20")
     db.close()
     user = person(engine, "sms", "id")
     reply = user.say("cek PT Nusa Raya Perkasa")

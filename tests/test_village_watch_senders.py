@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.officers import alerts
 from bot.officers import registry as officers
-from bot.recruiters import registry as recruiters
+from bot.recruiters import watch as recruiters
 from tests.conftest import Conversation
 from tests.test_recruiters_dialogue import NOW
 from tests.test_recruiters_dialogue import demo_engine  # noqa: F401  (fixture)

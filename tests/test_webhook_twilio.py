@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import TWILIO_TOKEN
 from tests.conftest import rows
 
@@ -52,12 +54,12 @@ def test_signature_over_another_url_is_rejected(twilio, db_path):
     assert twilio.post(form, signature=signature).status_code == 403
 
 
-def test_request_url_is_used_without_public_url(config, db_path):
+def test_request_url_is_used_without_public_url_behind_a_trusted_proxy(config, db_path):
     from twilio.request_validator import RequestValidator
 
     from webhook import create_app
 
-    config = dict(config, PUBLIC_URL=None)
+    config = dict(config, PUBLIC_URL=None, TRUSTED_PROXY_HOPS=1)
     client = create_app(config).test_client()
     form = {"MessageSid": "SM" + "a" * 32, "From": "+6281230000000", "To": "+15005550006", "Body": "halo"}
     # Behind a proxy: the public URL is https://bot.example.org, the proxy says so in X-Forwarded-* headers.
@@ -66,6 +68,76 @@ def test_request_url_is_used_without_public_url(config, db_path):
         "X-Twilio-Signature": signature, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "bot.example.org"})
     assert response.status_code == 200
     assert count_messages(db_path, "in") == 1
+
+
+def test_forwarded_headers_are_the_clients_own_unless_a_proxy_is_configured(config, db_path):
+    """Without TRUSTED_PROXY_HOPS a client cannot choose the URL the signature is checked against."""
+    from twilio.request_validator import RequestValidator
+
+    from webhook import create_app
+
+    client = create_app(dict(config, PUBLIC_URL=None)).test_client()
+    form = {"MessageSid": "SM" + "b" * 32, "From": "+6281230000000", "To": "+15005550006", "Body": "halo"}
+    # Signed (with a leaked or reused signature) for another host the attacker names in the headers.
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature("https://elsewhere.example/twilio/messages", form)
+    response = client.post("/twilio/messages", data=form, headers={
+        "X-Twilio-Signature": signature, "X-Forwarded-Proto": "https", "X-Forwarded-Host": "elsewhere.example"})
+    assert response.status_code == 403
+    assert count_messages(db_path) == 0
+
+
+@pytest.mark.parametrize("app_env", ["production", "test"])
+def test_twilio_routes_are_refused_without_public_url_outside_development(config, db_path, app_env):
+    from webhook import create_app
+
+    client = create_app(dict(config, PUBLIC_URL=None, APP_ENV=app_env)).test_client()
+    response = client.post("/twilio/messages", data={"MessageSid": "SM1", "From": "+6281230000000", "To": "+1",
+                                                     "Body": "halo"}, headers={"X-Twilio-Signature": "x"})
+    assert response.status_code == 503 and "PUBLIC_URL" in response.get_data(as_text=True)
+    assert count_messages(db_path) == 0
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"APP_ENV": "prod"}, "APP_ENV must be one of production, development, test"),
+    ({"APP_ENV": "Production"}, "APP_ENV must be one of"),
+    ({"TRUSTED_PROXY_HOPS": -1}, "TRUSTED_PROXY_HOPS"),
+])
+def test_unknown_environments_are_refused(config, changes, problem):
+    from bot.config import ConfigError
+    from webhook import create_app
+
+    with pytest.raises(ConfigError, match=problem):
+        create_app(dict(config, **changes))
+
+
+PRODUCTION = {"TESTING": False, "APP_ENV": "production", "TWILIO_AUTH_TOKEN": "f" * 32,
+              "WHATSAPP_APP_SECRET": "a" * 32, "WHATSAPP_VERIFY_TOKEN": "v" * 24, "WHATSAPP_ACCESS_TOKEN": "E" * 180,
+              "WHATSAPP_PHONE_NUMBER_ID": "1099887766", "PUBLIC_URL": "https://bot.example.org"}
+
+
+@pytest.mark.parametrize("changes, problem", [
+    ({"WHATSAPP_PHONE_NUMBER_ID": None}, "all four, or none"),
+    ({"WHATSAPP_ACCESS_TOKEN": None}, "all four, or none"),
+    ({"PUBLIC_URL": "http://bot.example.org"}, "PUBLIC_URL must start with https://"),
+    ({"TWILIO_AUTH_TOKEN": "secret"}, "TWILIO_AUTH_TOKEN is shorter than 32"),
+    ({"WHATSAPP_VERIFY_TOKEN": "1234"}, "WHATSAPP_VERIFY_TOKEN is shorter than 16"),
+    ({"WHATSAPP_APP_SECRET": "abc"}, "WHATSAPP_APP_SECRET is shorter than 32"),
+])
+def test_production_refuses_partial_whatsapp_plain_http_and_implausible_tokens(config, changes, problem):
+    from bot.config import ConfigError
+    from webhook import create_app
+
+    with pytest.raises(ConfigError, match=problem):
+        create_app({**config, **PRODUCTION, **changes})
+
+
+def test_production_starts_with_plausible_values(config):
+    from webhook import create_app
+
+    assert create_app({**config, **PRODUCTION}).config["APP_ENV"] == "production"
+    sms_only = dict(PRODUCTION, WHATSAPP_APP_SECRET=None, WHATSAPP_VERIFY_TOKEN=None, WHATSAPP_ACCESS_TOKEN=None,
+                    WHATSAPP_PHONE_NUMBER_ID=None)
+    assert create_app({**config, **sms_only}).config["APP_ENV"] == "production"
 
 
 def test_missing_required_fields_is_400_with_reason(twilio, db_path):

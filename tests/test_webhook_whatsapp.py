@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from bot.privacy import Vault
+from tests.conftest import DATA_KEY
 from tests.conftest import WA_PHONE_ID
 from tests.conftest import WA_TOKEN
 from tests.conftest import WA_VERIFY
@@ -100,8 +102,13 @@ def test_media_location_and_unknown_types_are_stored_and_acknowledged(whatsapp, 
     ]
     assert whatsapp.post(whatsapp.payload(messages)).status_code == 200
     assert count(db_path, "select count(*) from messages where direction='in'") == 5
-    assert count(db_path, "select count(*) from messages where direction='in' and media like '%audio/ogg%'") == 1
-    assert count(db_path, "select count(*) from messages where direction='in' and media like '%geo:%'") == 1
+    # Media and locations are kept sealed: nothing of them in plain.
+    assert count(db_path, "select count(*) from messages where direction='in' and media_enc is not null") == 4
+    assert count(db_path, "select count(*) from messages where media like '%geo:%' or media_enc like '%geo:%'") == 0
+    vault = Vault(DATA_KEY)
+    sealed = [vault.decrypt(r[0], "messages.media_enc") for r in sqlite3.connect(db_path).execute(
+        "select media_enc from messages where media_enc is not null order by id")]
+    assert any("audio/ogg" in s for s in sealed) and any("geo:-10.17,123.6" in s for s in sealed)
     assert len(http_server.requests) == 5
 
 
@@ -130,3 +137,31 @@ def test_failed_graph_send_stays_queued_for_the_worker(whatsapp, db_path, http_s
     assert whatsapp.post(whatsapp.payload([whatsapp.text("MENU")])).status_code == 200
     assert count(db_path, "select count(*) from messages where direction='out' and status='queued'") == 1
     assert count(db_path, "select attempts from messages where direction='out'") == 1
+
+
+def test_payloads_for_another_number_of_the_business_are_ignored(whatsapp, db_path, http_server):
+    """A Cloud payload for another phone_number_id of the same WhatsApp Business Account is not ours to answer."""
+    payload = whatsapp.payload([whatsapp.text("halo")])
+    payload["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "5550001111"
+    assert whatsapp.post(payload).status_code == 200
+    assert count(db_path, "select count(*) from messages") == 0
+    assert http_server.requests == []
+    assert whatsapp.post(whatsapp.payload([whatsapp.text("halo")])).status_code == 200
+    assert count(db_path, "select count(*) from messages where direction='in'") == 1
+
+
+def test_the_verify_token_is_compared_in_constant_time(client):
+    """The verify token is a secret: compared with hmac.compare_digest, and odd input is a plain 403."""
+    import ast
+    import inspect
+
+    import webhook
+
+    source = ast.parse(inspect.getsource(webhook.whatsapp_verify))
+    calls = {ast.unparse(n.func) for n in ast.walk(source) if isinstance(n, ast.Call)}
+    assert "hmac.compare_digest" in calls
+    assert not any(isinstance(n, ast.Compare) and "verify_token" in ast.unparse(n) for n in ast.walk(source))
+    for offered in ("nopé", WA_VERIFY[:-1], WA_VERIFY + "x", ""):
+        response = client.get("/whatsapp", query_string={"hub.mode": "subscribe", "hub.verify_token": offered,
+                                                         "hub.challenge": "1"})
+        assert response.status_code == 403

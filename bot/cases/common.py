@@ -100,4 +100,7 @@ def current_case(turn: Turn) -> Case | None:
         case = cases.get_case_by_id(turn.db, int(case_id))
     except LookupError:
         return None
-    return case if case.purged_at is None else None
+    if case.purged_at is not None:
+        return None
+    turn.link_case(case.id)  # this answer (and the replies to it) belong to the case: purged with it
+    return case

@@ -19,6 +19,7 @@ from bot.cases.form import say_next
 from bot.cases.form import step_form
 from bot.cases.opening import start_case
 from bot.i18n import _l
+from bot.messages import MAX_PARSED_TEXT
 from bot.store import fetch_one
 from bot.turn import Turn
 
@@ -73,7 +74,8 @@ def step_help_check(turn: Turn) -> None:
     turn.set_flow(None)
     if simple_words(turn.text) in YES_WORDS | {"bahaya", "danger", "tolong"}:
         row = fetch_one(turn.db, "select text_enc from messages where id = ?", [first_id]) if first_id else None
-        first = turn.vault.decrypt(row["text_enc"]) if row else None
+        first = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
+        first = first[:MAX_PARSED_TEXT] if first else first  # read like any message: at most the cap
         start_case(turn, "emergency", first or turn.text, message_id=first_id)
         return
 

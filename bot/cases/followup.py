@@ -22,6 +22,7 @@ from bot.cases.records import Case
 from bot.cases.status import STATUS_WORDS
 from bot.cases.status import check_status
 from bot.i18n import _l
+from bot.messages import MAX_PARSED_TEXT
 from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding.intents import INFORMATION_INTENTS
@@ -128,7 +129,8 @@ def _new_report_from_note(turn: Turn, pending: dict[str, Any] | None) -> bool:
         return True
     row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
                     [pending.get("message_id"), turn.contact.id])
-    text = turn.vault.decrypt(row["text_enc"]) if row else None
+    text = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
+    text = text[:MAX_PARSED_TEXT] if text else text  # read like any message: at most the cap
     if not text:
         turn.say(NO_NEW_REPORT)
         return True

@@ -30,6 +30,7 @@ from bot.cases.records import Case
 from bot.cases.status import STATUS_WORDS
 from bot.cases.status import check_status
 from bot.i18n import _l
+from bot.messages import number_of
 from bot.store import fetch_one
 from bot.turn import Turn
 
@@ -189,23 +190,25 @@ def _answer_where(turn: Turn, case: Case, text: str) -> None:
     if country and alias and alias == country.lower():
         rest = re.sub(rf"(?i)\b{re.escape(alias)}\b", " ", text)
         city = clip(" ".join(rest.replace(",", " ").split()), 80) or None
-    cases.update_case(turn.db, case.id, turn.now_iso, country=country or clip(text, 60), city=city)
+    # Only a country of the lookup list is kept in plain; what else was written (a city, an address) is sealed.
+    cases.update_case(turn.db, case.id, turn.now_iso, country=country, **cases.sealed(turn.vault, city=city))
 
 
 def _answer_employer(turn: Turn, case: Case, text: str) -> None:
-    cases.update_case(turn.db, case.id, turn.now_iso, employer_enc=turn.vault.encrypt(clip(text)))
+    cases.update_case(turn.db, case.id, turn.now_iso, employer_enc=turn.vault.encrypt(clip(text), "cases.employer_enc"))
 
 
 def _answer_home(turn: Turn, case: Case, text: str) -> bool | str | None:
     candidates, rest = places.match_kabupaten(text)
     if len(candidates) == 1:
-        cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=candidates[0], desa=rest or None)
+        cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=candidates[0],
+                          **cases.sealed(turn.vault, desa=rest or None))
         return None
     if not candidates:
-        cases.update_case(turn.db, case.id, turn.now_iso, desa=clip(text, 80))
+        cases.update_case(turn.db, case.id, turn.now_iso, **cases.sealed(turn.vault, desa=clip(text, 80)))
         return turn.tr(HOME_UNKNOWN)
     turn.state["pick"] = candidates
-    turn.state["desa"] = rest
+    turn.state["desa_enc"] = turn.vault.encrypt(rest, "contacts.state.desa_enc") if rest else None
     lines = [turn.tr(PICK_HOME)] + [f"{n} {place_label(name)}" for n, name in enumerate(candidates, start=1)]
     turn.say_text("\n".join(lines))
     return False
@@ -214,21 +217,23 @@ def _answer_home(turn: Turn, case: Case, text: str) -> bool | str | None:
 def _pick_home(turn: Turn, case: Case, word: str) -> bool:
     """Take the number of a kabupaten offered; another text is a new answer. Return True when done."""
     options = turn.state.get("pick") or []
-    if word.isdigit() and 1 <= int(word) <= len(options):
-        cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=options[int(word) - 1],
-                          desa=turn.state.get("desa") or None)
+    number = number_of(word)
+    if number is not None and 1 <= number <= len(options):
+        desa = turn.vault.decrypt(turn.state.get("desa_enc"), "contacts.state.desa_enc")
+        cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=options[number - 1],
+                          **cases.sealed(turn.vault, desa=desa or None))
         turn.state.pop("pick", None)
-        turn.state.pop("desa", None)
+        turn.state.pop("desa_enc", None)
         return True
     if word in SKIP_WORDS:
         turn.state.pop("pick", None)
-        turn.state.pop("desa", None)
+        turn.state.pop("desa_enc", None)
         return True
     if word.isdigit() or not has_letters(turn.text):
         turn.say(PICK_AGAIN)
         return False
     turn.state.pop("pick", None)
-    turn.state.pop("desa", None)
+    turn.state.pop("desa_enc", None)
     result = _answer_home(turn, case, turn.text)
     return result is not False
 
@@ -261,7 +266,7 @@ def _answer_contact(turn: Turn, case: Case, text: str) -> bool | None:
     else:
         rest = text.strip()
     time = clip(rest, 80) if ok == 1 and rest and _TIME.search(simple_words(rest)) else None
-    cases.update_case(turn.db, case.id, turn.now_iso, contact_ok=ok, contact_time=time,
+    cases.update_case(turn.db, case.id, turn.now_iso, contact_ok=ok, **cases.sealed(turn.vault, contact_time=time),
                       prefers_woman_officer=woman if ok == 1 else None)
     return None
 
@@ -279,7 +284,7 @@ def _answer_sex(turn: Turn, case: Case, text: str) -> None:
 
 def _answer_name(turn: Turn, case: Case, text: str) -> None:
     name, relation = split_name(text)
-    fields: dict[str, Any] = {"relative_name_enc": turn.vault.encrypt(name)}
+    fields: dict[str, Any] = {"relative_name_enc": turn.vault.encrypt(name, "cases.relative_name_enc")}
     if relation and not case.relation:
         fields["relation"] = relation
     cases.update_case(turn.db, case.id, turn.now_iso, **fields)
@@ -291,7 +296,7 @@ def _answer_country(turn: Turn, case: Case, text: str) -> None:
 
 def _answer_last_contact(turn: Turn, case: Case, text: str) -> None:
     day, days = places.parse_last_contact(text, turn.now.date())
-    fields: dict[str, Any] = {"last_contact": day or clip(text, 60)}
+    fields: dict[str, Any] = cases.sealed(turn.vault, last_contact=day or clip(text, 60))
     if days is not None:
         priority, _ = cases.triage("missing_contact", case.indicators, "", last_contact_days=days)
         current = fetch_one(turn.db, "select priority from cases where id = ?", [case.id])
@@ -304,12 +309,12 @@ def _answer_agency(turn: Turn, case: Case, text: str) -> None:
     found = PASSPORT.search(text)
     rest = text
     if found:
-        fields["passport_enc"] = turn.vault.encrypt(found.group(1).replace(" ", "").upper())
+        fields["passport_enc"] = turn.vault.encrypt(found.group(1).replace(" ", "").upper(), "cases.passport_enc")
         rest = text[:found.start()] + text[found.end():]
         rest = PASSPORT_WORDS.sub(" ", rest)
     rest = " ".join(rest.replace(" ,", ",").split()).strip(" ,.-:")
     if has_letters(rest):
-        fields["employer_enc"] = turn.vault.encrypt(clip(rest))
+        fields["employer_enc"] = turn.vault.encrypt(clip(rest), "cases.employer_enc")
     if fields:
         cases.update_case(turn.db, case.id, turn.now_iso, **fields)
 
@@ -340,7 +345,7 @@ def finish(turn: Turn, prefix: str | None = None) -> None:
     if case is None:
         return
     cases.update_case(turn.db, case.id, turn.now_iso, intake_done=1)
-    case = cases.get_case_by_id(turn.db, case.id)
+    case = cases.get_case_by_id(turn.db, case.id, turn.vault)  # the safe time given is sealed
     ref = shown_ref(turn, case.ref)
     if case.category == "callback":
         if case.contact_ok == 0:

@@ -93,7 +93,7 @@ def _missing_from_text(turn: Turn, case: Case, text: str) -> dict[str, Any]:
         extra["country_known"] = True
     day, days = places.parse_last_contact(text, turn.now.date())
     if day:
-        fields["last_contact"] = day
+        fields.update(cases.sealed(turn.vault, last_contact=day))
         extra["last_known"] = True
         priority, _ = cases.triage("missing_contact", case.indicators, text, last_contact_days=days)
         fields["priority"] = cases.more_urgent(case.priority, priority)

@@ -16,6 +16,7 @@ from bot.cases.triage import DATA_DIR
 from bot.cases.triage import plain_text
 
 KABUPATEN_FILE = DATA_DIR / "kabupaten.yml"
+MAX_FUZZY_WORDS = 24
 
 
 # ----------------------------------------------------------------- places and dates
@@ -75,11 +76,13 @@ def match_kabupaten(text: str) -> tuple[list[str], str]:
     for word in table.ambiguous_by_length:
         if word in grams:
             return list(table.ambiguous[word]), _rest(text, word)
-    words = plain.split()
+    # Guess at misspellings only in the first words (an answer names its place early), each distinct run once:
+    # difflib over every run of a long message would take seconds.
+    words = plain.split()[:MAX_FUZZY_WORDS]
     grams = words + [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + \
         [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
     scored: dict[str, float] = {}
-    for gram in grams:
+    for gram in dict.fromkeys(grams):
         if len(gram) < 4:
             continue
         for alias in difflib.get_close_matches(gram, list(table.aliases), n=3, cutoff=0.8):

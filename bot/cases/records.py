@@ -93,6 +93,45 @@ def m001_cases(db: Database) -> None:
     db["audit_log"].create_index(["case_id", "created_at"])
 
 
+# Free text people write about places and times: sealed in <name>_enc; the plain column stays empty (country
+# holds only a name from the lookup list). A desa is matched to desa officers by a keyed hash, never by its name.
+SEALED_ANSWERS = ("city", "desa", "contact_time", "last_contact")
+
+
+@migrations()
+def m002_sealed_answers(db: Database) -> None:
+    """Add the sealed columns of the free-text answers and media (seal_plaintext moves the old values in)."""
+    for name in SEALED_ANSWERS:
+        db["cases"].add_column(f"{name}_enc", str)
+    db["cases"].add_column("desa_key", str)
+    db["cases"].create_index(["kabupaten", "desa_key"])
+    db["case_notes"].add_column("media_enc", str)
+
+
+def desa_key(vault: Vault, desa: str | None) -> str | None:
+    """Return the keyed hash a desa is matched by ("Desa  Oenino" and "desa oenino" alike), or None."""
+    plain = " ".join((desa or "").lower().split())
+    return vault.hash(f"desa:{plain}") if plain else None
+
+
+def desa_keys(vault: Vault, desa: str | None) -> list[str]:
+    """Return the keyed hashes of a desa under every key in DATA_KEY (to match during a key rotation)."""
+    plain = " ".join((desa or "").lower().split())
+    return vault.hashes(f"desa:{plain}") if plain else []
+
+
+def sealed(vault: Vault, **answers: str | None) -> dict[str, Any]:
+    """Return the columns that keep free-text answers (city, desa, contact_time, last_contact) sealed."""
+    columns: dict[str, Any] = {}
+    for name, value in answers.items():
+        if name not in SEALED_ANSWERS:
+            raise ValueError(f"{name} is not a sealed answer")
+        columns[f"{name}_enc"] = vault.encrypt(value, f"cases.{name}_enc") if value else None
+        if name == "desa":
+            columns["desa_key"] = desa_key(vault, value)
+    return columns
+
+
 # ----------------------------------------------------------------- the case
 @dataclass
 class Case:
@@ -124,6 +163,7 @@ class Case:
     relation: str | None = None
     last_contact: str | None = None
     assigned_officer_id: int | None = None
+    desa_key: str | None = None
     intake_done: bool = False
     text: str | None = None
     employer: str | None = None
@@ -140,7 +180,7 @@ class Case:
 _PLAIN = ("id", "ref", "category", "status", "priority", "contact_id", "created_at", "updated_at", "deadline_at",
           "closed_at", "purged_at", "first_message_id", "country", "city", "kabupaten", "desa", "reporter_role",
           "contact_ok", "contact_time", "prefers_woman_officer", "worker_sex", "relation", "last_contact",
-          "assigned_officer_id")
+          "assigned_officer_id", "desa_key")
 
 
 def case_from_row(row: dict[str, Any], vault: Vault | None = None) -> Case:
@@ -148,10 +188,12 @@ def case_from_row(row: dict[str, Any], vault: Vault | None = None) -> Case:
     case = Case(**{name: row.get(name) for name in _PLAIN}, sensitive=bool(row.get("sensitive")),
                 indicators=loads(row.get("indicators"), []), intake_done=bool(row.get("intake_done")), row=row)
     if vault is not None:
-        case.text = vault.decrypt(row.get("text_enc"))
-        case.employer = vault.decrypt(row.get("employer_enc"))
-        case.relative_name = vault.decrypt(row.get("relative_name_enc"))
-        case.passport = vault.decrypt(row.get("passport_enc"))
+        case.text = vault.decrypt(row.get("text_enc"), "cases.text_enc")
+        case.employer = vault.decrypt(row.get("employer_enc"), "cases.employer_enc")
+        case.relative_name = vault.decrypt(row.get("relative_name_enc"), "cases.relative_name_enc")
+        case.passport = vault.decrypt(row.get("passport_enc"), "cases.passport_enc")
+        for name in SEALED_ANSWERS:
+            setattr(case, name, vault.decrypt(row.get(f"{name}_enc"), f"cases.{name}_enc") or row.get(name))
     return case
 
 
@@ -203,7 +245,7 @@ def open_case(
     row = {
         "contact_id": contact_id, "category": category, "status": OPEN, "priority": priority,
         "sensitive": int(bool(sensitive)), "indicators": dumps(ordered), "first_message_id": message_id,
-        "text_enc": vault.encrypt(text or ""), "deadline_at": _deadline(created, priority), "intake_done": 0,
+        "text_enc": vault.encrypt(text or "", "cases.text_enc"), "deadline_at": _deadline(created, priority), "intake_done": 0,
         "created_at": created, "updated_at": created,
     }
     for _ in range(20):
@@ -214,6 +256,8 @@ def open_case(
             continue
     else:
         raise RuntimeError("could not draw a unique case reference")
+    if message_id is not None:
+        db.conn.execute("update messages set case_id = ? where id = ?", [case_id, message_id])
     return get_case_by_id(db, case_id, vault)
 
 
@@ -256,6 +300,9 @@ def update_case(db: Database, case_id: int, now: datetime | str, **fields: Any) 
     """Set `fields` (column names) on a case; a new priority moves its deadline."""
     if not fields:
         return
+    plain = [name for name in SEALED_ANSWERS if fields.get(name)]
+    if plain:
+        raise ValueError(f"{', '.join(plain)}: free text is kept sealed; pass sealed(vault, ...) instead")
     if "indicators" in fields and not isinstance(fields["indicators"], str):
         fields["indicators"] = dumps([c for c in INDICATORS if c in set(fields["indicators"])])
     if "priority" in fields and "deadline_at" not in fields:
@@ -298,9 +345,12 @@ def add_note(
     media: list[dict[str, str]] | None = None,
 ) -> int:
     """Add a note (from the reporter, an officer or the system) to a case and return its id."""
+    if message_id is not None:
+        db.conn.execute("update messages set case_id = ? where id = ?", [case_id, message_id])
     note_id = insert(db, "case_notes", {
         "case_id": case_id, "author": author, "officer_id": officer_id, "message_id": message_id,
-        "text_enc": vault.encrypt(text) if text else None, "media": dumps(media) if media else None,
+        "text_enc": vault.encrypt(text, "case_notes.text_enc") if text else None,
+        "media_enc": vault.encrypt(dumps(media), "case_notes.media_enc") if media else None,
         "created_at": iso_time(now),
     })
     update(db, "cases", case_id, {"updated_at": iso_time(now)})
@@ -311,8 +361,8 @@ def notes_of(db: Database, vault: Vault, case_id: int) -> list[dict[str, Any]]:
     """Return a case's notes, oldest first, with their text decrypted."""
     rows = fetch(db, "select * from case_notes where case_id = ? order by id", [case_id])
     for row in rows:
-        row["text"] = vault.decrypt(row.pop("text_enc"))
-        row["media"] = loads(row["media"], [])
+        row["text"] = vault.decrypt(row.pop("text_enc"), "case_notes.text_enc")
+        row["media"] = loads(vault.decrypt(row.pop("media_enc"), "case_notes.media_enc") or row["media"], [])
     return rows
 
 

@@ -56,18 +56,11 @@ def _status_line(turn: Turn, case: Case) -> str:
                    date=day, status=turn.tr(STATUS_LABELS.get(case.status, STATUS_LABELS["open"])))
 
 
-def _unseal_note(turn: Turn, token: str | None) -> str | None:
-    try:
-        return turn.vault.decrypt(token, "case_notes.text_enc")  # a Vault that binds values to their field
-    except TypeError:
-        return turn.vault.decrypt(token)
-
-
 def _officer_news(turn: Turn, case: Case) -> str | None:
     """Return the officer's last message to the reporter (sent in neutral words when it was not safe), if any."""
     row = fetch_one(turn.db, "select text_enc, created_at from case_notes where case_id = ? and author = ? "
                              "order by id desc limit 1", [case.id, OFFICER_REPLY])
-    text = _unseal_note(turn, row["text_enc"]) if row else None
+    text = turn.vault.decrypt(row["text_enc"], "case_notes.text_enc") if row else None
     if not text:
         return None
     day = format_date(date.fromisoformat(row["created_at"][:10]), format="medium", locale=turn.locale)

@@ -111,11 +111,18 @@ def detect_indicators(text: str) -> list[str]:
     """Return the ILO forced-labour indicators the text clearly states, in the ILO order."""
     if not text or not text.strip():
         return []
+    return list(_indicators_in(text))
+
+
+# The engine runs these before it takes the write lock (see dialogue.PREPARE); the dialogue then finds the result.
+@lru_cache(maxsize=64)
+def _indicators_in(text: str) -> tuple[str, ...]:
     table = cues()
     forms = _forms(text)
-    return [code for code in INDICATORS if _matches(table.indicators[code], forms, table)]
+    return tuple(code for code in INDICATORS if _matches(table.indicators[code], forms, table))
 
 
+@lru_cache(maxsize=64)
 def shows_danger(text: str) -> bool:
     """Return True when the text says someone is in danger now (confined, threatened with death, dying)."""
     if not text or not text.strip():
@@ -124,6 +131,7 @@ def shows_danger(text: str) -> bool:
     return _matches(table.danger, _forms(text), table)
 
 
+@lru_cache(maxsize=64)
 def is_sensitive_text(text: str) -> bool:
     """Return True when the text speaks of sexual violence, pregnancy or self-harm."""
     if not text or not text.strip():

@@ -44,8 +44,11 @@ class StatusUpdate:
     error_code: str | None = None
 
 
-def parse_payload(payload: Any) -> tuple[list[Inbound], list[StatusUpdate]]:
-    """Read a webhook payload into inbound messages and status updates; ignore group messages."""
+def parse_payload(payload: Any, phone_number_id: str | None = None) -> tuple[list[Inbound], list[StatusUpdate]]:
+    """Read a webhook payload into inbound messages and status updates; ignore group messages.
+
+    :param phone_number_id: the bot's own number: changes addressed to another number of the business are ignored.
+    """
     if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
         raise BadPayload("not a whatsapp_business_account payload")
     inbound: list[Inbound] = []
@@ -53,6 +56,8 @@ def parse_payload(payload: Any) -> tuple[list[Inbound], list[StatusUpdate]]:
     for entry in _list(payload.get("entry")):
         for change in _list(_dict(entry).get("changes")):
             value = _dict(_dict(change).get("value"))
+            if phone_number_id and str(_dict(value.get("metadata")).get("phone_number_id")) != str(phone_number_id):
+                continue
             names = {
                 str(_dict(c).get("wa_id", "")): _dict(_dict(c).get("profile")).get("name")
                 for c in _list(value.get("contacts"))
@@ -99,7 +104,7 @@ def _message(message: dict[str, Any], names: dict[str, Any]) -> Inbound | None:
     elif kind == "location":
         loc = _dict(message.get("location"))
         media.append(Media(f"geo:{loc.get('latitude')},{loc.get('longitude')}", "location"))
-    phone = "+" + sender if sender.isdigit() else None
+    phone = "+" + sender if sender.isascii() and sender.isdigit() else None
     return Inbound(
         channel=WHATSAPP,
         sender=phone or sender,

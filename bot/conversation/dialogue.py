@@ -11,6 +11,8 @@ from datetime import timedelta
 from bot.conversation import flood
 from bot.knowledge import answers
 from bot import menu
+from bot.cases.triage import detect_indicators
+from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import shows_danger
 from bot.i18n import _l
 from bot.understanding.language import language_scores
@@ -56,6 +58,9 @@ PRE_HOOKS: list[Callable[[Turn], bool]] = []
 BEFORE_INTENT: list[Callable[[Turn], bool]] = []
 MEDIA_HANDLERS: list[Callable[[Turn], bool]] = []
 CONTINUE_HOOKS: list[Callable[[Turn, str], bool]] = []
+# Pure, remembered (lru_cache) functions of the message text that handlers call inside the write transaction:
+# the engine runs them first, outside it, so the lock is held for the writes only. Domain modules add theirs.
+PREPARE: list[Callable[[str], object]] = [shows_danger, detect_indicators, is_sensitive_text]
 _wired = False
 
 
@@ -72,7 +77,15 @@ def wire() -> None:
         BEFORE_INTENT.extend(getattr(module, "BEFORE_INTENT", []))
         MEDIA_HANDLERS.extend(getattr(module, "MEDIA_HANDLERS", []))
         CONTINUE_HOOKS.extend(getattr(module, "CONTINUE_HOOKS", []))
+        PREPARE.extend(getattr(module, "PREPARE", []))
     _wired = True
+
+
+def prepare(text: str) -> None:
+    """Work out, before the write transaction, what the dialogue will want to know about `text`."""
+    wire()
+    for work in PREPARE:
+        work(text)
 
 
 def respond(turn: Turn) -> None:

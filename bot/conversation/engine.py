@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 from datetime import timezone
 from functools import lru_cache
@@ -20,6 +21,7 @@ from bot.contacts import Contact
 from bot.contacts import contact_for
 from bot.contacts import get_contact
 from bot.contacts import save_contact
+from bot.messages import MAX_PARSED_TEXT
 from bot.messages import SMS
 from bot.messages import Inbound
 from bot.messages import Reply
@@ -113,8 +115,9 @@ class Engine:
         db = self.db
         now = self.clock()
         now_iso = now.isoformat(timespec="seconds")
-        # Classify before taking the write lock: it is pure CPU and other workers may be waiting.
-        understood = self._preclassify(inbound)
+        parsed = clip(inbound)
+        # Classify and parse before taking the write lock: it is pure CPU and other workers may be waiting.
+        understood = self._preclassify(parsed)
         with transaction(db):
             contact = contact_for(db, self.vault, inbound, now_iso)
             try:
@@ -125,7 +128,7 @@ class Engine:
                 if existing is None:
                     raise
                 return existing
-            turn = Turn(db, self.vault, self.settings, contact, inbound, message_id, now, self.classifier,
+            turn = Turn(db, self.vault, self.settings, contact, parsed, message_id, now, self.classifier,
                         _understanding=understood)
             status = "handled"
             try:
@@ -148,16 +151,26 @@ class Engine:
                     "confidence": understanding.confidence if understanding else None,
                 })
             outgoing = self._store_replies(db, inbound, contact, message_id, turn.replies, now_iso)
+            self._link_case(db, message_id, turn.case_id)
         return Outcome(message_id, contact.id, outgoing)
+
+    def _link_case(self, db: Database, message_id: int, case_id: int | None) -> None:
+        """Mark the message (when the dialogue linked it, or a note or case took it) and its replies with the case."""
+        if case_id is not None:
+            db.conn.execute("update messages set case_id = ? where id = ?", [case_id, message_id])
+        db.conn.execute("update messages set case_id = (select case_id from messages where id = ?) "
+                        "where reply_to = ? and exists (select 1 from messages where id = ? and case_id is not null)",
+                        [message_id, message_id, message_id])
 
     def _preclassify(self, inbound: Inbound) -> Understanding | None:
         text = (inbound.text or "").strip()
         if not text or text.isdigit() or len(text) <= 2 or not dialogue.needs_understanding(text):
             return None
         try:
+            dialogue.prepare(text)
             return self.classifier.classify(text)
-        except Exception:
-            log.exception("classifier failed; the dialogue will try again")
+        except Exception as exc:  # never the text itself in the log: it is personal
+            log.error("classifier failed (%s); the dialogue will try again", exc.__class__.__name__)
             return None
 
     def _find_existing(self, db: Database, inbound: Inbound) -> Outcome | None:
@@ -166,7 +179,7 @@ class Engine:
         if row is None:
             return None
         replies = [
-            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"]) or "", r["status"], r["kind"])
+            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"], "messages.text_enc") or "", r["status"], r["kind"])
             for r in fetch(db, "select id, contact_id, text_enc, status, kind from messages "
                                "where reply_to = ? and direction = 'out' order by id", [row["id"]])
         ]
@@ -186,8 +199,9 @@ class Engine:
             "provider": inbound.provider,
             "provider_id": inbound.provider_id,
             "kind": inbound.kind,
-            "text_enc": self.vault.encrypt(text),
-            "media": dumps([m.__dict__ for m in inbound.media]) if inbound.media else None,
+            "text_enc": self.vault.encrypt(text, "messages.text_enc"),
+            "media_enc": self.vault.encrypt(dumps([m.__dict__ for m in inbound.media]), "messages.media_enc")
+            if inbound.media else None,
             "status": "handled",
             "intent": understood.intent if understood else None,
             "confidence": understood.confidence if understood else None,
@@ -217,7 +231,7 @@ class Engine:
                     "provider": row["provider"] if not to_sender else inbound.provider,
                     "reply_to": message_id,
                     "kind": reply.kind,
-                    "text_enc": self.vault.encrypt(text),
+                    "text_enc": self.vault.encrypt(text, "messages.text_enc"),
                     "status": status,
                     "template": reply.template,
                     "variables": dumps(reply.variables) if reply.variables else None,
@@ -228,6 +242,13 @@ class Engine:
                 })
                 stored.append(Outgoing(out_id, contact_id, text, status, reply.kind))
         return stored
+
+
+def clip(inbound: Inbound) -> Inbound:
+    """Return `inbound` with at most MAX_PARSED_TEXT characters of text, for the dialogue to read."""
+    if len(inbound.text or "") <= MAX_PARSED_TEXT:
+        return inbound
+    return replace(inbound, text=inbound.text[:MAX_PARSED_TEXT])
 
 
 @lru_cache(maxsize=1024)

@@ -236,7 +236,7 @@ def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: dateti
                     case["ref"], MAX_URGENT_CASES_PER_SENDER)
         return 0
     count = 0
-    officers = [o for o in route_case(db, case) if not opted_out_anywhere(db, o.contact_id)]
+    officers = [o for o in route_case(db, case, vault) if not opted_out_anywhere(db, o.contact_id)]
     for officer in officers:
         key = f"urgent:{case['id']}:{case['priority']}:officer:{officer.id}"
         if fetch_one(db, "select 1 from messages where idempotency_key = ?", [key]) or _batched(db, officer, case, now):
@@ -438,9 +438,10 @@ def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days:
     """Return the unlicensed recruiters most reported or asked about in the officer's area (may be empty)."""
     try:
         from bot.recruiters import registry as recruiters
+        from bot.recruiters import watch
     except ImportError:
         return []
-    signals = getattr(recruiters, "signals", None)
+    signals = getattr(watch, "signals", None)
     if signals is None:
         return []
     kabupaten = None if officer.role == PROVINCIAL else officer.kabupaten

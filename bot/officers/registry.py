@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
+from bot.cases.records import desa_keys
 from bot.contacts import Contact
 from bot.contacts import ensure_contact
 from bot.messages import CHANNELS
@@ -48,6 +49,7 @@ class Officer:
     contact_id: int
     active: bool
     masked: str = "-"
+    desa_keys: tuple[str, ...] = ()  # keyed hashes of the desa: cases keep theirs sealed, matched by hash
 
     @property
     def area(self) -> str:
@@ -139,16 +141,18 @@ def canonical_kabupaten(name: str | None) -> str | None:
     """Return the canonical NTT kabupaten for `name` ("Kab. Belu", "atambua" -> "Belu"), or None."""
     if not name or not name.strip():
         return None
-    from bot.recruiters.registry import detect_kabupaten
+    from bot.recruiters.names import detect_kabupaten
 
     return detect_kabupaten(name)
 
 
 def _from_row(vault: Vault, row: dict[str, Any]) -> Officer:
     return Officer(
-        id=row["id"], name=vault.decrypt(row["name_enc"]) or "", role=row["role"], kabupaten=row["kabupaten"],
+        id=row["id"], name=vault.decrypt(row["name_enc"], "officers.name_enc") or "", role=row["role"],
+        kabupaten=row["kabupaten"],
         desa=row["desa"], sex=row["sex"], language=row["language"] or "id", channel=row["channel"],
         contact_id=row["contact_id"], active=bool(row["active"]), masked=row.get("masked") or "-",
+        desa_keys=tuple(desa_keys(vault, row["desa"])) if row["role"] == "desa" else (),
     )
 
 
@@ -190,7 +194,7 @@ def add_officer(
         contact = ensure_contact(db, vault, channel, phone, now, provider=provider, phone=phone, name=name.strip())
         update(db, "contacts", contact.id, {"language": language, "updated_at": now})
         values = {
-            "name_enc": vault.encrypt(name.strip()),
+            "name_enc": vault.encrypt(name.strip(), "officers.name_enc"),
             "phone_hash": vault.hash(phone),
             "contact_id": contact.id,
             "role": role,
@@ -328,5 +332,8 @@ def _field(case: Any, name: str) -> Any:
 class _NoVault:
     """Stand-in when routing without names: officers come back with empty names."""
 
-    def decrypt(self, token: str | None) -> str | None:
+    def decrypt(self, token: str | None, field: str | None = None) -> str | None:
         return None
+
+    def hashes(self, value: str) -> list[str]:
+        return []

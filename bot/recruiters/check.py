@@ -5,14 +5,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from babel.dates import format_date
 
-from bot.recruiters import registry as recruiters
 from bot import sms
 from bot.i18n import _l
+from bot.messages import number_of
+from bot.recruiters import matching
+from bot.recruiters import names
+from bot.recruiters import registry
+from bot.recruiters import registry_file
+from bot.recruiters import watch
+from bot.recruiters.matching import Lookup
 from bot.recruiters.registry import Company
-from bot.recruiters.registry import Lookup
 from bot.turn import Turn
 
 FLOW_CHECK = "recruiter_check"
@@ -27,6 +33,8 @@ YES_WORDS = frozenset({"ya", "iya", "y", "yes", "ok", "oke", "boleh", "bisa", "s
 NO_WORDS = frozenset({"tidak", "tdk", "gak", "nggak", "enggak", "ga", "jangan", "no", "n", "2", "tidak usah"})
 
 QUESTIONS = ("who", "where", "offered", "when", "contact")
+MAX_QUERY_WORDS = 12
+MAX_QUERY_CHARS = 120
 
 DEMO_NOTICE = _l("DEMO: fictional data, not the official KP2MI list.")
 AS_OF = _l("List as of %(date)s.")
@@ -36,13 +44,13 @@ CAUTION = _l("Careful: a licensed company does not prove that the person who app
              "Visit the company's office yourself, never pay anything into a personal bank account, and check "
              "that the vacancy is real at BP3MI or on SISKOP2MI (siskop2mi.bp2mi.go.id).")
 STATUS_TEXT = {
-    recruiters.ACTIVE: _l("%(name)s (licence %(licence)s) is a licensed placement company (P3MI). "
+    registry.ACTIVE: _l("%(name)s (licence %(licence)s) is a licensed placement company (P3MI). "
                           "Its licence is valid until %(date)s."),
-    recruiters.EXPIRED: _l("%(name)s (licence %(licence)s) is in the list, but its licence EXPIRED on %(date)s. "
+    registry.EXPIRED: _l("%(name)s (licence %(licence)s) is in the list, but its licence EXPIRED on %(date)s. "
                            "It may not recruit workers now."),
-    recruiters.SUSPENDED: _l("%(name)s (licence %(licence)s): its licence is SUSPENDED. "
+    registry.SUSPENDED: _l("%(name)s (licence %(licence)s): its licence is SUSPENDED. "
                              "It may not recruit workers now."),
-    recruiters.REVOKED: _l("%(name)s (licence %(licence)s): its licence has been REVOKED. "
+    registry.REVOKED: _l("%(name)s (licence %(licence)s): its licence has been REVOKED. "
                            "It may not recruit workers."),
 }
 BRANCHES = _l("Offices in NTT: %(places)s.")
@@ -82,7 +90,6 @@ REPORT_DONE_CONTACT = _l("Thank you. Your report is saved, and an officer may co
 REPORT_ADVICE = _l("Remember: only licensed companies (P3MI) may recruit, and no one should ask you to pay "
                    "into a personal account.")
 
-_LICENCE_IN_TEXT = re.compile(r"[\w.]*\d[\w.]*\s*[/\\]\s*[\w./\\ -]*\w|\b[\w.]*sip3?mi[\w./\\ -]*\w", re.IGNORECASE)
 _PT = re.compile(r"(?<![a-z])p\.?\s?t\.?(?=\s)", re.IGNORECASE)
 _ASKING = re.compile(r"\b(cek|check|periksa|apakah|apa|is|verify)\b", re.IGNORECASE)
 _TRAILING = frozenset("""
@@ -110,14 +117,15 @@ def _trim(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=64)
 def extract_query(text: str) -> str | None:
     """Return the company name or licence number in a question ("cek PT Duta Perkasa dong" -> "PT Duta Perkasa")."""
     text = " ".join((text or "").split())
     if not text:
         return None
-    licence = _LICENCE_IN_TEXT.search(text)
-    if licence and recruiters.looks_like_licence(licence.group(0)):
-        return licence.group(0).strip()
+    licence = names.find_licence(text)
+    if licence:
+        return licence
     pt = _PT.search(text + " ")
     if pt:
         rest = text[pt.start():]
@@ -129,7 +137,7 @@ def extract_query(text: str) -> str | None:
     words = _trim([w.strip("?!,;:\"'") for w in rest.split()])
     words = [w for w in words if w]
     candidate = " ".join(words).strip(" ?!.,;:")
-    if not recruiters.normalise_name(candidate):
+    if not names.normalise_name(candidate):
         return None
     return candidate
 
@@ -142,16 +150,16 @@ def _format_date(turn: Turn, value: str | date | None) -> str:
 
 
 def _today(turn: Turn) -> date:
-    return recruiters.local_today(turn.settings.timezone, turn.now)
+    return registry.local_today(turn.settings.timezone, turn.now)
 
 
 def _kabupaten(turn: Turn) -> str | None:
     understanding = turn.understand()
     for name in ("kabupaten", "location", "place"):
-        found = recruiters.detect_kabupaten(understanding.entity(name))
+        found = names.detect_kabupaten(understanding.entity(name))
         if found:
             return found
-    return recruiters.detect_kabupaten(turn.text) or turn.state.get("kabupaten")
+    return names.detect_kabupaten(turn.text) or turn.state.get("kabupaten")
 
 
 def _bold(turn: Turn, text: str) -> str:
@@ -189,7 +197,7 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
                    date=_format_date(turn, company.valid_until))
     optional = []
     parts = [*_demo_parts(turn, result), head]
-    if status == recruiters.ACTIVE:
+    if status == registry.ACTIVE:
         if company.ntt_branches:
             optional.append(turn.tr(BRANCHES, places=", ".join(company.ntt_branches)))
         if company.countries:
@@ -203,7 +211,7 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
 def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
     """Say the name is not in the list, what not to do, and offer to report the recruiter."""
     sender = turn.vault.hash(f"village-watch:{turn.contact.phone_hash or turn.contact.id}")
-    recruiters.record_not_found(turn.db, query, _kabupaten(turn), _today(turn), sender=sender)
+    watch.record_not_found(turn.db, query, _kabupaten(turn), _today(turn), turn.vault, sender=sender)
     parts = [
         *_demo_parts(turn, result),
         turn.tr(NOT_FOUND, query=_bold(turn, query), date=_format_date(turn, result.as_of)),
@@ -211,35 +219,37 @@ def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
         turn.tr(OFFER_REPORT),
     ]
     turn.say_text(_compose(turn, parts))
-    turn.set_flow(FLOW_CHECK, step="offer", query=query)
+    turn.set_flow(FLOW_CHECK, step="offer", query_enc=_seal_query(turn, query))
 
 
 def check(turn: Turn, query: str) -> None:
     """Look `query` up and answer: the status, a "did you mean", numbered candidates, or not found."""
-    registry = recruiters.ensure_registry(turn.db, turn.settings.demo_mode, _today(turn))
-    if registry is None:
+    query = " ".join(query.split()[:MAX_QUERY_WORDS])[:MAX_QUERY_CHARS]  # no company name is longer
+    loaded = registry_file.ensure_registry(turn.db, turn.settings.demo_mode, _today(turn))
+    if loaded is None:
         turn.set_flow(None)
         turn.say(NO_REGISTRY)
         return
-    result = recruiters.lookup(turn.db, query, today=_today(turn))
+    result = matching.lookup(turn.db, query, today=_today(turn))
     shown = query if len(query) <= 60 else query[:57] + "..."
-    if result.match == recruiters.EXACT and result.company is not None:
+    if result.match == matching.EXACT and result.company is not None:
         turn.set_flow(None)
         say_company(turn, result.company, result)
         return
-    if result.match == recruiters.PROBABLE:
+    if result.match == matching.PROBABLE:
         company = result.candidates[0]
         parts = [*_demo_parts(turn, result),
                  turn.tr(PROBABLE, query=f'"{shown}"', name=_bold(turn, company.name))]
         turn.say_text(_compose(turn, parts))
-        turn.set_flow(FLOW_CHECK, step="choose", query=query, options=[company.id])
+        turn.set_flow(FLOW_CHECK, step="choose", query_enc=_seal_query(turn, query), options=[company.id])
         return
-    if result.match == recruiters.CANDIDATES:
+    if result.match == matching.CANDIDATES:
         lines = [f"{n} {c.name}" for n, c in enumerate(result.candidates, start=1)]
         parts = [*_demo_parts(turn, result), turn.tr(CANDIDATES, query=f'"{shown}"'), *lines,
                  turn.tr(CANDIDATES_PICK)]
         turn.say_text(_compose(turn, parts))
-        turn.set_flow(FLOW_CHECK, step="choose", query=query, options=[c.id for c in result.candidates])
+        turn.set_flow(FLOW_CHECK, step="choose", query_enc=_seal_query(turn, query),
+                      options=[c.id for c in result.candidates])
         return
     say_not_found(turn, result, shown)
 
@@ -248,7 +258,7 @@ def _query_from(turn: Turn) -> str | None:
     understanding = turn.understand()
     for name in ("company", "licence_number"):
         value = understanding.entity(name)
-        if value and recruiters.normalise_name(value):
+        if value and names.normalise_name(value):
             return value.strip()
     return extract_query(turn.text)
 
@@ -263,6 +273,16 @@ def verify(turn: Turn) -> None:
     check(turn, query)
 
 
+def _seal_query(turn: Turn, query: str) -> str | None:
+    """Return the name asked about, sealed for the contact's flow state (it may name a person)."""
+    return turn.vault.encrypt(query, "contacts.state.query_enc")
+
+
+def _state_query(turn: Turn) -> str:
+    """Return the name asked about, from the flow state."""
+    return turn.vault.decrypt(turn.state.get("query_enc"), "contacts.state.query_enc") or ""
+
+
 def _leave(turn: Turn) -> None:
     turn.set_flow(None)
     turn.say(LEFT)
@@ -274,7 +294,7 @@ def step_check(turn: Turn) -> None:
     step = turn.state.get("step", "name")
     if step == "offer":
         if word == "1" or word in YES_WORDS:
-            report_activity(turn, who=turn.state.get("query"))
+            report_activity(turn, who=_state_query(turn) or None)
         elif word in LEAVE_WORDS or word in NO_WORDS:
             _leave(turn)
         else:
@@ -283,25 +303,26 @@ def step_check(turn: Turn) -> None:
         return
     if step == "choose":
         options = turn.state.get("options") or []
-        if word.isdigit() and 1 <= int(word) <= len(options):
-            company = recruiters.get_company(turn.db, options[int(word) - 1])
+        number = number_of(word)
+        if number is not None and 1 <= number <= len(options):
+            company = registry.get_company(turn.db, options[number - 1])
             if company is None:
-                check(turn, turn.state.get("query", ""))
+                check(turn, _state_query(turn))
                 return
             turn.set_flow(None)
-            registry = recruiters.active_registry(turn.db)
-            result = Lookup(company.name, recruiters.EXACT, company, registry=registry, today=_today(turn))
+            loaded = registry.active_registry(turn.db)
+            result = Lookup(company.name, matching.EXACT, company, registry=loaded, today=_today(turn))
             say_company(turn, company, result)
             return
         if word == "0" or word in NO_WORDS:
-            registry = recruiters.active_registry(turn.db)
-            say_not_found(turn, Lookup(turn.state.get("query", ""), recruiters.NONE, registry=registry,
-                                       today=_today(turn)), turn.state.get("query", ""))
+            loaded = registry.active_registry(turn.db)
+            query = _state_query(turn)
+            say_not_found(turn, Lookup(query, matching.NONE, registry=loaded, today=_today(turn)), query)
             return
         if word in CANCEL_WORDS:
             _leave(turn)
             return
-        if word.isdigit() or not recruiters.normalise_name(turn.text):
+        if number is not None or word.isdigit() or not names.normalise_name(turn.text):
             turn.say(PICK_AGAIN)
             return
         check(turn, extract_query(turn.text) or turn.text.strip(" ?!.,"))
@@ -309,12 +330,12 @@ def step_check(turn: Turn) -> None:
     if word in LEAVE_WORDS:
         _leave(turn)
         return
-    if not recruiters.normalise_name(turn.text):
+    if not names.normalise_name(turn.text):
         turn.say(ASK_AGAIN)
         return
     understanding = turn.understand()
     if (understanding.intent in _OTHER_INTENTS and not understanding.low_confidence
-            and not _PT.search(turn.text + " ") and not recruiters.looks_like_licence(turn.text)):
+            and not _PT.search(turn.text + " ") and not names.looks_like_licence(turn.text)):
         turn.set_flow(None)  # not a name: let the dialogue route it afresh
         return
     check(turn, _query_from(turn) or turn.text.strip(" ?!.,"))
@@ -333,7 +354,7 @@ def report_activity(turn: Turn, who: str | None = None) -> None:
     understanding = turn.understand()
     who = who or understanding.entity("company") or understanding.entity("person")
     text = turn.text if _has_letters(turn.text) else ""
-    report_id = recruiters.open_report(
+    report_id = watch.open_report(
         turn.db, turn.vault, text or (who or ""), day=_today(turn), now=turn.now_iso, who=who,
         channel=turn.contact.channel, language=turn.locale, source="lookup" if who else "form",
     )
@@ -352,26 +373,27 @@ def step_activity(turn: Turn) -> None:
         turn.set_flow(None)
         return
     if word in CANCEL_WORDS:
-        recruiters.close_report(turn.db, report_id, turn.now_iso, None)
+        watch.close_report(turn.db, report_id, turn.now_iso, None)
         turn.set_flow(None)
         turn.say(REPORT_STOPPED)
         return
     question = questions[asked]
     if question == "contact":
         agreed = word in YES_WORDS
-        recruiters.close_report(turn.db, report_id, turn.now_iso, turn.contact.id if agreed else None)
+        watch.close_report(turn.db, report_id, turn.now_iso, turn.contact.id if agreed else None)
         turn.set_flow(None)
         done = REPORT_DONE_CONTACT if agreed else REPORT_DONE
         turn.say_text("\n".join([turn.tr(done), turn.tr(REPORT_ADVICE)]))
         return
     if word not in SKIP_WORDS and turn.text:
-        recruiters.update_report(turn.db, turn.vault, report_id, turn.now_iso, **{question: turn.text[:500]})
+        watch.update_report(turn.db, turn.vault, report_id, turn.now_iso, **{question: turn.text[:500]})
     asked += 1
     turn.state["asked"] = asked
     turn.say_text(_ask(turn, questions[asked], asked + 1, len(questions)))
 
 
 FLOWS: dict[str, Callable[[Turn], None]] = {FLOW_CHECK: step_check, FLOW_ACTIVITY: step_activity}
+PREPARE: list[Callable[[str], object]] = [extract_query]
 INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {
     "verify_recruiter": verify,
     "report_recruiter_activity": report_activity,

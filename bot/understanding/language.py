@@ -11,7 +11,7 @@ import yaml
 WORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "language_words.yml"
 TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Indonesian affixes that mark a word not in the list as Indonesian (dibayar, kerjanya, tolonglah).
-ID_AFFIXES = re.compile(r"^(?:di|ber|ter|meng|mem|men|peng|pen|per|ke)\w{3,}|\w{3,}(?:nya|kan|lah|kah|pun)$")
+ID_AFFIXES = re.compile(r"^(?:(?:di|ber|ter|meng|mem|men|peng|pen|per|ke)\w{3,}|\w{3,}(?:nya|kan|lah|kah|pun)$)")
 ID_AFFIX_WEIGHT = 0.5
 MAX_CHARS = 2000
 

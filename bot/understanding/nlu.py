@@ -6,6 +6,8 @@ representation of the n-gram tables; the Rasa backend is small and falls back to
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import math
 import os
@@ -29,6 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from bot.patterns import phrase_pattern
 from bot.understanding import normalise
 from bot.understanding.language import detect_language
 from bot.understanding.training_data import ENTITY_NAMES
@@ -168,10 +171,7 @@ class EntityExtractor:
                 gazetteer.setdefault(variant, (name, canonical))
         self.gazetteer = gazetteer
         phrases = sorted(gazetteer, key=len, reverse=True)
-        self.places = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + r")(?!\w)", re.IGNORECASE)
-            if phrases else None
-        )
+        self.places = phrase_pattern(phrases, re.IGNORECASE)  # a trie: linear on any text
 
     def extract(self, text: str) -> list[dict[str, Any]]:
         """Return the entities in `text`, Rasa-style dicts with entity, value, start, end and text."""
@@ -414,18 +414,21 @@ class EmbeddedClassifier:
 
     @classmethod
     def load(cls, intents_dir: Path | str = INTENTS_DIR, cache_dir: Path | str | None = None,
-             threshold: float = DEFAULT_THRESHOLD) -> "EmbeddedClassifier":
-        """Load the model trained on `intents_dir` from the cache, training and caching it if needed."""
+             threshold: float = DEFAULT_THRESHOLD, key: bytes | None = None) -> "EmbeddedClassifier":
+        """Load the model trained on `intents_dir` from the cache, training and caching it if needed.
+
+        :param key: authenticates the cache file (the app derives it from DATA_KEY; default: a key file there).
+        """
         digest = training_hash(intents_dir)
         path = cache_path(digest, cache_dir)
         with _cache_lock:
-            cached = read_cache(path, digest)
+            cached = read_cache(path, digest, key)
             if cached is not None:
                 cached.threshold = threshold
                 cached.from_cache = True
                 return cached
             classifier = cls.train(load_training_data(intents_dir), threshold, digest)
-            write_cache(path, classifier)
+            write_cache(path, classifier, key)
             return classifier
 
     def classify(self, text: str) -> Understanding:
@@ -539,14 +542,66 @@ def cache_path(digest: str, cache_dir: Path | str | None = None) -> Path:
     return Path(cache_dir or default_cache_dir()) / f"nlu-{digest[:24]}.pkl"
 
 
-def read_cache(path: Path, digest: str) -> EmbeddedClassifier | None:
-    """Return the cached classifier at `path` if it was trained on data with hash `digest`."""
+CACHE_MAGIC = b"teman-nlu-cache/hmac-sha256/1\n"
+CACHE_KEY_FILE = ".nlu-cache.key"
+CACHE_KEY_PURPOSE = "nlu cache"
+
+
+def private_dir(path: Path) -> bool:
+    """Return True when `path` is a directory of this user that nobody else can write (creating it 0700)."""
     try:
-        with path.open("rb") as fh:
-            cached = pickle.load(fh)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def cache_key(path: Path, key: bytes | None = None) -> bytes:
+    """Return `key`, or the random key kept (0600) in the cache directory of `path`, created on first use."""
+    if key:
+        return key
+    key_file = path.parent / CACHE_KEY_FILE
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(os.urandom(32))
+    except FileExistsError:
+        pass
+    return key_file.read_bytes()
+
+
+def keyed_path(path: Path, key: bytes) -> Path:
+    """Return the cache file of `path` for `key` (apps with different keys keep their own files)."""
+    return path.with_name(f"{path.stem}-{hashlib.sha256(b'nlu cache name' + key).hexdigest()[:8]}{path.suffix}")
+
+
+def read_cache(path: Path, digest: str, key: bytes | None = None) -> EmbeddedClassifier | None:
+    """Return the cached classifier at `path` if it was trained on data with hash `digest` and its HMAC holds.
+
+    The pickle is never loaded unless the HMAC under `key` (see cache_key) proves this app wrote it, and never
+    from a directory someone else can write.
+    """
+    if not private_dir(path.parent):
+        log.warning("not reading the NLU cache: %s is writable by others or not ours", path.parent)
+        return None
+    try:
+        secret = cache_key(path, key)
+        blob = keyed_path(path, secret).read_bytes()
     except FileNotFoundError:
         return None
-    except Exception as exc:  # a truncated or stale pickle: retrain
+    except OSError as exc:
+        log.warning("ignoring unreadable NLU cache %s (%s)", path, type(exc).__name__)
+        return None
+    head = len(CACHE_MAGIC) + 32
+    payload = blob[head:]
+    tag = hmac.new(secret, CACHE_MAGIC + payload, hashlib.sha256).digest()
+    if not blob.startswith(CACHE_MAGIC) or not hmac.compare_digest(tag, blob[len(CACHE_MAGIC):head]):
+        log.warning("ignoring an NLU cache %s this app did not write (its HMAC does not match)", path)
+        return None
+    try:
+        cached = pickle.loads(payload)
+    except Exception as exc:  # a stale layout: retrain
         log.warning("ignoring unreadable NLU cache %s (%s)", path, type(exc).__name__)
         return None
     if not isinstance(cached, EmbeddedClassifier) or cached.data_hash != digest:
@@ -554,20 +609,25 @@ def read_cache(path: Path, digest: str) -> EmbeddedClassifier | None:
     return cached
 
 
-def write_cache(path: Path, classifier: EmbeddedClassifier) -> None:
-    """Write the classifier to `path` atomically (a temporary file, then a rename)."""
+def write_cache(path: Path, classifier: EmbeddedClassifier, key: bytes | None = None) -> None:
+    """Write the classifier to `path` with its HMAC, atomically (a 0600 temporary file, then a rename)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".nlu-", suffix=".tmp")
+        if not private_dir(path.parent):
+            log.warning("not writing the NLU cache: %s is writable by others or not ours", path.parent)
+            return
+        payload = pickle.dumps(classifier, protocol=pickle.HIGHEST_PROTOCOL)
+        secret = cache_key(path, key)
+        tag = hmac.new(secret, CACHE_MAGIC + payload, hashlib.sha256).digest()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".nlu-", suffix=".tmp")  # mkstemp: mode 0600
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(classifier, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+            fh.write(CACHE_MAGIC + tag + payload)
+        os.replace(tmp, keyed_path(path, secret))
     except OSError as exc:
         log.warning("could not write the NLU cache %s (%s)", path, exc)
 
 
 def load_classifier(settings: Any, intents_dir: Path | str = INTENTS_DIR,
-                    cache_dir: Path | str | None = None) -> Classifier:
+                    cache_dir: Path | str | None = None, key: bytes | None = None) -> Classifier:
     """Return the classifier the settings ask for: embedded (default) or Rasa with the embedded fallback.
 
     :param settings: bot.config.Settings (nlu_backend, rasa_url, nlu_threshold; nlu_cache_dir if present)
@@ -577,7 +637,7 @@ def load_classifier(settings: Any, intents_dir: Path | str = INTENTS_DIR,
     threshold = float(getattr(settings, "nlu_threshold", None) or DEFAULT_THRESHOLD)
     cache_dir = cache_dir or getattr(settings, "nlu_cache_dir", None)
     try:
-        embedded: Classifier = EmbeddedClassifier.load(intents_dir, cache_dir, threshold)
+        embedded: Classifier = EmbeddedClassifier.load(intents_dir, cache_dir, threshold, key)
     except (OSError, ValueError) as exc:
         log.warning("no trained NLU model (%s); using keywords", exc)
         embedded = KeywordClassifier()

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from bot.patterns import phrase_pattern
+
 SPELLING_FILE = Path(__file__).resolve().parents[1] / "data" / "sms_spelling.yml"
 NON_WORD = re.compile(r"[^\w]+|_+")
 RUN = re.compile(r"([a-z])\1{2,}")
@@ -100,7 +102,7 @@ def build_spelling(data: dict[str, Any]) -> Spelling:
     phrases = {" ".join(NON_WORD.sub(" ", k).split()): v for k, v in as_mapping(data.get("phrases")).items()}
     phrases.pop("", None)
     ordered = sorted(phrases, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, ordered)) + r")(?!\w)") if ordered else None
+    pattern = phrase_pattern(ordered)  # a trie: linear on any text
     digits_raw = data.get("digits_in_words") or {}
     reduplicate = True
     digits: dict[str, str] = {}

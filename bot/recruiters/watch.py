@@ -1,0 +1,230 @@
+"""The village watch: names asked about without a match, community reports of recruiting, and the signals."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlite_utils import Database
+
+from bot.privacy import Vault
+from bot.recruiters.matching import _exact
+from bot.recruiters.matching import load_index
+from bot.recruiters.names import _LONG_DIGITS
+from bot.recruiters.names import detect_kabupaten
+from bot.recruiters.names import normalise_licence
+from bot.recruiters.names import normalise_name
+from bot.recruiters.registry import local_today
+
+
+SENDERS_KEPT_DAYS = 60
+
+
+def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault | None = None,
+                     sender: str | None = None) -> None:
+    """Count one look-up of a name the registry does not have (the spelling sealed); `sender`, a keyed hash of
+    who asked, counts once a name and day."""
+    name_norm = normalise_name(query)
+    name_norm = _LONG_DIGITS.sub("", name_norm).strip() or normalise_licence(query)
+    if not name_norm:
+        return
+    if sender and not _new_sender(db, day, name_norm, kabupaten or "", sender):
+        return
+    raw = _LONG_DIGITS.sub("", " ".join(query.split()))[:120]
+    db.execute(
+        "insert into recruiter_queries (day, name_norm, name_raw_enc, kabupaten, count) values (?, ?, ?, ?, 1) "
+        "on conflict (day, name_norm, kabupaten) do update set count = count + 1",
+        [day.isoformat(), name_norm, vault.encrypt(raw, "recruiter_queries.name_raw_enc") if vault else None,
+         kabupaten or ""],
+    )
+
+
+def _new_sender(db: Database, day: date, name_norm: str, kabupaten: str, sender: str) -> bool:
+    """Remember that `sender` asked about `name_norm` on `day`; return False when they already had."""
+    db.execute("delete from recruiter_query_senders where day < ?",
+               [(day - timedelta(days=SENDERS_KEPT_DAYS)).isoformat()])
+    cursor = db.execute("insert or ignore into recruiter_query_senders (day, name_norm, kabupaten, sender_hash) "
+                        "values (?, ?, ?, ?)", [day.isoformat(), name_norm, kabupaten, sender])
+    return cursor.rowcount == 1
+
+
+def _senders(db: Database, since: str, kabupaten: str | None) -> dict[str, set[str]]:
+    where, params = "day >= ?", [since]
+    if kabupaten:
+        where += " and kabupaten = ?"
+        params.append(kabupaten)
+    found: dict[str, set[str]] = {}
+    for row in db.execute(f"select name_norm, sender_hash from recruiter_query_senders where {where}", params):
+        found.setdefault(row[0], set()).add(row[1])
+    return found
+
+
+REPORT_FIELDS = ("who", "where", "offered", "when")
+
+
+def open_report(
+    db: Database,
+    vault: Vault,
+    text: str,
+    *,
+    day: date,
+    now: str,
+    who: str | None = None,
+    channel: str | None = None,
+    language: str | None = None,
+    source: str = "form",
+) -> int:
+    """Store a community report of recruiting from its first message, without the reporter."""
+    return db["community_reports"].insert({
+        "day": day.isoformat(),
+        "text_enc": vault.encrypt(text, "community_reports.text_enc"),
+        "who_enc": vault.encrypt(who, "community_reports.who_enc") if who else None,
+        "kabupaten": detect_kabupaten(text),
+        "contact_id": None,
+        "consent": 0,
+        "channel": channel,
+        "language": language,
+        "source": source,
+        "complete": 0,
+        "created_at": now,
+        "updated_at": now,
+    }).last_pk
+
+
+def update_report(db: Database, vault: Vault, report_id: int, now: str, **answers: str | None) -> None:
+    """Add answers to a community report (who, where, offered, when), encrypted."""
+    updates: dict[str, Any] = {"updated_at": now}
+    for name, value in answers.items():
+        if name not in REPORT_FIELDS or not value:
+            continue
+        updates[f"{name}_enc"] = vault.encrypt(value, f"community_reports.{name}_enc")
+        if name == "where":
+            kabupaten = detect_kabupaten(value)
+            if kabupaten:
+                updates["kabupaten"] = kabupaten
+    db["community_reports"].update(report_id, updates)
+
+
+def close_report(db: Database, report_id: int, now: str, contact_id: int | None) -> None:
+    """Finish a community report, keeping the reporter's contact only when they agreed."""
+    db["community_reports"].update(report_id, {
+        "contact_id": contact_id,
+        "consent": int(contact_id is not None),
+        "complete": 1,
+        "updated_at": now,
+    })
+
+
+@dataclass
+class Signal:
+    """One unlicensed name, with its spellings, how often it was asked about and reported."""
+
+    name: str
+    spellings: list[str] = field(default_factory=list)
+    queries: int = 0
+    reports: int = 0
+    kabupaten: list[str] = field(default_factory=list)
+    registry_status: str | None = None
+    senders: int = 0  # distinct senders who asked (keyed hashes) plus community reports naming it
+
+    @property
+    def total(self) -> int:
+        """Return queries plus reports."""
+        return self.queries + self.reports
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the signal as JSON-able data."""
+        return {
+            "name": self.name, "spellings": self.spellings, "queries": self.queries, "reports": self.reports,
+            "total": self.total, "kabupaten": self.kabupaten, "registry_status": self.registry_status,
+            "senders": self.senders,
+        }
+
+
+def _report_names(db: Database, vault: Vault | None, since: str, kabupaten: str | None) -> Iterable[tuple[str, str, str]]:
+    if vault is None:
+        return []
+    where = "day >= ? and who_enc is not null"
+    params: list[Any] = [since]
+    if kabupaten:
+        where += " and kabupaten = ?"
+        params.append(kabupaten)
+    out = []
+    for row in db["community_reports"].rows_where(where, params):
+        who = vault.decrypt(row["who_enc"], "community_reports.who_enc")
+        if who and normalise_name(who):
+            out.append((normalise_name(who), " ".join(who.split())[:120], row["kabupaten"] or ""))
+    return out
+
+
+def signals(
+    db: Database,
+    kabupaten: str | None = None,
+    days: int = 30,
+    *,
+    vault: Vault | None = None,
+    today: date | None = None,
+    similarity: int = 85,
+) -> list[Signal]:
+    """Return the names most asked about without a match or reported, clustered by similar spelling.
+
+    Reports name recruiters in encrypted form: pass `vault` to count them too.
+    """
+    today = today or local_today()
+    since = (today - timedelta(days=days)).isoformat()
+    entries: Counter[tuple[str, str]] = Counter()
+    raw_names: dict[str, str] = {}
+    places: dict[str, set[str]] = {}
+    where = "day >= ?"
+    params: list[Any] = [since]
+    if kabupaten:
+        where += " and kabupaten = ?"
+        params.append(kabupaten)
+    for row in db["recruiter_queries"].rows_where(where, params):
+        entries[(row["name_norm"], "queries")] += row["count"]
+        raw = vault.decrypt(row["name_raw_enc"], "recruiter_queries.name_raw_enc") if vault else None
+        raw_names.setdefault(row["name_norm"], raw or row["name_raw"] or row["name_norm"])
+        if row["kabupaten"]:
+            places.setdefault(row["name_norm"], set()).add(row["kabupaten"])
+    for name_norm, raw, place in _report_names(db, vault, since, kabupaten):
+        entries[(name_norm, "reports")] += 1
+        raw_names.setdefault(name_norm, raw)
+        if place:
+            places.setdefault(name_norm, set()).add(place)
+    totals: Counter[str] = Counter()
+    for (name_norm, _), n in entries.items():
+        totals[name_norm] += n
+    asked_by = _senders(db, since, kabupaten)
+    who: dict[int, set[str]] = {}
+    clusters: list[tuple[str, Signal]] = []
+    for name_norm, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
+        target = None
+        for head, signal in clusters:
+            if fuzz.token_sort_ratio(name_norm, head) >= similarity:
+                target = signal
+                break
+        if target is None:
+            target = Signal(raw_names[name_norm])
+            clusters.append((name_norm, target))
+        target.spellings.append(raw_names[name_norm])
+        who.setdefault(id(target), set()).update(asked_by.get(name_norm, set()))
+        target.queries += entries.get((name_norm, "queries"), 0)
+        target.reports += entries.get((name_norm, "reports"), 0)
+        target.kabupaten = sorted(set(target.kabupaten) | places.get(name_norm, set()))
+    for _, signal in clusters:
+        signal.senders = len(who.get(id(signal), set())) + signal.reports
+    index = load_index(db)
+    for head, signal in clusters:
+        if index is not None:
+            found = _exact(index, head.split(" "))
+            if len(found) == 1:
+                signal.registry_status = index.companies[found[0]].status(today)
+    result = [signal for _, signal in clusters]
+    result.sort(key=lambda s: (-s.total, s.name))
+    return result
