@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/hostile_bench.py [--rounds 2] [--quiet-seconds 3]
 
+It also reports how long each hostile message held the write lock (the time other workers could wait on it).
+
 Floor (issue #12): the slowest hostile message (4,096 characters of digits, repeated words, "PT " x1000,
 punctuation runs, mixtures; sent fresh, as a company name and as every intake answer) takes <= 50 ms in
 Engine.receive, and another sender's messages, sent meanwhile from another process on the same database (as a
@@ -12,12 +14,14 @@ traffic. Real SQLite file, the embedded NLU model, the demo registry.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,7 +30,10 @@ from common import DATA_KEY  # noqa: E402
 from common import machine  # noqa: E402
 from common import temp_dir  # noqa: E402
 
+from sqlite_utils import Database  # noqa: E402
+
 from bot.config import Settings  # noqa: E402
+from bot.conversation import engine as engine_module  # noqa: E402
 from bot.conversation.engine import Engine  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.privacy import Vault  # noqa: E402
@@ -34,6 +41,7 @@ from bot.recruiters import registry_file  # noqa: E402
 from bot.store import close  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
+from bot.store import transaction  # noqa: E402
 from bot.understanding import nlu  # noqa: E402
 
 FLOOR_MS = 50.0
@@ -71,6 +79,18 @@ def make_engine(database: str, cache_dir: str) -> Engine:
     """Return an engine on `database` with the embedded classifier (trained once, then cached)."""
     settings = Settings(database=database, demo_mode=True, nlu_cache_dir=cache_dir, flood_limit_per_minute=0)
     return Engine(settings, Vault(DATA_KEY), classifier=nlu.load_classifier(settings, cache_dir=cache_dir))
+
+
+LOCK_HELD: list[float] = []
+
+
+@contextlib.contextmanager
+def timed_transaction(db: Database) -> Iterator[Database]:
+    """The engine's write transaction, timed: how long this message held the lock other workers wait on."""
+    started = time.perf_counter()
+    with transaction(db) as inner:
+        yield inner
+    LOCK_HELD.append((time.perf_counter() - started) * 1000)
 
 
 def send(engine: Engine, sender: str, text: str) -> float:
@@ -124,6 +144,8 @@ def main() -> None:
         for step in [*steps, "halo apa kabar", "cek PT Sinar Abadi", "cek PT Tidak Ada Sama Sekali"]:
             send(engine, f"+62866{abs(hash(path)) % 10**7:07d}", step)
     timings: dict[str, list[float]] = {}
+    held: dict[str, list[float]] = {}
+    engine_module.transaction = timed_transaction  # measure only: the same transaction, timed
     busy_from = time.time()
     for round_ in range(args.rounds):
         for path, steps in PATHS.items():
@@ -132,6 +154,7 @@ def main() -> None:
                 for step in steps:
                     send(engine, sender, step)
                 timings.setdefault(f"{path} / {kind}", []).append(send(engine, sender, text))
+                held.setdefault(f"{path} / {kind}", []).append(LOCK_HELD[-1])
     busy_to = time.time()
     stop.set()
     samples = out.get(timeout=60)
@@ -145,7 +168,12 @@ def main() -> None:
         "slowest_hostile_ms": round(slowest[0][0], 1),
         "slowest_hostile": slowest[0][1],
         "next_slowest": [(k, round(ms, 1)) for ms, k in slowest[1:5]],
+        # Each text along each path, its best round: a shared machine deschedules a process at random moments.
+        "slowest_best_of_rounds_ms": round(max(min(v) for v in timings.values()), 1),
+        "longest_lock_held_best_of_rounds_ms": round(max(min(v) for v in held.values()), 1),
         "hostile_p50_ms": round(statistics.median([ms for v in timings.values() for ms in v]), 1),
+        "longest_lock_held_ms": round(max(ms for v in held.values() for ms in v), 1),
+        "lock_held_p50_ms": round(statistics.median([ms for v in held.values() for ms in v]), 1),
         "bystander_alone": {"n": len(quiet), "p50_ms": round(statistics.median(quiet), 1),
                             "max_ms": round(max(quiet), 1)},
         "bystander_during": {"n": len(busy), "p50_ms": round(statistics.median(busy), 1),
@@ -154,6 +182,7 @@ def main() -> None:
     result["bystander_extra_ms"] = round(result["bystander_during"]["max_ms"] - result["bystander_alone"]["max_ms"], 1)
     result["floor_ms"] = FLOOR_MS
     result["floor_met"] = result["slowest_hostile_ms"] <= FLOOR_MS and result["bystander_extra_ms"] <= FLOOR_MS
+    result["floor_met_best_of_rounds"] = result["slowest_best_of_rounds_ms"] <= FLOOR_MS
     print(json.dumps(result, indent=2))
 
 

@@ -154,7 +154,8 @@ def save_contact(db: Database, contact: Contact, now: str, **extra: Any) -> None
 def address_of(db: Database, vault: Vault, contact_id: int) -> tuple[str, str, str | None, str | None]:
     """Return (channel, provider, address, phone) of a contact, decrypted for sending."""
     row = get(db, "contacts", contact_id)
-    return row["channel"], row["provider"], vault.decrypt(row["address_enc"], "contacts.address_enc"), vault.decrypt(row["phone_enc"], "contacts.phone_enc")
+    return (row["channel"], row["provider"], vault.decrypt(row["address_enc"], "contacts.address_enc"),
+            vault.decrypt(row["phone_enc"], "contacts.phone_enc"))
 
 
 def opted_out_anywhere(db: Database, contact_id: int) -> bool:

@@ -17,6 +17,7 @@ from bot.understanding.nlu import EmbeddedClassifier
 from bot.understanding.nlu import cache_path
 from bot.understanding.nlu import cross_validate
 from bot.understanding.nlu import evaluate
+from bot.understanding.nlu import keyed_path
 from bot.understanding.nlu import load_classifier
 from bot.understanding.nlu import training_hash
 from bot.understanding.nlu import write_cache
@@ -54,7 +55,7 @@ def train_command(intents_dir: str) -> None:
     path = cache_path(digest, cache_dir_option(settings))
     write_cache(path, classifier, _key())
     click.echo(f"Trained on {classifier.examples} examples of {len(data.intents)} intents "
-               f"in {time.perf_counter() - started:.2f} s; cached in {path}")
+               f"in {time.perf_counter() - started:.2f} s; cached in {keyed_path(path, _key())}")
 
 
 @group.command("evaluate")

@@ -141,7 +141,8 @@ def test_digest_once_per_officer_per_day_even_after_restart(app, db_path, provid
     assert alerts.run_digests(restarted, s.vault, s.settings, DIGEST_TIME + timedelta(hours=3)) == 0
     digests = _kind(db_path, "digest")
     assert len(digests) == 2
-    belu = s.vault.decrypt(next(d for d in digests if d["contact_id"] == maria.contact_id)["text_enc"], "messages.text_enc")
+    belu = s.vault.decrypt(next(d for d in digests if d["contact_id"] == maria.contact_id)["text_enc"],
+                           "messages.text_enc")
     assert "Jumat, 27 November 2026" in belu and "(Belu)" in belu
     assert "Kasus baru sejak 26 Nov 07.30: 3 (darurat 1, tinggi 1, sedang 1)" in belu
     assert f"Lewat tenggat: 2 ({emergency.ref}, {old.ref})" in belu

@@ -270,6 +270,9 @@ def wa_post(client, payload=None, raw=None):
 
 
 def envelope(value):
+    # As Meta sends it: addressed to the bot's own number (WHATSAPP_PHONE_NUMBER_ID of the fixture).
+    if isinstance(value, dict):
+        value = {"metadata": {"display_phone_number": "15550001111", "phone_number_id": "1"}, **value}
     return {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages",
                                                                                      "value": value}]}]}
 

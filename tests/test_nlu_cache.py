@@ -42,7 +42,8 @@ def test_the_cache_round_trips_under_its_key(tmp_path, trained):
     assert oct(cache.stat().st_mode & 0o777) == "0o700"
     assert oct(keyed_path(path, KEY).stat().st_mode & 0o777) == "0o600"
     loaded = read_cache(path, trained.data_hash, KEY)
-    assert loaded is not None and loaded.classify("gaji saya tidak dibayar") == trained.classify("gaji saya tidak dibayar")
+    said = "gaji saya tidak dibayar"
+    assert loaded is not None and loaded.classify(said) == trained.classify(said)
     assert read_cache(path, trained.data_hash, b"another key, another app..." + b"x" * 5) is None
 
 

@@ -186,7 +186,8 @@ def test_not_found_warns_counts_the_name_and_offers_the_report_form(demo_engine,
     report = next(db["community_reports"].rows)
     vault = Vault(DATA_KEY)
     assert vault.decrypt(report["who_enc"], "community_reports.who_enc") == "PT Sinar Bahtera"
-    assert vault.decrypt(report["offered_enc"], "community_reports.offered_enc") == "kerja kebun sawit di Malaysia, katanya gratis"
+    assert vault.decrypt(report["offered_enc"], "community_reports.offered_enc") == \
+        "kerja kebun sawit di Malaysia, katanya gratis"
     assert report["when_enc"] is None
     assert (report["kabupaten"], report["contact_id"], report["consent"], report["complete"]) == ("Belu", None, 0, 1)
     signal = watch.signals(db, vault=vault, today=NOW.date())[0]

@@ -160,7 +160,8 @@ def test_every_pattern_is_linear_on_hostile_text(name):
 @pytest.mark.parametrize("name", sorted(_parsers()))
 def test_every_parser_is_fast_on_hostile_text(name):
     parse = _parsers()[name]
-    slow = {kind: ms for kind, text in HOSTILE.items() if (ms := _fastest_ms(lambda: parse(text), 2)) > FUNCTION_BUDGET_MS}
+    slow = {kind: ms for kind, text in HOSTILE.items()
+            if (ms := _fastest_ms(lambda: parse(text), 2)) > FUNCTION_BUDGET_MS}
     assert not slow, f"{name} is slow on {slow}"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.privacy import Vault
+from tests.conftest import DATA_KEY
 from tests.conftest import TWILIO_TOKEN
 from tests.conftest import rows
 
@@ -181,8 +183,9 @@ def test_media_only_message_is_stored_and_acknowledged(twilio, db_path):
     response = twilio.post(form)
     assert response.status_code == 200
     assert "<Message>" in response.get_data(as_text=True)
-    stored = rows(db_path, "select media, kind from messages where direction = 'in'")[0]
-    assert "audio/ogg" in stored["media"] and "ME2" in stored["media"]
+    stored = rows(db_path, "select media, media_enc, kind from messages where direction = 'in'")[0]
+    media = Vault(DATA_KEY).decrypt(stored["media_enc"], "messages.media_enc")
+    assert stored["media"] is None and "audio/ogg" in media and "ME2" in media  # media URLs are kept sealed
     assert stored["kind"] == "media"
 
 

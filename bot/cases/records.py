@@ -245,7 +245,8 @@ def open_case(
     row = {
         "contact_id": contact_id, "category": category, "status": OPEN, "priority": priority,
         "sensitive": int(bool(sensitive)), "indicators": dumps(ordered), "first_message_id": message_id,
-        "text_enc": vault.encrypt(text or "", "cases.text_enc"), "deadline_at": _deadline(created, priority), "intake_done": 0,
+        "text_enc": vault.encrypt(text or "", "cases.text_enc"), "deadline_at": _deadline(created, priority),
+        "intake_done": 0,
         "created_at": created, "updated_at": created,
     }
     for _ in range(20):

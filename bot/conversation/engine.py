@@ -179,7 +179,8 @@ class Engine:
         if row is None:
             return None
         replies = [
-            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"], "messages.text_enc") or "", r["status"], r["kind"])
+            Outgoing(r["id"], r["contact_id"], self.vault.decrypt(r["text_enc"], "messages.text_enc") or "",
+                     r["status"], r["kind"])
             for r in fetch(db, "select id, contact_id, text_enc, status, kind from messages "
                                "where reply_to = ? and direction = 'out' order by id", [row["id"]])
         ]

@@ -147,7 +147,8 @@ class Signal:
         }
 
 
-def _report_names(db: Database, vault: Vault | None, since: str, kabupaten: str | None) -> Iterable[tuple[str, str, str]]:
+def _report_names(db: Database, vault: Vault | None, since: str,
+                  kabupaten: str | None) -> Iterable[tuple[str, str, str]]:
     if vault is None:
         return []
     where = "day >= ? and who_enc is not null"
