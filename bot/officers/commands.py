@@ -208,7 +208,6 @@ def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
     lines.append(turn.tr(_l("Type: %(category)s. Where: %(place)s. Abroad: %(country)s."), category=category,
                          place=place, country=abroad))
     lines.append(turn.tr(_l("Reported %(age)s ago. Reporter agreed to be contacted: %(ok)s."),
-<<<<<<< HEAD
                          age=alerts.age_label(view.created_at, turn.now, locale),
                          ok=turn.tr(_l("yes")) if view.contact_ok == 1 else turn.tr(_l("no"))))
     if view.prefers_woman_officer:
@@ -216,15 +215,6 @@ def show_case(turn: Turn, officer: Officer, case: dict[str, Any], text: str) -> 
     if view.assigned_officer_id:
         lines.append(turn.tr(_l("Taken by: %(name)s"), name=view.assigned_name or "-"))
     if view.purged:
-=======
-                         age=alerts.age_label(case["created_at"], turn.now, locale),
-                         ok=turn.tr(_l("yes")) if case["contact_ok"] == 1 else turn.tr(_l("no"))))
-    if case["assigned_officer_id"]:
-        taker = fetch_one(turn.db, "select name_enc from officers where id = ?", [case["assigned_officer_id"]])
-        taker_name = vault.decrypt((taker or {}).get("name_enc"), "officers.name_enc")
-        lines.append(turn.tr(_l("Taken by: %(name)s"), name=taker_name or "-"))
-    if case["purged_at"]:
->>>>>>> sec-data
         lines.append(turn.tr(_l("Personal data was removed from this case.")))
     elif not view.readable:
         lines.append(turn.tr(_l("Confidential report: only the officer who takes it and the provincial desk can "
