@@ -71,6 +71,7 @@ def run_once(
     if _has_table(db, "alerts") and _has_table(db, "cases"):
         result.alerts = alerts.dispatch_alerts(db, vault, settings, now)
         result.digests = alerts.run_digests(db, vault, settings, now)
+        alerts.drop_undeliverable(db, now)
     pol = outbox.policy(settings)
     paces = _send_through_phones(db, vault, settings, pol, send, now, result)
     while True:

@@ -12,6 +12,7 @@ from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault
 from bot.cases import records as cases
+from bot.officers import registry as officers
 from bot.store import dumps
 from bot.store import loads
 from bot.store import private_file
@@ -90,6 +91,8 @@ def rotate_key_command() -> None:
                     db[table].update(row[0], values)
                     changed += 1
         changed += _rotate_flow_states(db, vault)
+        if "officers" in db.table_names():
+            officers.rehash_officers(db, vault)  # officers.phone_hash is the phone's hash: no _enc column of its own
     click.echo(f"re-encrypted {changed} rows with the newest key")
 
 

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = str(Path(sys.executable).with_name("lint-imports"))
-GUIDE_LINES = 400
+GUIDE_LINES = 450  # the guide is ~400 lines (one screenful of concerns); past 450 a module must say why
 
 
 def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
@@ -52,7 +52,7 @@ def test_a_deliberate_violation_breaks_a_contract(tmp_path, module, line, contra
 
 
 def test_no_module_is_past_the_guide_without_a_reason():
-    """A module longer than the guide (~400 lines) says at its top why it is one module."""
+    """A module well past the guide (~400 lines) says at its top why it is one module."""
     long = []
     for path in sorted((ROOT / "bot").rglob("*.py")):
         text = path.read_text(encoding="utf-8")

@@ -21,8 +21,10 @@ from bot.conversation import dialogue
 from bot.conversation.engine import Engine
 from bot.knowledge import facts as knowledge
 from bot.officers import alerts
+from bot.officers import pins
 from bot.privacy import Vault
 from bot.store import fetch
+from bot.store import transaction
 from tests.conftest import DATA_KEY
 from tests.test_intake import Person
 from tests.test_intake import Store
@@ -154,10 +156,13 @@ def test_case_closed_notice_by_place(app, engine, store, db_path, sender):
     reporter.send("1")                  # yes, a few questions
     reporter.send("1")                  # the worker
     reporter.send("Malaysia, Tawau")
-    reporter.send("1 malam")            # an officer may contact me
+    reporter.send("1")                  # an officer may contact me (no safe time: a safe time gets neutral words)
+    [desk_officer] = fetch(store.db, "select id from officers where role = 'provinsi'")
+    with transaction(store.db):
+        pins.set_pin(store.db, desk_officer["id"], "4821", "2026-11-30T00:00:00+00:00")
     desk = Person(engine, "+6281100000009", "sms")
-    desk.send(f"AMBIL {case.ref}")
-    desk.send(f"SELESAI {case.ref} sudah dibantu")
+    desk.send(f"AMBIL {case.ref} 4821")
+    desk.send(f"SELESAI {case.ref} 4821 sudah dibantu")
     ext = app.extensions["teman"]
     alerts.dispatch_alerts(store.db, ext["vault"], ext["settings"], datetime.now(timezone.utc))
     [row] = fetch(store.db, "select text_enc from messages where kind = 'case_closed' and contact_id = ?",

@@ -30,6 +30,8 @@ from bot.config import gateway_phones
 from bot.contacts import ensure_contact
 from bot.conversation import inbox
 from bot.officers import alerts
+from bot.officers import pins
+from bot.store import transaction
 from tests.conftest import rows
 from tests.fake_gateway import PASSWORD
 from tests.fake_gateway import SIGNING_KEY
@@ -407,7 +409,9 @@ def test_report_from_tts_by_sms_through_the_gateway(app, phone, live, db_path):
 
 def test_officer_takes_a_case_by_sms_through_the_gateway(app, phone, live, db_path):
     s = stores_of(app)
-    add(s, "Maria Bere", OFFICER, "kabupaten", "Belu")
+    maria = add(s, "Maria Bere", OFFICER, "kabupaten", "Belu", sex="f")
+    with transaction(s.db):
+        pins.set_pin(s.db, maria.id, "4821", "2026-11-30T00:00:00+00:00")
     reporter = Person(phone, live, db_path, "+6285200000077", app)
     reporter.say("tolong saya dikurung majikan, saya orang Atambua Belu")
     [case] = rows(db_path, "select * from cases")
@@ -416,7 +420,7 @@ def test_officer_takes_a_case_by_sms_through_the_gateway(app, phone, live, db_pa
     alert = [m for m in phone.sent if m["to"] == [OFFICER]]
     assert alert and f"AMBIL {case['ref']}" in alert[0]["text"] and alert[0]["priority"] == 100
     officer = Person(phone, live, db_path, OFFICER, app)
-    taken = officer.say(f"AMBIL {case['ref']}")
+    taken = officer.say(f"AMBIL {case['ref']} 4821")
     assert f"{case['ref']} sekarang Anda tangani" in taken
     worker.run_once(s.db, s.vault, s.settings, now=datetime.now(timezone.utc) + timedelta(seconds=5))
     officer_contact = rows(db_path, "select provider from contacts where id = (select contact_id from officers)")

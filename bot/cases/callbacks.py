@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.cases import records as cases
+from bot.cases.caps import add_to_capped
+from bot.cases.caps import capped_case
 from bot.cases.common import FLOW_CALLBACK
 from bot.cases.common import alert_for
 from bot.cases.common import current_case
@@ -26,7 +28,11 @@ MEDIA_SAVED = _l("Thank you, we received what you sent. Your request number is %
 CALLBACK_SAVED = _l("Your request is saved. Its number is %(ref)s.")
 
 
-def _open_callback(turn: Turn, text: str, media: list[dict[str, str]] | None = None) -> Case:
+def _open_callback(turn: Turn, text: str, media: list[dict[str, str]] | None = None) -> Case | None:
+    capped = capped_case(turn)
+    if capped is not None:  # the sender's daily cap: a note on their open case instead
+        add_to_capped(turn, capped, "callback", text, None, media)
+        return None
     case = cases.open_case(turn.db, turn.vault, turn.contact.id, "callback", text, turn.message_id, turn.now)
     if media:
         cases.add_note(turn.db, turn.vault, case.id, "reporter", None, turn.now_iso, message_id=turn.message_id,
@@ -56,6 +62,8 @@ def talk_to_officer(turn: Turn) -> None:
         turn.say(CALLBACK_EXISTS, ref=shown_ref(turn, existing.ref))
         return
     case = _open_callback(turn, turn.text)
+    if case is None:
+        return
     if case.priority == cases.DARURAT:
         say_danger(turn, case)
     turn.set_flow(FLOW_CALLBACK, case_id=case.id, ref=case.ref, questions=["contact"], asked=0)
@@ -76,6 +84,8 @@ def on_media(turn: Turn) -> bool:
         turn.say(MEDIA_ADDED, ref=shown_ref(turn, case.ref))
         return True
     case = _open_callback(turn, "", media)
+    if case is None:
+        return True
     turn.set_flow(FLOW_CALLBACK, case_id=case.id, ref=case.ref, questions=["contact"], asked=0)
     honest = unstaffed_line(turn, case)
     head = turn.tr(MEDIA_SAVED if honest else MEDIA_CALLBACK, ref=shown_ref(turn, case.ref))

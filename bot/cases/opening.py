@@ -8,6 +8,8 @@ from typing import Any
 from bot.cases import records as cases
 from bot.cases import places
 from bot.cases import triage
+from bot.cases.caps import add_to_capped
+from bot.cases.caps import capped_case
 from bot.cases.common import CANCEL_WORDS
 from bot.cases.common import FLOW_EMERGENCY
 from bot.cases.common import FLOW_FORM
@@ -48,6 +50,10 @@ FLOW_AGE = "age_check"  # told the minimum age; 1 reports the sponsor with the f
 
 def start_case(turn: Turn, category: str, text: str, message_id: int | None = None) -> Case:
     """Open the case at this message, give its number (and the emergency numbers if needed), then the form."""
+    capped = capped_case(turn)
+    if capped is not None:  # the sender's daily cap: a note on their open case instead
+        add_to_capped(turn, capped, category, text, message_id)
+        return capped
     case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, message_id or turn.message_id,
                            turn.now)
     extra: dict[str, Any] = {}

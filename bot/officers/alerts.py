@@ -25,29 +25,35 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.dates import format_time
 from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 from sqlite_utils import Database
 
 from bot import sms
 from bot.config import Settings
+from bot.contacts import opted_out_anywhere
 from bot.i18n import _l
 from bot.i18n import render
 from bot.hotlines import Place
 from bot.hotlines import place_for
 from bot.hotlines import short_line
 from bot.messages import SMS
+from bot.officers.access import visible_clause
 from bot.officers.registry import PROVINCIAL
 from bot.officers.registry import Officer
 from bot.officers.registry import get_officer
 from bot.officers.registry import list_officers
 from bot.officers.registry import route_case
+from bot.officers.sealing import seal
 from bot.outbox import enqueue
 from bot.outbox import iso
 from bot.privacy import Vault
 from bot.privacy import mask_text
+from bot.store import dumps
 from bot.store import fetch
 from bot.store import fetch_one
+from bot.store import loads
 from bot.store import transaction
 
 log = logging.getLogger("bot.officers.alerts")
@@ -128,7 +134,7 @@ def urgent_alert(case: Any, locale: str, now: datetime) -> tuple[str, dict[str, 
         "age": age_label(_get(case, "created_at"), now, locale),
     }
     text = render(locale, _l("%(priority)s %(ref)s: %(category)s, %(place)s, reported %(age)s ago. "
-                             "Reply AMBIL %(ref)s to take it, or KASUS %(ref)s for details."), **params)
+                             "Reply AMBIL %(ref)s PIN to take it, or KASUS %(ref)s PIN for details."), **params)
     variables = {"1": ref, "2": params["category"], "3": params["place"], "4": params["age"]}
     return text, variables
 
@@ -141,6 +147,23 @@ def reporter_notice(kind: str, ref: str, locale: str, place: Place | None = None
     text = render(locale, _l("Teman Migran: the officer has closed your report %(ref)s. If the problem "
                              "continues, write to us here."), ref=ref)
     return f"{text}\n{short_line(locale, place or Place())}"
+
+
+NEUTRAL_NOTICE = _l("Teman Migran: there is news for you. Reply CEK when it is safe.")
+
+
+def needs_neutral_words(case: Any) -> bool:
+    """Return True when a message to the reporter must not say what it is about.
+
+    The reporter named a safe time to be contacted (a message outside it may be read by the employer), or the
+    case is sensitive: the notice then says only that there is news, and CEK shows it when they are safe.
+    """
+    return bool(_get(case, "contact_time") or _get(case, "contact_time_enc") or _get(case, "sensitive"))
+
+
+def neutral_notice(locale: str) -> str:
+    """Return the notice that says only that there is news ("ada kabar untuk Anda, balas CEK bila aman")."""
+    return render(locale, NEUTRAL_NOTICE)
 
 
 def relay_text(ref: str, text: str, locale: str) -> str:
@@ -198,19 +221,104 @@ def dispatch_alerts(db: Database, vault: Vault, settings: Settings, now: datetim
     return queued + catch_up(db, vault, now)
 
 
+MAX_URGENT_CASES_PER_SENDER = 2  # urgent alerts for at most this many of one sender's cases in 24 hours
+OFFICER_ALERTS_PER_HOUR = 5  # then the rest of the hour's urgent cases go in one batched alert, sent next hour
+BATCH_TEXT = _l("Teman Migran: %(count)s more urgent cases for you this hour: %(refs)s. Reply KASUS for the list.")
+
+
 def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: datetime) -> int:
-    """Queue the urgent alert of an open case to every officer it routes to who has not had it yet."""
+    """Queue the urgent alert of an open case to every officer it routes to who has not had it yet.
+
+    Caps: one sender's urgent alerts count for at most MAX_URGENT_CASES_PER_SENDER cases a day (the rest
+    wait for KASUS and the digest); an officer gets at most OFFICER_ALERTS_PER_HOUR alerts an hour, and the
+    hour's further cases in one batched alert at the start of the next hour.
+    """
     if case["status"] != "open" or case["priority"] not in URGENT_PRIORITIES or case["purged_at"]:
         return 0
+    if _sender_capped(db, case, now):
+        log.warning("urgent case %s not alerted: its sender already had %s urgent cases alerted today",
+                    case["ref"], MAX_URGENT_CASES_PER_SENDER)
+        return 0
     count = 0
-    officers = route_case(db, case, vault)
+    officers = [o for o in route_case(db, case, vault) if not opted_out_anywhere(db, o.contact_id)]
     for officer in officers:
+        key = f"urgent:{case['id']}:{case['priority']}:officer:{officer.id}"
+        if fetch_one(db, "select 1 from messages where idempotency_key = ?", [key]) or _batched(db, officer, case, now):
+            continue
+        if not _take_alert_slot(db, officer, now):
+            count += _add_to_batch(db, vault, officer, case, now)
+            continue
         text, variables = urgent_alert(case, officer.language, now)
-        count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
-                           f"urgent:{case['id']}:{case['priority']}:officer:{officer.id}", now, variables))
+        count += len(queue(db, vault, officer.contact_id, text, "urgent_alert", key, now, variables))
     if not officers:
-        log.error("urgent case %s has no active officer to alert: register the provincial desk", case["ref"])
+        log.error("urgent case %s has no active officer to alert: register the provincial desk (and a woman "
+                  "officer there, for reporters who ask for one)", case["ref"])
     return count
+
+
+def _has_urgent_alert(db: Database, case_id: int) -> bool:
+    prefix = f"urgent:{case_id}:"
+    # A range, not LIKE (case-insensitive, so it cannot use the index): keys starting with the prefix.
+    return fetch_one(db, "select 1 from messages where idempotency_key >= ? and idempotency_key < ? limit 1",
+                     [prefix, prefix[:-1] + ";"]) is not None
+
+
+def _sender_capped(db: Database, case: dict[str, Any], now: datetime) -> bool:
+    """Return True when the case's sender already had MAX_URGENT_CASES_PER_SENDER other cases alerted today."""
+    if not case.get("contact_id") or _has_urgent_alert(db, case["id"]):
+        return False
+    row = fetch_one(db, "select phone_hash from contacts where id = ?", [case["contact_id"]])
+    ids = [case["contact_id"]]
+    if row and row["phone_hash"]:
+        ids = [r["id"] for r in fetch(db, "select id from contacts where phone_hash = ?", [row["phone_hash"]])]
+    marks = ", ".join("?" for _ in ids)
+    others = fetch(db, f"select id from cases where contact_id in ({marks}) and id != ? and created_at >= ?",
+                   [*ids, case["id"], iso(now - timedelta(hours=24))])
+    return sum(1 for other in others if _has_urgent_alert(db, other["id"])) >= MAX_URGENT_CASES_PER_SENDER
+
+
+def _take_alert_slot(db: Database, officer: Officer, now: datetime) -> bool:
+    """Count one alert in the officer's hour; return False when the hour's OFFICER_ALERTS_PER_HOUR are used."""
+    hour = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+    row = fetch_one(db, "select alert_hour, alert_count from officers where id = ?", [officer.id]) or {}
+    used = row.get("alert_count") or 0 if row.get("alert_hour") == hour else 0
+    if used >= OFFICER_ALERTS_PER_HOUR:
+        return False
+    db.execute("update officers set alert_hour = ?, alert_count = ? where id = ?", [hour, used + 1, officer.id])
+    return True
+
+
+def _batch_key(officer: Officer, moment: datetime) -> str:
+    return f"urgent-batch:{officer.id}:{moment.astimezone(timezone.utc).strftime('%Y-%m-%dT%H')}"
+
+
+def _batched(db: Database, officer: Officer, case: dict[str, Any], now: datetime) -> bool:
+    """Return True when the case is already in one of the officer's batched alerts (this hour or the last)."""
+    for moment in (now, now - timedelta(hours=1)):
+        row = fetch_one(db, "select variables from messages where idempotency_key = ?", [_batch_key(officer, moment)])
+        refs = ((row and loads(row["variables"], {})) or {}).get("1", "")
+        if case["ref"] in refs.split(", "):
+            return True
+    return False
+
+
+def _add_to_batch(db: Database, vault: Vault, officer: Officer, case: dict[str, Any], now: datetime) -> int:
+    """Put an urgent case in the officer's batched alert of this hour, sent at the start of the next hour."""
+    key = _batch_key(officer, now)
+    row = fetch_one(db, "select id, variables, status from messages where idempotency_key = ?", [key])
+    refs = [r for r in ((row and loads(row["variables"], {})) or {}).get("1", "").split(", ") if r]
+    refs.append(case["ref"])
+    text = render(officer.language, BATCH_TEXT, count=len(refs), refs=", ".join(refs))
+    variables = {"1": ", ".join(refs)}
+    if row is None:
+        new = enqueue(db, vault, officer.contact_id, text, "urgent_batch", key, iso(now), variables)
+        start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        db.execute("update messages set next_attempt_at = ? where id = ?", [iso(start), new])
+        return 1
+    if row["status"] == "queued":
+        db.execute("update messages set text_enc = ?, variables = ? where id = ? and status = 'queued'",
+                   [seal(vault, text, "messages.text_enc"), dumps(variables), row["id"]])
+    return 0
 
 
 def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
@@ -219,14 +327,26 @@ def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
     count = 0
     for case in fetch(db, "select * from cases where status = 'open' and priority in (?, ?) and created_at >= ? "
                           "and purged_at is null order by id", [*URGENT_PRIORITIES, since]):
-        prefix = f"urgent:{case['id']}:"
-        # A range, not LIKE (case-insensitive, so it cannot use the index): keys starting with the prefix.
-        if fetch_one(db, "select 1 from messages where idempotency_key >= ? and idempotency_key < ? limit 1",
-                     [prefix, prefix[:-1] + ";"]) is None:
+        if not _has_urgent_alert(db, case["id"]):
             continue  # its alert row has not been dispatched yet
         with transaction(db):
             count += alert_officers(db, vault, case, now)
     return count
+
+
+OFFICER_KINDS = ("urgent_alert", "digest")
+
+
+def drop_undeliverable(db: Database, now: datetime) -> int:
+    """Fail queued alerts and digests to officers who were deactivated since they were queued; return how many."""
+    with transaction(db):
+        cursor = db.execute(
+            "update messages set status = 'failed', error = 'the officer was deactivated before it was sent', "
+            "error_code = 'officer_inactive', next_attempt_at = null, updated_at = ? "
+            "where direction = 'out' and status = 'queued' and kind in (?, ?) and contact_id in "
+            "(select contact_id from officers group by contact_id having max(active) = 0)",
+            [iso(now), *OFFICER_KINDS])
+    return cursor.rowcount
 
 
 def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str, Any], now: datetime) -> int:
@@ -236,7 +356,8 @@ def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str,
     if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
         locale = contact_language(db, case["contact_id"])
         reporter = fetch_one(db, "select masked from contacts where id = ?", [case["contact_id"]]) or {}
-        text = reporter_notice(kind, case["ref"], locale, place_for(case.get("country"), reporter.get("masked")))
+        place = place_for(case.get("country"), reporter.get("masked"))
+        text = neutral_notice(locale) if needs_neutral_words(case) else reporter_notice(kind, case["ref"], locale, place)
         return len(queue(db, vault, case["contact_id"], text, kind, f"alert:{alert['id']}:reporter", now,
                          {"1": case["ref"]}))
     return 0
@@ -257,13 +378,8 @@ def deadline_hours(settings: Settings | None = None) -> dict[str, int]:
 
 
 def area_clause(officer: Officer) -> tuple[str, list[Any]]:
-    """Return the SQL condition (on table alias c) and parameters for the cases in an officer's area."""
-    if officer.role == PROVINCIAL:
-        return "1 = 1", []
-    if officer.role == "desa":  # the case's desa is sealed: matched by its keyed hash
-        keys = list(officer.desa_keys) or [""]
-        return f"c.kabupaten = ? and c.desa_key in ({', '.join('?' for _ in keys)})", [officer.kabupaten, *keys]
-    return "c.kabupaten = ?", [officer.kabupaten]
+    """Return the SQL condition (on table alias c) and parameters for the cases the officer may see."""
+    return visible_clause(officer)
 
 
 def is_overdue(case: Mapping[str, Any], now: datetime, hours: Mapping[str, int]) -> bool:
@@ -288,6 +404,8 @@ class Digest:
     new: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     signals: list[Any]
+    since: datetime | None = None
+    timezone: str = "Asia/Makassar"
 
     @property
     def variables(self) -> dict[str, str]:
@@ -304,11 +422,14 @@ def digest_moment(day: date, settings: Settings) -> datetime:
     return local.astimezone(timezone.utc)
 
 
+MAX_WINDOW = timedelta(days=7)
+
+
 def build_digest(db: Database, vault: Vault, settings: Settings, officer: Officer, day: date,
-                 until: datetime | None = None) -> Digest:
-    """Collect an officer's digest: new cases in the 24 h before `until`, cases past deadline, village watch."""
+                 until: datetime | None = None, since: datetime | None = None) -> Digest:
+    """Collect an officer's digest: new cases from `since` (24 h before by default) to `until`, overdue, watch."""
     until = until or digest_moment(day, settings)
-    since = until - timedelta(hours=24)
+    since = max(since or until - timedelta(hours=24), until - MAX_WINDOW)
     where, params = area_clause(officer)
     rows = fetch(db, f"select * from cases c where {where} and c.status != 'cancelled' "
                      "and c.created_at <= ? order by c.created_at desc", [*params, iso(until)])
@@ -316,7 +437,7 @@ def build_digest(db: Database, vault: Vault, settings: Settings, officer: Office
     hours = deadline_hours(settings)
     overdue = [r for r in rows if is_overdue(r, until, hours)]
     overdue.sort(key=lambda r: (_rank(r["priority"]), r["created_at"]))
-    return Digest(officer, day, new, overdue, village_watch(db, vault, officer, day))
+    return Digest(officer, day, new, overdue, village_watch(db, vault, officer, day), since, settings.timezone)
 
 
 def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days: int = 30) -> list[Any]:
@@ -336,7 +457,8 @@ def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days:
         log.exception("village-watch signals failed; the digest goes without them")
         return []
     active = getattr(recruiters, "ACTIVE", "aktif")
-    return [s for s in found if getattr(s, "registry_status", None) != active][:3]
+    # A name only one person asked about (or one number, again and again) is not news, and may be a slur.
+    return [s for s in found if getattr(s, "registry_status", None) != active and getattr(s, "senders", 0) > 1][:3]
 
 
 def _rank(priority: str | None) -> int:
@@ -349,6 +471,14 @@ def _counted(counter: Counter[str], labels: Mapping[str, str], locale: str, orde
                      f"{format_decimal(counter[k], locale=locale)}" for k in keys)
 
 
+def _window_start(digest: Digest) -> str:
+    """Return when the digest's window began, in the bot's time zone ("26 Nov 07.00")."""
+    locale = digest.officer.language
+    start = (digest.since or datetime.combine(digest.day, time(), tzinfo=timezone.utc)).astimezone(
+        ZoneInfo(digest.timezone))
+    return f"{format_date(start.date(), format='d MMM', locale=locale)} {format_time(start, format='short', locale=locale)}"
+
+
 def render_digest(digest: Digest) -> str:
     """Write the digest in the officer's language, within 2 SMS segments on SMS."""
     officer = digest.officer
@@ -358,9 +488,11 @@ def render_digest(digest: Digest) -> str:
     head = render(locale, _l("Teman Migran digest, %(date)s (%(area)s)"),
                   date=format_date(digest.day, format="full", locale=locale), area=area)
     lines: list[tuple[int, str]] = [(0, head)]
+    since = _window_start(digest)
     if digest.new:
         priorities = Counter(c["priority"] or "sedang" for c in digest.new)
-        lines.append((0, render(locale, _l("New cases: %(count)s (%(priorities)s)"), count=number(len(digest.new)),
+        lines.append((0, render(locale, _l("New cases since %(since)s: %(count)s (%(priorities)s)"), since=since,
+                                count=number(len(digest.new)),
                                 priorities=_counted(priorities, PRIORITY_WORDS, locale, PRIORITY_ORDER))))
         categories = Counter("sensitive" if c["sensitive"] else (c["category"] or "other_problem") for c in digest.new)
         labels = {**CATEGORY_LABELS, "sensitive": SENSITIVE_LABEL}
@@ -371,7 +503,7 @@ def render_digest(digest: Digest) -> str:
                                     women=number(sexes["f"]), men=number(sexes["m"]),
                                     unknown=number(len(digest.new) - sexes["f"] - sexes["m"]))))
     else:
-        lines.append((0, render(locale, _l("No new cases in the last 24 hours."))))
+        lines.append((0, render(locale, _l("No new cases since %(since)s."), since=since)))
     if digest.overdue:
         refs = ", ".join(c["ref"] for c in digest.overdue[:4])
         more = "" if len(digest.overdue) <= 4 else " ..."
@@ -413,7 +545,12 @@ def send_digest(db: Database, vault: Vault, settings: Settings, officer: Officer
                             [officer.id, day.isoformat(), iso(now)])
         if cursor.rowcount != 1:
             return None
-        digest = build_digest(db, vault, settings, officer, day)
+        # The window runs from the officer's previous digest (or 24 h back) to now, when it is written: a case
+        # opened after DIGEST_HOUR but before the worker got to it is in, and in no other digest.
+        previous = fetch_one(db, "select created_at from digests where officer_id = ? and day < ? "
+                                 "order by day desc limit 1", [officer.id, day.isoformat()])
+        since = parse_time(previous["created_at"]) if previous else None
+        digest = build_digest(db, vault, settings, officer, day, until=now, since=since)
         key = f"digest:{officer.id}:{day.isoformat()}" + (f":resend:{secrets.token_hex(6)}" if force else "")
         ids = queue(db, vault, officer.contact_id, render_digest(digest), "digest", key, now, digest.variables,
                     segments=DIGEST_SMS_SEGMENTS)
@@ -435,6 +572,8 @@ def run_digests(db: Database, vault: Vault, settings: Settings, now: datetime) -
         return 0
     sent = 0
     for officer in list_officers(db, vault, active_only=True):
+        if opted_out_anywhere(db, officer.contact_id):
+            continue
         if send_digest(db, vault, settings, officer, local.date(), now) is not None:
             sent += 1
     return sent

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from bot.contacts import Contact
 from bot.contacts import ensure_contact
 from bot.messages import CHANNELS
 from bot.messages import SMS
+from bot.officers.sealing import unseal
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
@@ -96,6 +96,32 @@ def m001_officers(db: Database) -> None:
         not_null={"officer_id", "day", "created_at"},
     )
     db["digests"].create_index(["officer_id", "day"], unique=True)
+
+
+@migrations()
+def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
+    """One active officer row per contact; PINs for commands; hourly alert counts; a case's outcome when closed."""
+    # Older stores may hold two active rows for one contact (re-added after a key rotation): keep the newest.
+    db.execute("update officers set active = 0 where active = 1 and id not in "
+               "(select max(id) from officers where active = 1 group by contact_id)")
+    db.execute("create unique index if not exists idx_officers_one_active_per_contact on officers (contact_id) "
+               "where active = 1")
+    columns = {c.name for c in db["officers"].columns}
+    for name, kind in (("pin_hash", "text"), ("pin_failures", "integer not null default 0"),
+                       ("pin_locked_until", "text"), ("alert_hour", "text"),
+                       ("alert_count", "integer not null default 0")):
+        if name not in columns:
+            db.execute(f"alter table officers add column {name} {kind}")
+    if "outcome" not in {c.name for c in db["cases"].columns}:
+        db.execute("alter table cases add column outcome text")
+    from bot.officers.access import _urgency_order
+
+    # The provincial desk's listing walks this index in order, most urgent and newest first (access.visible_cases).
+    # The same definition as the dashboard branch's cases migration: whichever runs first makes it.
+    db.execute(f"create index if not exists idx_cases_urgency on cases ({_urgency_order(None)}, created_at desc, "
+               "id desc)")
+    # KASUS counts for men (who never see a woman-officer request) read only this index.
+    db.execute("create index if not exists idx_cases_status_woman on cases (status, prefers_woman_officer)")
 
 
 def normalise_phone(phone: str) -> str:
@@ -181,7 +207,9 @@ def add_officer(
             "active": 1,
             "updated_at": now,
         }
-        existing = _row_by_phone(db, vault, phone)
+        # The officer's contact first: after a key rotation the stored phone hash may be an old key's.
+        existing = fetch_one(db, "select * from officers where contact_id = ? order by active desc, id desc",
+                             [contact.id]) or _row_by_phone(db, vault, phone)
         if existing is not None:
             update(db, "officers", existing["id"], values)
             officer_id = existing["id"]
@@ -199,6 +227,25 @@ def _row_by_phone(db: Database, vault: Vault, phone: str) -> dict[str, Any] | No
         if row:
             return row
     return None
+
+
+def rehash_officers(db: Database, vault: Vault) -> int:
+    """Recompute every officer's phone hash under the newest key, through the officer's contact; return how many."""
+    changed = 0
+    for row in fetch(db, "select o.id, o.phone_hash, c.phone_enc, c.address_enc from officers o "
+                         "join contacts c on c.id = o.contact_id"):
+        phone = unseal(vault, row["phone_enc"], "contacts.phone_enc") or unseal(vault, row["address_enc"],
+                                                                                "contacts.address_enc")
+        if not phone:
+            continue
+        try:
+            digest = vault.hash(normalise_phone(phone))
+        except OfficerError:
+            continue
+        if digest != row["phone_hash"]:
+            update(db, "officers", row["id"], {"phone_hash": digest})
+            changed += 1
+    return changed
 
 
 def get_officer(db: Database, vault: Vault, officer_id: int) -> Officer | None:
@@ -250,44 +297,37 @@ def find_officer_by_contact(db: Database, vault: Vault, contact: Contact) -> Off
     return _from_row(vault, row) if row else None
 
 
-def covers(officer: Officer, kabupaten: str | None, desa_key: str | None) -> bool:
-    """Return True when a case in `kabupaten` (with the keyed hash of its desa) is in the officer's area."""
+def covers(officer: Officer, kabupaten: str | None, desa: str | None) -> bool:
+    """Return True when a case in `kabupaten`/`desa` is in the officer's area."""
     if officer.role == PROVINCIAL:
         return True
     if not kabupaten or officer.kabupaten != kabupaten:
         return False
     if officer.role == "desa":
-        return bool(desa_key) and desa_key in officer.desa_keys
+        return bool(desa) and _same_place(officer.desa, desa)
     return True
 
 
-def route_case(db: Database, case: Any, vault: Vault | None = None) -> list[Officer]:
-    """Return the active officers a case goes to: its kabupaten (and desa), plus the provincial desk.
+def _same_place(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and " ".join(a.lower().split()) == " ".join(b.lower().split())
 
-    A reporter's wish for a woman officer is honoured with the women of the area when there are
-    any, else the provincial desk's women, else the provincial desk. No known area: the provincial desk.
+
+def route_case(db: Database, case: Any, vault: Vault | None = None) -> list[Officer]:
+    """Return the active officers a case goes to: everyone the access rule lets see it, local ones first.
+
+    That is the officers of its kabupaten (and desa) and the provincial desk; when the reporter asked for a
+    woman officer, only the women among them. Nobody may be found (no woman registered): the caller logs it.
     """
+    from bot.officers.access import may_see
+
     rows = fetch(db, _SELECT + " where o.active = 1 order by o.id")
     officers = [_from_row(vault, row) if vault else _from_row(_NoVault(), row) for row in rows]
-    provincial = [o for o in officers if o.role == PROVINCIAL]
-    kabupaten = _field(case, "kabupaten")
-    desa = _field(case, "desa_key")
-    local = [o for o in officers if o.role != PROVINCIAL and covers(o, kabupaten, desa)] if kabupaten else []
-    if _field(case, "prefers_woman_officer") == 1:
-        local_women = _women(local)
-        provincial_women = _women(provincial)
-        if local_women:
-            return local_women + (provincial_women or provincial)
-        return provincial_women or provincial
-    return local + provincial
+    allowed = [o for o in officers if may_see(o, case)]
+    return [o for o in allowed if o.role != PROVINCIAL] + [o for o in allowed if o.role == PROVINCIAL]
 
 
 def _field(case: Any, name: str) -> Any:
     return case.get(name) if isinstance(case, Mapping) else getattr(case, name, None)
-
-
-def _women(officers: Iterable[Officer]) -> list[Officer]:
-    return [o for o in officers if o.sex == "f"]
 
 
 class _NoVault:

@@ -131,6 +131,18 @@ def m002_village_watch(db: Database) -> None:
 
 
 @migrations()
+def m003_village_watch_senders(db: Database) -> None:
+    """Who asked, as a keyed hash only: one sender counts once per name and day, and a name needs two senders."""
+    db["recruiter_query_senders"].create(
+        {"id": int, "day": str, "name_norm": str, "kabupaten": str, "sender_hash": str},
+        pk="id",
+        not_null={"day", "name_norm", "sender_hash"},
+        defaults={"kabupaten": ""},
+    )
+    db["recruiter_query_senders"].create_index(["day", "name_norm", "kabupaten", "sender_hash"], unique=True)
+
+
+@migrations()
 def m003_sealed_spellings(db: Database) -> None:
     """Keep the spelling of a name asked about sealed (seal_plaintext moves the old ones in)."""
     db["recruiter_queries"].add_column("name_raw_enc", str)

@@ -23,11 +23,18 @@ from bot.recruiters.names import normalise_name
 from bot.recruiters.registry import local_today
 
 
-def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault | None = None) -> None:
-    """Count one look-up of a name the registry does not have (never who asked; the spelling sealed)."""
+SENDERS_KEPT_DAYS = 60
+
+
+def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault | None = None,
+                     sender: str | None = None) -> None:
+    """Count one look-up of a name the registry does not have (the spelling sealed); `sender`, a keyed hash of
+    who asked, counts once a name and day."""
     name_norm = normalise_name(query)
     name_norm = _LONG_DIGITS.sub("", name_norm).strip() or normalise_licence(query)
     if not name_norm:
+        return
+    if sender and not _new_sender(db, day, name_norm, kabupaten or "", sender):
         return
     raw = _LONG_DIGITS.sub("", " ".join(query.split()))[:120]
     db.execute(
@@ -36,6 +43,26 @@ def record_not_found(db: Database, query: str, kabupaten: str | None, day: date,
         [day.isoformat(), name_norm, vault.encrypt(raw, "recruiter_queries.name_raw_enc") if vault else None,
          kabupaten or ""],
     )
+
+
+def _new_sender(db: Database, day: date, name_norm: str, kabupaten: str, sender: str) -> bool:
+    """Remember that `sender` asked about `name_norm` on `day`; return False when they already had."""
+    db.execute("delete from recruiter_query_senders where day < ?",
+               [(day - timedelta(days=SENDERS_KEPT_DAYS)).isoformat()])
+    cursor = db.execute("insert or ignore into recruiter_query_senders (day, name_norm, kabupaten, sender_hash) "
+                        "values (?, ?, ?, ?)", [day.isoformat(), name_norm, kabupaten, sender])
+    return cursor.rowcount == 1
+
+
+def _senders(db: Database, since: str, kabupaten: str | None) -> dict[str, set[str]]:
+    where, params = "day >= ?", [since]
+    if kabupaten:
+        where += " and kabupaten = ?"
+        params.append(kabupaten)
+    found: dict[str, set[str]] = {}
+    for row in db.execute(f"select name_norm, sender_hash from recruiter_query_senders where {where}", params):
+        found.setdefault(row[0], set()).add(row[1])
+    return found
 
 
 REPORT_FIELDS = ("who", "where", "offered", "when")
@@ -104,6 +131,7 @@ class Signal:
     reports: int = 0
     kabupaten: list[str] = field(default_factory=list)
     registry_status: str | None = None
+    senders: int = 0  # distinct senders who asked (keyed hashes) plus community reports naming it
 
     @property
     def total(self) -> int:
@@ -115,6 +143,7 @@ class Signal:
         return {
             "name": self.name, "spellings": self.spellings, "queries": self.queries, "reports": self.reports,
             "total": self.total, "kabupaten": self.kabupaten, "registry_status": self.registry_status,
+            "senders": self.senders,
         }
 
 
@@ -172,6 +201,8 @@ def signals(
     totals: Counter[str] = Counter()
     for (name_norm, _), n in entries.items():
         totals[name_norm] += n
+    asked_by = _senders(db, since, kabupaten)
+    who: dict[int, set[str]] = {}
     clusters: list[tuple[str, Signal]] = []
     for name_norm, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
         target = None
@@ -183,9 +214,12 @@ def signals(
             target = Signal(raw_names[name_norm])
             clusters.append((name_norm, target))
         target.spellings.append(raw_names[name_norm])
+        who.setdefault(id(target), set()).update(asked_by.get(name_norm, set()))
         target.queries += entries.get((name_norm, "queries"), 0)
         target.reports += entries.get((name_norm, "reports"), 0)
         target.kabupaten = sorted(set(target.kabupaten) | places.get(name_norm, set()))
+    for _, signal in clusters:
+        signal.senders = len(who.get(id(signal), set())) + signal.reports
     index = load_index(db)
     for head, signal in clusters:
         if index is not None:
