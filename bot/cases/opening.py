@@ -36,8 +36,11 @@ ASK_STORY_AGAIN = _l("Please write a few words about what happened, or BATAL to 
 STORY_CANCELLED = _l("OK, nothing was saved. Reply MENU for the menu.")
 
 
-def start_case(turn: Turn, category: str, text: str, message_id: int | None = None) -> Case:
-    """Open the case at this message, give its number (and the emergency numbers if needed), then the form."""
+def start_case(turn: Turn, category: str, text: str, message_id: int | None = None, note: str | None = None) -> Case:
+    """Open the case at this message, give its number (and the emergency numbers if needed), then the form.
+
+    :param note: the answer to a question the report also asks, said after the case number and before the form
+    """
     case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, message_id or turn.message_id,
                            turn.now)
     extra: dict[str, Any] = {}
@@ -68,8 +71,8 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
         turn.set_flow(FLOW_FORM, case_id=case.id, ref=case.ref, questions=questions, asked=0)
         head = turn.tr(RECEIVED, ref=ref)
     questions_left = turn.state.get("questions") or []
-    say_parts(turn, [head, turn.tr(FORM_INTRO), ask_question(turn, question_key(turn, questions_left[0]), 1,
-                                                      len(questions_left))])
+    say_parts(turn, [head, note, turn.tr(FORM_INTRO),
+                      ask_question(turn, question_key(turn, questions_left[0]), 1, len(questions_left))])
     return case
 
 

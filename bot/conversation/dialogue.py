@@ -48,7 +48,8 @@ def needs_understanding(text: str) -> bool:
 #   BEFORE_INTENT    [hook(turn) -> bool]               after menus, before NLU routing (case follow-ups)
 #   MEDIA_HANDLERS   [hook(turn) -> bool]               a message with media and no text
 #   CONTINUE_HOOKS   [hook(turn, word) -> bool]         "more" keywords after a long answer
-DOMAIN_MODULES = ("bot.conversation.flood", "bot.knowledge.answers", "bot.recruiters.check", "bot.cases.intake", "bot.officers.commands")
+DOMAIN_MODULES = ("bot.conversation.flood", "bot.knowledge.answers", "bot.recruiters.check", "bot.cases.intake",
+                  "bot.officers.commands", "bot.conversation.questions")
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
 PRE_HOOKS: list[Callable[[Turn], bool]] = []
