@@ -110,10 +110,18 @@ def test_the_classifier_can_vouch_for_a_fact_of_its_topic():
     ("paspor saya ditahan", asking.REPORT, ("report_documents_held",)),
     ("sudah 3 bulan gaji tidak dibayar", asking.REPORT, ("report_unpaid_wages",)),
     ("my employer keeps my passport, is that allowed?", asking.BOTH, ("report_documents_held",)),
-    ("sy sdh 2 thn kerja di malaysia. gaji sy tdk dibayar 5 bln. sy mau pulang", asking.REPORT,
+    ("sy sdh 2 thn kerja di malaysia. gaji sy tdk dibayar 5 bln. sy mau pulang", asking.BOTH,
      ("report_unpaid_wages",)),
     ("sponsor janji kerja di restoran, ternyata di kebun sawit", asking.REPORT, ("report_deception",)),
     ("tolong saya dipukul majikan", asking.REPORT, ("report_abuse",)),
+    ("bole ka majikan pegang paspor katong?", asking.QUESTION, ()),
+    ("majikan bole potong gaji sy utk ganti uang yg dia bayar ke agen kah?", asking.QUESTION, ()),
+    ("jadi pembantu di hongkong gaji dipotong brp bulan utk biaya agen?", asking.QUESTION, ()),
+    ("sy umur 17 bisa jd tki ga", asking.QUESTION, ()),
+    ("anak sy di kuching, dia bilang paspornya dipegang majikan sdh 2 thn", asking.REPORT,
+     ("report_documents_held",)),
+    ("kaka sy kerja di hongkong gajinya dipotong 7 bulan sama agen. itu legal ga? kami mau lapor", asking.BOTH,
+     ("report_fees_or_debt",)),
 ])
 def test_question_or_report(text, kind, harm):
     reading = asking.read(text)

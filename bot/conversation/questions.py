@@ -28,12 +28,16 @@ from bot.turn import Turn
 from bot.understanding import asking
 from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import REPORT_INTENTS
+from bot.understanding.intents import Understanding
 
 ASKED_KEY = "asked"
 OFFER_WINDOW = timedelta(hours=24)
-# Intents this hook never takes over: they have dialogues of their own.
-LEFT_ALONE = frozenset({"check_case_status", "talk_to_officer", "change_language", "verify_recruiter",
-                        "report_emergency", "report_recruiter_activity", "report_menu", "more_menu"})
+# Intents with dialogues of their own, left to them when the classifier is sure (and, for a language switch,
+# when the message is short).
+OWN_DIALOGUES = frozenset({"check_case_status", "talk_to_officer", "change_language", "report_menu", "more_menu"})
+LANGUAGE_SWITCH_WORDS = 4
+# A story of trouble under a confident question is a report when a report intent has at least this share.
+REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
 CHAT_INTENTS = frozenset({"greet", "help_menu", "thanks_goodbye", "affirm", "deny", "out_of_scope"})
 # The topic page that answers a question about each problem when no single fact does.
@@ -45,9 +49,10 @@ PROBLEM_TOPICS = {
     "report_abuse": "ask_hotline",
     "report_missing_contact": "ask_hotline",
     "report_other_problem": "ask_rights",
+    "report_recruiter_activity": "ask_warning_signs",
 }
 # Reports that intake opens as cases (report_recruiter_activity has the village-watch dialogue instead).
-CASE_INTENTS = frozenset(PROBLEM_TOPICS)
+CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -57,46 +62,70 @@ def answer_or_report(turn: Turn) -> bool:
         return False
     understanding = turn.understand()
     intent = understanding.intent
-    if intent in LEFT_ALONE or shows_danger(text):
+    sure = not understanding.low_confidence
+    if intent == "report_emergency" or shows_danger(text):
+        return False  # danger first: the emergency handlers
+    if intent in OWN_DIALOGUES and sure and (intent != "change_language"
+                                              or len(text.split()) <= LANGUAGE_SWITCH_WORDS):
         return False
+    if intent == "verify_recruiter" and (understanding.entity("company") or sure and len(text.split()) <= 4):
+        return False  # a company named: the company check
     reading = asking.read(text)
-    report = intent if intent in REPORT_INTENTS else None
-    if report and (reading.harm or reading.tells) or (not report and reading.harm):
-        return _report(turn, reading, report, understanding.low_confidence)
-    if report:
-        if not reading.asks:
-            return False  # "majikan tahan paspor": a report told without a question; intake opens the case
-        return _question_about_problem(turn, reading, report, understanding.low_confidence)
+    if intent in REPORT_INTENTS:
+        if reading.harm or (reading.tells or reading.person and not reading.asks if sure else reading.troubled):
+            return _report(turn, reading, intent, understanding)
+        if reading.asks:
+            return _question_about_problem(turn, reading, intent, sure)
+        return False
+    if reading.harm or _told_as_a_question(reading, understanding):
+        return _report(turn, reading, None, understanding)  # a report told as a question: never missed
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
-    return _question(turn, intent, understanding.low_confidence, chat=intent in CHAT_INTENTS)
+    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS)
+
+
+def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
+    """Return True for a story of trouble the classifier took for a question or small talk."""
+    if not (reading.person and reading.troubled):
+        return False
+    if reading.grave or understanding.low_confidence:
+        return True
+    return any(intent in REPORT_INTENTS and confidence >= REPORT_SHARE for intent, confidence in understanding.ranking)
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
     return default_retriever().find(text, intent, confident_intent)
 
 
-def _report(turn: Turn, reading: asking.Reading, report: str | None, low_confidence: bool) -> bool:
-    """Open the case now; answer the question it also asks (return home, where to go) in the same turn."""
-    intent = report if report in CASE_INTENTS and not low_confidence else None
-    if intent is None:
-        intent = next((i for i in reading.harm if i in CASE_INTENTS), None) or report
-    if intent not in CASE_INTENTS:
-        return False
-    note = None
-    if reading.question_text:
-        found = _find(reading.question_text)
+def _answer_note(turn: Turn, reading: asking.Reading) -> str | None:
+    """Return the answer to the question a report also asks, when retrieval is sure of it."""
+    if not reading.question_text:
+        return None
+    for text in (reading.question_text, turn.text):
+        found = _find(text)
         if found is not None and found.confident:
-            note = fact_replies.render(turn.locale, found.fact)
-    if note is None and intent == report:
+            return fact_replies.render(turn.locale, found.fact)
+    return None
+
+
+def _report(turn: Turn, reading: asking.Reading, report: str | None, understanding: Understanding) -> bool:
+    """Open the case now; answer the question it also asks (return home, where to go) in the same turn."""
+    if report == "report_recruiter_activity":
+        return False  # the village-watch dialogue takes it
+    sure = not understanding.low_confidence
+    intent = report if report in CASE_INTENTS and sure else None
+    intent = intent or next((i for i in reading.harm if i in CASE_INTENTS), None)
+    intent = intent or next((i for i, _ in understanding.ranking if i in CASE_INTENTS), None) or "report_other_problem"
+    note = _answer_note(turn, reading)
+    if note is None and intent == report and sure:
         return False  # a plain report: the report handler opens the case as it always has
     start_case(turn, intent.removeprefix("report_"), turn.text, note=note)
     return True
 
 
-def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, low_confidence: bool) -> bool:
+def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, sure: bool) -> bool:
     """Answer "is my employer allowed to keep my passport?" and offer one tap to report it; no case yet."""
-    found = _find(turn.text, report, not low_confidence)
+    found = _find(turn.text, report, sure)
     if found is not None and found.confident:
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
     else:
@@ -105,13 +134,13 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, lo
             return False
         answers.answer(turn, topic)
         fact_replies.report_offer(turn)
-    _remember(turn, report, found)
+    _remember(turn, report if report in CASE_INTENTS else "report_other_problem", found, PROBLEM_TOPICS.get(report))
     return True
 
 
-def _question(turn: Turn, intent: str, low_confidence: bool, chat: bool) -> bool:
+def _question(turn: Turn, intent: str, sure: bool, chat: bool) -> bool:
     """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap."""
-    informed = intent in INFORMATION_INTENTS and not low_confidence
+    informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     found = _find(turn.text, intent, informed)
     if found is None:
         return False
@@ -121,7 +150,7 @@ def _question(turn: Turn, intent: str, low_confidence: bool, chat: bool) -> bool
         if problem is not None:
             _remember(turn, problem, found)
         return True
-    if informed or chat and not low_confidence:
+    if informed or (chat or intent == "verify_recruiter") and sure:
         return False  # the classifier is sure of the topic: its page answers
     if found.topic is not None:
         fact_replies.ask_about_topic(turn, found.topic)
@@ -129,10 +158,12 @@ def _question(turn: Turn, intent: str, low_confidence: bool, chat: bool) -> bool
     return False
 
 
-def _remember(turn: Turn, report: str, found: Found | None) -> None:
+def _remember(turn: Turn, report: str, found: Found | None, topic: str | None = None) -> None:
     """Keep what "4" needs to open the case with this message, and make 4 mean "report this"."""
+    confident = found is not None and found.confident
     turn.state[ASKED_KEY] = {"message_id": turn.message_id, "category": report.removeprefix("report_"),
-                             "fact": found.fact if found and found.confident else None, "at": turn.now_iso}
+                             "fact": found.fact if confident else None,
+                             "topic": found.topic if confident else topic, "at": turn.now_iso}
     turn.state["menu"] = menu.ASKED
 
 

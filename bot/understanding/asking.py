@@ -1,9 +1,13 @@
 """Tell a question about a problem from a report of one: clauses, question cues and first-person harm.
 
 "apakah boleh majikan menahan paspor?" asks about a problem; "paspor saya ditahan" reports one; "gaji saya sudah
-3 bulan tidak dibayar, saya mau pulang, bagaimana caranya?" does both. The reading works on clauses (the text cut at
-. , ; ! ? and new lines), each normalised (bot/understanding/normalise.py), with the harm patterns of
-bot/data/report_signals.yml.
+3 bulan tidak dibayar, saya mau pulang, bagaimana caranya?" does both. The text is cut into clauses (at . , ; ! ?
+and new lines), each normalised (bot/understanding/normalise.py). Harm is found with the patterns of
+bot/data/report_signals.yml (on the normalised text, and again with "-nya" taken off long words: "paspornya
+dipegang"). A harm match is hypothetical when its clause opens as a question ("apakah", "bole ka", "is", "can",
+"kalau"), when a scope word comes before it in the clause ("boleh", "kalau", "takut", "allowed", "if"), or when its
+clause asks something without a person in it ("gaji dipotong berapa bulan?"). A clause that states something about
+the writer or their family (a person word, outside any question) with a time or trouble word tells a story.
 """
 
 from __future__ import annotations
@@ -21,48 +25,86 @@ BOTH = "both"
 NEITHER = "neither"
 
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+")
-# A clause that opens with one of these asks something: its harm words are the subject of a question.
-QUESTION_OPENERS = frozenset("""
-apakah apa apa2 bolehkah bisakah haruskah adakah benarkah betulkah bagaimana gimana berapa kapan dimana kemana
-darimana mana siapa kenapa mengapa boleh bisa harus
-is are am can could may might does do did should would will whether what how where when who why which
+# Words that ask, wherever they stand ("nomornya apa", "bisa kah", "bole ka", "mcm mana").
+INTERROGATIVES = frozenset("""
+apakah apa bolehkah bisakah haruskah adakah benarkah betulkah bagaimana gimana berapa kapan dimana kemana darimana
+siapa kenapa mengapa caranya tanya bertanya nanya kah
+how what where which who whom why when
 """.split())
-# Words that make what follows them hypothetical or a matter of permission (inside the same clause).
+QUESTION_PHRASES = ("mcm mana", "macam mana", "bole ka", "boleh ka", "bisa ka", "bisa ko", "boleh ko", "bole ko")
+# A clause that opens with one of these asks something; with a conditional it supposes something. Either way its
+# harm words are what it asks about or supposes, not what happened.
+ASKING_OPENERS = INTERROGATIVES | frozenset("""
+boleh bole bisa harus musti mesti perlu wajib
+is are am can could may might does do did should would will whether
+""".split())
+CONDITIONALS = frozenset("kalau kalo jika jikalau bila apabila seandainya andaikan misalnya if".split())
+OPENERS = ASKING_OPENERS | CONDITIONALS
+# Words that make what follows them in the clause hypothetical, feared, or a matter of permission.
 SCOPE_WORDS = frozenset("""
-kalau kalo jika jikalau bila apabila seandainya andaikan misalnya misal umpama boleh bolehkah bisakah apakah
-berhak hak legal ilegal sah melanggar aturan hukum
-if whether allowed legal illegal lawful right rights can could may might should
+kalau kalo jika jikalau bila apabila seandainya andaikan misalnya misal umpama boleh bole bolehkah bisakah apakah
+berhak legal ilegal sah takut khawatir supaya agar jangan hindari cegah
+if whether allowed legal illegal lawful can could may might should afraid avoid worried prevent
 """.split())
-SCOPE_PHRASES = ("what if", "is it", "are they", "is that", "apa boleh", "bisa tidak", "boleh tidak", "mau tanya",
-                 "ingin bertanya", "numpang tanya")
-# Any of these anywhere marks the message as asking something.
-QUESTION_WORDS = QUESTION_OPENERS | frozenset("""
-bolehkah bisakah apakah tanya bertanya nanya gimana bagaimana caranya cara berapa dimana kemana ka kah
-how what where which who why when
-""".split())
-# The person speaks of themselves or of their family: a report, not a general question.
+SCOPE_PHRASES = ("what if", "is it", "is that", "are they", "apa boleh", "bisa tidak", "boleh tidak", "mau tanya",
+                 "ingin bertanya", "numpang tanya", "ingin tahu", "mau tahu")
+# The writer speaks of themselves or of their family: a report, not a general question.
 PERSON_WORDS = frozenset("""
-saya sy aku ku beta sa kami kita gue gw
-anak suami istri adik ade kakak kaka mama mamak bapa bapak ibu ayah keluarga ponakan keponakan sepupu
-i i m im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
+saya sy aku ku beta sa kami katong kita gue gw
+anak suami istri maitua adik ade kakak kaka kk mama mamak bapa bapak ibu ayah keluarga ponakan keponakan sepupu
+i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
 """.split())
-# Words that tell a story that has happened (time, duration, already).
+# Words of a story that has happened (time, duration, already).
 STORY_WORDS = frozenset("""
-sudah sdh su udah udh telah sejak semenjak selama lalu kemarin kemaren tadi sekarang skrg masih terus bulan tahun
-minggu hari jam sering selalu setiap tiap pernah
+sudah sdh su udah udh telah sejak semenjak selama lalu kemarin kemaren tadi sekarang masih terus bulan tahun
+minggu hari sering selalu setiap tiap pernah
 already since ago last yesterday now still months month years year weeks week days often always every never
 """.split())
+# Trouble that a story may tell without a harm pattern (deaths, arrests, running away, debts...).
+TROUBLE_WORDS = frozenset("""
+meninggal tewas sakit kabur lari melarikan ditangkap tertangkap penjara dipenjara deportasi dideportasi razia
+dipecat diberhentikan phk tangkap dibohongi bohong denda ganti rugi utang hutang tebus sekap kurung marah maki ancam
+diancam hamil paksa dipaksa lembur dipegang disimpan ditahan tahan hilang overstay tanpa setor transfer
+died dead sick escaped arrested jail deported fired cheated debt threatened pregnant forced lost ran
+""".split())
+# "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
+MODALS = frozenset("boleh bole bisa harus musti wajib perlu".split())
+TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split())
+# Trouble grave enough that a story telling it is a report whatever the classifier thinks.
+GRAVE_WORDS = frozenset("""
+meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil
+died dead escaped jailed forced threatened pregnant
+""".split())
+# A clause that states a need the bot can answer even without a question ("saya mau pulang").
+NEED_WORDS = frozenset("pulang balik mudik home return".split())
+# Harm the patterns of report_signals.yml do not cover yet, in the same normalised form.
+EXTRA_SIGNALS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "report_fees_or_debt": (
+        re.compile(r"\b(?:di ?suruh|disuruh|di ?minta|diminta)\W+(?:\w+\W+){0,2}?(?:transfer|setor|kirim uang)\b"),
+        re.compile(r"\bganti rugi\b"),
+        re.compile(r"\b(?:gaji|upah|salary)\b(?:\W+\w+){0,8}?\W+(?:di ?potong|dipotong)\b"),
+    ),
+    "report_missing_contact": (
+        re.compile(r"\b(?:tidak|tak|belum|never)\W+(?:\w+\W+){0,2}?(?:kirim kabar|kirim berita|balas|angkat)\b"),
+        re.compile(r"\b(?:hp|hpnya|handphone|nomor|nomornya|phone)\W+(?:\w+\W+){0,1}?(?:mati|tidak aktif|off)\b"),
+    ),
+}
+REPORT_WORDS = ("mau lapor", "ingin lapor", "mau melapor", "ingin melapor", "mau mengadu", "ingin mengadu",
+                "want to report", "i report", "saya lapor", "sy lapor")
 
 
 @dataclass(frozen=True)
 class Reading:
-    """What a message does: asks, reports, both or neither; the report intents its firm harm points to."""
+    """What a message does: asks, tells (a story of harm), both or neither; the report intents its harm points to."""
 
     kind: str
     harm: tuple[str, ...] = ()
     asks: bool = False
     tells: bool = False
     question_text: str = ""
+    person: bool = False
+    troubled: bool = False
+    grave: bool = False
 
     @property
     def reports(self) -> bool:
@@ -70,84 +112,124 @@ class Reading:
         return self.kind in (REPORT, BOTH)
 
 
+@dataclass(frozen=True)
+class _Clause:
+    text: str
+    tokens: tuple[str, ...]
+    raw: tuple[str, ...]
+
+    @property
+    def norm(self) -> str:
+        return " ".join(self.tokens)
+
+    def has(self, words: frozenset[str]) -> bool:
+        return any(t in words for t in self.tokens) or any(t in words for t in self.raw)
+
+    @property
+    def opens_question(self) -> bool:
+        return bool(self.tokens) and (self.tokens[0] in OPENERS or (self.raw[:1] and self.raw[0] in OPENERS))
+
+    @property
+    def asks(self) -> bool:
+        opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
+        return (opens or self.has(INTERROGATIVES) or self.text.rstrip().endswith("?")
+                or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
+                or (len(self.raw) > 1 and self.raw[-1] in ("ka", "ko"))
+                or (len(self.raw) > 2 and self.raw[-1] in TAG_NEGATIONS and self.has(MODALS)))
+
+
 def clauses(text: str) -> list[str]:
-    """Return the clauses of `text`: the pieces between punctuation and "but"."""
+    """Return the clauses of `text`: the pieces between punctuation marks and new lines."""
     return [part.strip() for part in CLAUSE_BREAK.split(text or "") if part and part.strip()]
 
 
-def _tokens(clause: str) -> list[str]:
-    return normalise.normalise(clause).split()
+def _clause(text: str) -> _Clause:
+    return _Clause(text, tuple(normalise.normalise(text).split()), tuple(re.sub(r"[^\w\s']", " ", text.lower()).split()))
 
 
-def _raw_tokens(clause: str) -> list[str]:
-    return re.sub(r"[^\w\s]", " ", clause.lower()).split()
+def _without_nya(norm: str) -> str:
+    return " ".join(w[:-3] if len(w) > 6 and w.endswith("nya") else w for w in norm.split())
 
 
-def _opens_question(tokens: list[str]) -> bool:
-    return bool(tokens) and tokens[0] in QUESTION_OPENERS
+def _scoped(clause: _Clause, start: int, text: str) -> bool:
+    """Return True when the harm at `start` (in `text`, a form of the clause) is hypothetical."""
+    if clause.opens_question:
+        return True
+    before = text[:start]
+    if any(w in SCOPE_WORDS for w in before.split()) or any(p in before for p in SCOPE_PHRASES):
+        return True
+    return clause.asks and not clause.has(PERSON_WORDS)
 
 
-def _scoped(norm: str, start: int) -> bool:
-    """Return True when a word before `start` in the clause makes what follows hypothetical."""
-    before = norm[:start]
-    words = before.split()
-    return any(w in SCOPE_WORDS for w in words) or any(p in before for p in SCOPE_PHRASES)
+def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
+    """Return the report intents of the firm (not hypothetical) harm, and the clauses it is in."""
+    harm: list[str] = []
+    harmed: set[int] = set()
+    signals = _signals()
+    for index, clause in enumerate(parts):
+        forms = {clause.norm, _without_nya(clause.norm)}
+        for intent, patterns in signals.items():
+            for pattern in patterns:
+                for form in forms:
+                    if any(not _scoped(clause, m.start(), form) for m in pattern.finditer(form)):
+                        harmed.add(index)
+                        if intent not in harm:
+                            harm.append(intent)
+    # A pattern may span clauses ("dijanjikan kerja di restoran, ternyata di kebun"): try the whole text too.
+    joined = " ".join(c.norm for c in parts)
+    if len(parts) > 1 and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
+        for intent, patterns in signals.items():
+            if intent not in harm and any(p.search(joined) for p in patterns) and not _any_scope(parts):
+                harm.append(intent)
+    return harm, harmed
+
+
+@lru_cache(maxsize=1)
+def _signals() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Return the harm patterns: report_signals.yml's, then EXTRA_SIGNALS."""
+    merged = {intent: tuple(patterns) for intent, patterns in load_signals().patterns.items()}
+    for intent, patterns in EXTRA_SIGNALS.items():
+        merged[intent] = merged.get(intent, ()) + patterns
+    return merged
+
+
+def _any_scope(parts: list[_Clause]) -> bool:
+    return any(c.has(SCOPE_WORDS) for c in parts)
 
 
 @lru_cache(maxsize=2048)
 def read(text: str) -> Reading:
-    """Read `text` clause by clause: firm harm (a report), questions, or both."""
-    parts = []
-    for clause in clauses(text):
-        tokens = _tokens(clause)
-        if tokens:
-            parts.append((clause, tokens, _raw_tokens(clause)))
-    joined = ""
-    starts = []
-    for _, tokens, _ in parts:
-        starts.append(len(joined) + (1 if joined else 0))
-        joined = f"{joined} {' '.join(tokens)}" if joined else " ".join(tokens)
-    harm: list[str] = []
-    harmed: set[int] = set()
-    for intent, patterns in load_signals().patterns.items():
-        for pattern in patterns:
-            for match in pattern.finditer(joined):
-                index = max(k for k, start in enumerate(starts) if start <= match.start())
-                clause, tokens, raw = parts[index]
-                local = match.start() - starts[index]
-                if _opens_question(tokens) or _opens_question(raw) or _scoped(" ".join(tokens), local):
-                    continue
-                harmed.add(index)
-                if intent not in harm:
-                    harm.append(intent)
+    """Read `text` clause by clause: firm harm or a story (a report), questions, or both."""
+    parts = [c for c in (_clause(piece) for piece in clauses(text)) if c.tokens]
+    harm, harmed = _harm(parts)
     asks = "?" in (text or "")
     tells = bool(harm)
+    person = False
+    troubled = False
+    grave = False
     question_parts: list[str] = []
-    for index, (clause, tokens, raw) in enumerate(parts):
-        opener = _opens_question(tokens) or _opens_question(raw)
-        clause_asks = opener or any(t in QUESTION_WORDS for t in tokens) or clause.rstrip().endswith("?")
+    for index, clause in enumerate(parts):
+        clause_asks = clause.asks
         asks = asks or clause_asks
-        person = any(t in PERSON_WORDS for t in raw) or any(t in PERSON_WORDS for t in tokens)
-        story = any(t in STORY_WORDS for t in tokens) or any(ch.isdigit() for ch in clause)
-        if not opener and person and story and not any(w in SCOPE_WORDS for w in tokens):
+        stated = not clause_asks and not clause.has(SCOPE_WORDS)
+        if stated and clause.has(PERSON_WORDS):
+            person = True
+            if clause.has(STORY_WORDS) or clause.has(TROUBLE_WORDS) or any(ch.isdigit() for ch in clause.text):
+                tells = True
+            troubled = troubled or clause.has(TROUBLE_WORDS)
+            grave = grave or clause.has(GRAVE_WORDS)
+        if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
             tells = True
-        if index not in harmed and (clause_asks or _needs(tokens)):
-            question_parts.append(clause)
+        if index not in harmed and (clause_asks or clause.has(NEED_WORDS)):
+            question_parts.append(clause.text)
     if tells:
-        kind = BOTH if asks else REPORT
+        kind = BOTH if asks or question_parts else REPORT
     elif asks:
         kind = QUESTION
     else:
         kind = NEITHER
-    return Reading(kind, tuple(harm), asks, tells, ", ".join(question_parts))
-
-
-NEED_WORDS = frozenset("pulang balik mudik home return".split())
-
-
-def _needs(tokens: list[str]) -> bool:
-    """Return True for a clause that states a need the bot can answer ("saya mau pulang")."""
-    return any(t in NEED_WORDS for t in tokens)
+    return Reading(kind, tuple(harm), asks, tells, ", ".join(question_parts), person, troubled or bool(harm),
+                   grave)
 
 
 __all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "clauses", "read"]
