@@ -36,6 +36,8 @@ OFFER_WINDOW = timedelta(hours=24)
 # when the message is short).
 OWN_DIALOGUES = frozenset({"check_case_status", "talk_to_officer", "change_language", "report_menu", "more_menu"})
 LANGUAGE_SWITCH_WORDS = 4
+# Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
+WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
 # A story of trouble under a confident question is a report when a report intent has at least this share.
 REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
@@ -98,14 +100,14 @@ def _find(text: str, intent: str | None = None, confident_intent: bool = False) 
 
 
 def _answer_note(turn: Turn, reading: asking.Reading) -> str | None:
-    """Return the answer to the question a report also asks, when retrieval is sure of it."""
+    """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
     if not reading.question_text:
         return None
     for text in (reading.question_text, turn.text):
         found = _find(text)
         if found is not None and found.confident:
             return fact_replies.render(turn.locale, found.fact)
-    return None
+    return fact_replies.render(turn.locale, WHERE_TO_GO) if reading.asks else None
 
 
 def _report(turn: Turn, reading: asking.Reading, report: str | None, understanding: Understanding) -> bool:

@@ -17,14 +17,14 @@ FACT_ANSWERS: dict[str, str] = {
         "You can ask about a job vacancy and have it checked at a BP3MI office (for NTT, in Kupang) or at a P4MI "
         "post."),
     "bpjs_covers_risks": _l(
-        "Migrant workers' BPJS Ketenagakerjaan covers 21 risks, including cash benefits for physical violence and "
-        "rape, a job that does not match the agreement, and being dismissed unilaterally."),
+        "Migrant workers' BPJS Ketenagakerjaan covers work accidents (JKK) and death (JKM), 21 risks in all, "
+        "including cash benefits for violence and rape, a job unlike the agreement, and dismissal."),
     "bpjs_jkk_jkm_compulsory_jht_optional": _l(
         "Migrant workers must be registered with BPJS Ketenagakerjaan: work-accident (JKK) and death (JKM) cover are "
         "compulsory; old-age savings (JHT) is optional."),
     "calo_may_not_place": _l(
-        "A calo or sponsor may not place migrant workers. Only the government, a licensed company (P3MI) or a company"
-        " sending its own staff may do so."),
+        "A calo or sponsor may not place migrant workers: only the government, a licensed company (P3MI) or a company"
+        " sending its own staff. The official path starts at Disnaker or the LTSA."),
     "case_documents_to_prepare": _l(
         "To follow up a case abroad, officers ask for: full name, passport number, visa, the sending company, work "
         "contract, country, last address, employer's name and date of last contact."),
@@ -56,7 +56,8 @@ FACT_ANSWERS: dict[str, str] = {
         "KP2MI crisis centre for migrant workers, 24 hours: 0800-1000 (free, in Indonesia). From abroad: +62 21 2924 "
         "4800."),
     "hotline_kp2mi_crisis_centre_abroad": _l(
-        "From abroad, call the KP2MI crisis centre on +62 21 2924 4800. In Indonesia: 0800-1000 (free, 24 hours)."),
+        "From abroad, call the KP2MI crisis centre on +62 21 2924 4800 (in Indonesia 0800-1000, free, 24 hours), or "
+        "go to the Indonesian embassy or consulate (KBRI/KJRI)."),
     "hotline_police_110": _l(
         "Police: call 110. It is free, 24 hours, anywhere in Indonesia, and goes to the nearest police station."),
     "hotline_sapa_129": _l(
@@ -182,15 +183,16 @@ FACT_ANSWERS: dict[str, str] = {
         "Working abroad needs a work visa (UU 18/2017 Pasal 13); a tourist visa is not enough."),
     "zero_placement_cost_pasal30": _l(
         "By law you may not be charged placement costs (UU 18/2017 Pasal 30). Never pay a calo or sponsor, or into a "
-        "personal account."),
+        "personal account. Before you pay anything, ask BP3MI or Disnaker."),
 }
 
 # fact id -> the other fact ids an answer relies on (its sources), when it states more than its own fact.
 FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "bp3mi_ntt_complaints_2025": ("bp3mi_ntt_roles",),
     "bp3mi_p4mi_verify_vacancies": ("bp3mi_ntt_roles",),
+    "bpjs_covers_risks": ("bpjs_jkk_jkm_compulsory_jht_optional",),
     "bpjs_jkk_jkm_compulsory_jht_optional": ("pmi_requirements_pasal5",),
-    "calo_may_not_place": ("placement_bodies_pasal49",),
+    "calo_may_not_place": ("placement_bodies_pasal49", "register_disnaker_ltsa_siapkerja",),
     "contract_language_understood": ("right_contract_explanation",),
     "documents_pasal13": ("registration_ktp_ijazah_akta", "registration_kk", "consent_letter_village_head", "work_visa_required",),
     "hotline_kp2mi_crisis_centre": ("hotline_kp2mi_crisis_centre_abroad",),
@@ -206,7 +208,7 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "right_hold_travel_documents": ("ilo_forced_labour_indicators",),
     "right_safe_return": ("hotline_kp2mi_crisis_centre_abroad",),
     "right_wages": ("complaints_going_home_wages",),
-    "zero_placement_cost_pasal30": ("calo_may_not_place",),
+    "zero_placement_cost_pasal30": ("calo_may_not_place", "permen_p2mi_17_2025_exists",),
 }
 
 __all__ = ["FACT_ANSWERS", "FACT_ANSWER_FACTS", "_l"]

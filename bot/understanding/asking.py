@@ -68,7 +68,7 @@ diancam hamil paksa dipaksa lembur dipegang disimpan ditahan tahan hilang overst
 died dead sick escaped arrested jail deported fired cheated debt threatened pregnant forced lost ran
 """.split())
 # "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
-MODALS = frozenset("boleh bole bisa harus musti wajib perlu".split())
+MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah".split())
 TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split())
 # Trouble grave enough that a story telling it is a report whatever the classifier thinks.
 GRAVE_WORDS = frozenset("""
