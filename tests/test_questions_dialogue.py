@@ -154,3 +154,27 @@ def test_four_without_a_question_still_shows_the_report_menu(engine, store):
     worker = person(engine, sender="+6281234500010")
     assert_dialog(worker, [("MENU", ["1 Syarat"]), ("4", ["1 Biaya/utang"])])
     assert opened(store) == []
+
+
+def test_help_numbers_come_from_the_hotline_answer_not_a_fact(engine):
+    worker = person(engine, sender="+6281234500011")
+    reply = worker.say("nomor polisi berapa?")
+    assert "110" in reply and "0800-1000" in reply, "the whole hotline answer, which knows where the person is"
+    assert "Balas L untuk info lengkap" not in reply
+
+
+def test_a_report_that_asks_what_to_do_gets_where_to_go_in_the_first_reply(engine, store):
+    worker = person(engine, sender="+6281234500012")
+    replies = worker.send("Majikan saya sudah 4 bulan tidak bayar gaji saya. Apa yang bisa saya buat?")
+    assert "ADU-" in replies[0] and "KBRI/KJRI" in replies[0]
+    assert replies[0].index("ADU-") < replies[0].index("KBRI/KJRI") < replies[0].index("LEWATI")
+    assert [c.category for c in opened(store)] == ["unpaid_wages"]
+
+
+def test_a_question_about_a_problem_without_a_sure_fact_gets_the_topic_and_the_tap(engine, store):
+    worker = person(engine, sender="+6281234500013")
+    first = worker.say("kalau agen terus minta uang tambahan, kami harus bagaimana?")
+    assert "ADU-" not in first and "Balas 4 untuk melapor" in first
+    assert opened(store) == []
+    assert "ADU-" in worker.say("4")
+    assert opened(store)[-1].text == "kalau agen terus minta uang tambahan, kami harus bagaimana?"

@@ -18,7 +18,6 @@ from typing import Any
 from bot import menu
 from bot.cases.opening import start_case
 from bot.cases.triage import shows_danger
-from bot.knowledge import answers
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
@@ -36,6 +35,7 @@ OFFER_WINDOW = timedelta(hours=24)
 # when the message is short).
 OWN_DIALOGUES = frozenset({"check_case_status", "talk_to_officer", "change_language", "report_menu", "more_menu"})
 LANGUAGE_SWITCH_WORDS = 4
+HOTLINES = "ask_hotline"
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
 # A story of trouble under a confident question is a report when a report intent has at least this share.
@@ -128,13 +128,13 @@ def _report(turn: Turn, reading: asking.Reading, report: str | None, understandi
 def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, sure: bool) -> bool:
     """Answer "is my employer allowed to keep my passport?" and offer one tap to report it; no case yet."""
     found = _find(turn.text, report, sure)
-    if found is not None and found.confident:
+    if found is not None and found.confident and not _numbers(found.fact):
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
     else:
         topic = PROBLEM_TOPICS.get(report)
         if topic is None:
             return False
-        answers.answer(turn, topic)
+        _topic_page(turn, topic)
         fact_replies.report_offer(turn)
     _remember(turn, report if report in CASE_INTENTS else "report_other_problem", found, PROBLEM_TOPICS.get(report))
     return True
@@ -143,9 +143,14 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
 def _question(turn: Turn, intent: str, sure: bool, chat: bool) -> bool:
     """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap."""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
+    if intent == HOTLINES and sure:
+        return False  # the help numbers depend on where the person is: the hotline answer knows
     found = _find(turn.text, intent, informed)
     if found is None:
         return False
+    if found.confident and _numbers(found.fact):
+        _topic_page(turn, HOTLINES)
+        return True
     if found.confident:
         problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
@@ -154,10 +159,22 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool) -> bool:
         return True
     if informed or (chat or intent == "verify_recruiter") and sure:
         return False  # the classifier is sure of the topic: its page answers
-    if found.topic is not None:
+    if found.topic is not None and found.topic != HOTLINES:
         fact_replies.ask_about_topic(turn, found.topic)
         return True
     return False
+
+
+def _numbers(fact: str) -> bool:
+    """Return True for a fact about help numbers: which ones apply depends on where the person is."""
+    return HOTLINES in fact_topics(fact) or fact.startswith(("hotline_", "emergency_"))
+
+
+def _topic_page(turn: Turn, topic: str) -> None:
+    """Say a topic's answer through the handler the dialogue wired for it (the hotline answer knows the country)."""
+    from bot.conversation import dialogue
+
+    dialogue.route(turn, topic)
 
 
 def _remember(turn: Turn, report: str, found: Found | None, topic: str | None = None) -> None:

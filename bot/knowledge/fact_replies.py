@@ -22,6 +22,7 @@ TOPIC_NAMES = {
     "ask_return_home": _l("going home"),
     "ask_hotline": _l("help numbers"),
 }
+NOT_OFFERED = "ask_hotline"
 MORE_ON_TOPIC = _l("Reply M for more on %(topic)s.")
 REPORT_OFFER = _l("Reply 4 to report it; your message will become a report.")
 ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)s? Reply M to read about it, "
@@ -31,7 +32,7 @@ ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)
 def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False) -> str:
     """Render the answer of `fact`, then "Reply M for more on <topic>" and, if asked, the offer to report."""
     lines = [i18n.render(locale, FACT_ANSWERS[fact])]
-    if topic in TOPIC_NAMES and topic in ANSWERS:
+    if _offered(topic):
         lines.append(i18n.render(locale, MORE_ON_TOPIC, topic=i18n.render(locale, TOPIC_NAMES[topic])))
     if offer_report:
         lines.append(i18n.render(locale, REPORT_OFFER))
@@ -47,8 +48,13 @@ def say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool
 def offer_topic(turn: Turn, topic: str | None) -> None:
     """Let the next M (or L) send the topic page `topic` from its first page."""
     turn.state.pop(STATE_KEY, None)
-    if topic in TOPIC_NAMES and topic in ANSWERS:
+    if _offered(topic):
         turn.state[STATE_KEY] = {"intent": topic, "page": 1}
+
+
+def _offered(topic: str | None) -> bool:
+    # Help numbers depend on where the person is: they are never a page sent by M, only by their own handler.
+    return topic in TOPIC_NAMES and topic in ANSWERS and topic != NOT_OFFERED
 
 
 def ask_about_topic(turn: Turn, topic: str) -> None:
