@@ -70,8 +70,8 @@ def answer_or_report(turn: Turn) -> bool:
     if intent in OWN_DIALOGUES and sure and (intent != "change_language"
                                               or len(text.split()) <= LANGUAGE_SWITCH_WORDS):
         return False
-    if intent == "verify_recruiter" and (understanding.entity("company") or sure and len(text.split()) <= 4):
-        return False  # a company named: the company check
+    if intent == "verify_recruiter" and (sure or understanding.entity("company")):
+        return False  # the company check (it asks for the name when none is given)
     reading = asking.read(text)
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure else reading.troubled):
