@@ -178,3 +178,13 @@ def test_a_question_about_a_problem_without_a_sure_fact_gets_the_topic_and_the_t
     assert opened(store) == []
     assert "ADU-" in worker.say("4")
     assert opened(store)[-1].text == "kalau agen terus minta uang tambahan, kami harus bagaimana?"
+
+
+def test_four_reports_only_the_question_just_answered(engine, store):
+    worker = person(engine, sender="+6281234500014")
+    assert_dialog(worker, [
+        ("apakah boleh majikan menahan paspor saya?", ["Balas 4 untuk melapor"]),
+        ("berapa umur minimal untuk kerja ke luar negeri?", ["18 tahun"]),
+        ("4", ["1 Biaya/utang"]),
+    ])
+    assert opened(store) == []

@@ -62,6 +62,8 @@ def answer_or_report(turn: Turn) -> bool:
     text = turn.text
     if not any(ch.isalpha() for ch in text):
         return False
+    if turn.state.pop(ASKED_KEY, None) is not None and turn.state.get("menu") == menu.ASKED:
+        turn.state["menu"] = menu.MAIN  # a new message: 4 no longer reports the question before it
     understanding = turn.understand()
     intent = understanding.intent
     sure = not understanding.low_confidence
