@@ -98,16 +98,20 @@ def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
-    return default_retriever().find(text, intent, confident_intent)
+    found = default_retriever().find(text, intent, confident_intent)
+    if found is not None and found.confident and _numbers(found.fact) and not asking.asks_for_numbers(text):
+        # A place name pulls towards that country's emergency number; only a question about numbers gets one.
+        return Found(found.fact, found.confidence, False, found.topic, found.ranking)
+    return found
 
 
-def _answer_note(turn: Turn, reading: asking.Reading) -> str | None:
+def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
     """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
     if not reading.question_text:
         return None
-    for text in (reading.question_text, turn.text):
-        found = _find(text)
-        if found is not None and found.confident:
+    for text, intent in ((reading.question_text, None), (turn.text, report)):
+        found = _find(text, intent, intent is not None)
+        if found is not None and found.confident and not _numbers(found.fact):
             return fact_replies.render(turn.locale, found.fact)
     return fact_replies.render(turn.locale, WHERE_TO_GO) if reading.asks else None
 
@@ -120,7 +124,7 @@ def _report(turn: Turn, reading: asking.Reading, report: str | None, understandi
     intent = report if report in CASE_INTENTS and sure else None
     intent = intent or next((i for i in reading.harm if i in CASE_INTENTS), None)
     intent = intent or next((i for i, _ in understanding.ranking if i in CASE_INTENTS), None) or "report_other_problem"
-    note = _answer_note(turn, reading)
+    note = _answer_note(turn, reading, intent)
     if note is None and intent == report and sure:
         return False  # a plain report: the report handler opens the case as it always has
     start_case(turn, intent.removeprefix("report_"), turn.text, note=note)

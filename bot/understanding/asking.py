@@ -184,6 +184,18 @@ def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
     return harm, harmed
 
 
+NUMBER_WORDS = frozenset("""
+nomor nomer no nombor telepon telpon telp tlp hubungi kontak hotline darurat kecemasan polisi polis ambulans
+number phone call dial contact hotline emergency police ambulance whatsapp wa
+""".split())
+
+
+def asks_for_numbers(text: str) -> bool:
+    """Return True when `text` asks for a phone number or a help line ("nomor polisi di johor berapa")."""
+    words = set(normalise.normalise(text).split()) | set(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
+    return bool(words & NUMBER_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _signals() -> dict[str, tuple[re.Pattern[str], ...]]:
     """Return the harm patterns: report_signals.yml's, then EXTRA_SIGNALS."""
@@ -232,4 +244,4 @@ def read(text: str) -> Reading:
                    grave)
 
 
-__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "clauses", "read"]
+__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "asks_for_numbers", "clauses", "read"]
