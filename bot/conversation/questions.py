@@ -76,7 +76,8 @@ def answer_or_report(turn: Turn) -> bool:
         return False  # the company check (it asks for the name when none is given)
     reading = asking.read(text)
     if intent in REPORT_INTENTS:
-        if reading.harm or (reading.tells or reading.person and not reading.asks if sure else reading.troubled):
+        if reading.harm or (reading.tells or reading.person and not reading.asks if sure
+                            else reading.troubled or reading.tells and not reading.asks):
             return _report(turn, reading, intent, understanding)
         if reading.asks:
             return _question_about_problem(turn, reading, intent, sure)
@@ -90,11 +91,14 @@ def answer_or_report(turn: Turn) -> bool:
 
 def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
     """Return True for a story of trouble the classifier took for a question or small talk."""
-    if not (reading.person and reading.troubled):
+    if not reading.person:
         return False
-    if reading.grave or understanding.low_confidence:
-        return True
-    return any(intent in REPORT_INTENTS and confidence >= REPORT_SHARE for intent, confidence in understanding.ranking)
+    shared = any(intent in REPORT_INTENTS and confidence >= REPORT_SHARE
+                 for intent, confidence in understanding.ranking)
+    if reading.troubled:
+        return reading.grave or understanding.low_confidence or shared
+    # A first-person story that asks nothing, where the classifier is unsure or sees a report close behind.
+    return reading.tells and not reading.asks and (understanding.low_confidence or shared)
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:

@@ -66,6 +66,9 @@ meninggal tewas sakit kabur lari melarikan ditangkap tertangkap penjara dipenjar
 dipecat diberhentikan phk tangkap dibohongi bohong denda ganti rugi utang hutang tebus sekap kurung marah maki ancam
 diancam hamil paksa dipaksa lembur dipegang disimpan ditahan tahan hilang overstay tanpa setor transfer
 died dead sick escaped arrested jail deported fired cheated debt threatened pregnant forced lost ran
+dimarahi marahi usir diusir dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
+ditolak dikunci dilarang larang kasar siksa aniaya jual dijual sandera tebusan potongan overtime
+beaten locked hungry abused scolded stranded trapped unpaid withheld
 """.split())
 # "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
 MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah".split())
