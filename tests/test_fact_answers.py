@@ -131,3 +131,10 @@ def test_question_or_report(text, kind, harm):
 def test_a_report_keeps_its_question_for_the_answer():
     reading = asking.read("Gaji saya tidak dibayar 5 bulan. Saya mau pulang, bagaimana caranya?")
     assert reading.reports and "pulang" in reading.question_text and "Gaji" not in reading.question_text
+
+
+def test_a_report_told_first_and_asked_after_is_still_a_report():
+    told = asking.read("majikan tahan paspor sy, boleh ga?")
+    asked = asking.read("boleh ga majikan tahan paspor sy?")
+    assert told.asks and not told.leads_with_question
+    assert asked.asks and asked.leads_with_question

@@ -188,3 +188,9 @@ def test_four_reports_only_the_question_just_answered(engine, store):
         ("4", ["1 Biaya/utang"]),
     ])
     assert opened(store) == []
+
+
+def test_a_problem_told_before_the_question_opens_a_case(engine, store):
+    worker = person(engine, sender="+6281234500015")
+    assert "ADU-" in worker.say("majikan tahan paspor sy sejak datang, itu boleh ka?")
+    assert [c.category for c in opened(store)] == ["documents_held"]

@@ -108,6 +108,7 @@ class Reading:
     person: bool = False
     troubled: bool = False
     grave: bool = False
+    leads_with_question: bool = False
 
     @property
     def reports(self) -> bool:
@@ -243,8 +244,16 @@ def read(text: str) -> Reading:
         kind = QUESTION
     else:
         kind = NEITHER
+    lead = parts[0] if parts else None
+    leads = lead is not None and (lead.asks or lead.opens_question or _scope_start(lead))
     return Reading(kind, tuple(harm), asks, tells, ", ".join(question_parts), person, troubled or bool(harm),
-                   grave)
+                   grave, leads)
+
+
+def _scope_start(clause: _Clause) -> bool:
+    """Return True when a clause starts by asking or supposing within its first words ("saya mau tanya apakah")."""
+    head = " ".join(clause.tokens[:4])
+    return any(w in SCOPE_WORDS | INTERROGATIVES for w in clause.tokens[:4]) or any(p in head for p in SCOPE_PHRASES)
 
 
 __all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "asks_for_numbers", "clauses", "read"]
