@@ -18,6 +18,7 @@ from typing import Any
 from bot import menu
 from bot.cases.opening import start_case
 from bot.cases.triage import shows_danger
+from bot.conversation import dialogue
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
@@ -182,8 +183,6 @@ def _numbers(fact: str) -> bool:
 
 def _topic_page(turn: Turn, topic: str) -> None:
     """Say a topic's answer through the handler the dialogue wired for it (the hotline answer knows the country)."""
-    from bot.conversation import dialogue
-
     dialogue.route(turn, topic)
 
 
@@ -206,8 +205,6 @@ def report_question(turn: Turn) -> None:
                         [asked.get("message_id"), turn.contact.id])
         text = turn.vault.decrypt(row["text_enc"]) if row else None
     if not text:
-        from bot.conversation import dialogue
-
         dialogue.report_menu(turn)
         return
     start_case(turn, str(asked.get("category") or "other_problem"), text, message_id=asked["message_id"])
