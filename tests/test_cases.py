@@ -78,7 +78,10 @@ def test_open_case_keeps_the_text_encrypted_and_sets_the_deadline(db, vault):
     ("unpaid_wages", "majikan ancam mau bunuh saya kalau lapor", None, "darurat", False),
     ("documents_held", "paspor saya dipegang agen", None, "tinggi", False),
     ("fees_or_debt", "utang ke sponsor 15 juta dipotong dari gaji tiap bulan", None, "tinggi", False),
-    ("unpaid_wages", "gaji belum dibayar 5 bulan, tidak boleh keluar rumah", None, "tinggi", False),
+    # Not allowed out of the house is confinement (issue 15): darurat. Wages withheld and the phone taken: tinggi.
+    ("unpaid_wages", "gaji belum dibayar 5 bulan, tidak boleh keluar rumah", None, "darurat", False),
+    ("unpaid_wages", "gaji belum dibayar 5 bulan, hp disita majikan", None, "tinggi", False),
+    ("other_problem", "sy mau pulang dr malaysia tp tdk ada paspor", None, "sedang", False),
     ("missing_contact", "anak saya hilang kontak", 130, "tinggi", False),
     ("missing_contact", "anak saya hilang kontak", 45, "sedang", False),
     ("missing_contact", "anak saya hilang kontak", None, "sedang", False),

@@ -9,6 +9,7 @@ from bot.cases.common import current_case
 from bot.cases.common import has_letters
 from bot.cases.common import shown_ref
 from bot.cases.danger import say_danger
+from bot.cases.danger import unstaffed_line
 from bot.cases.form import ask_current
 from bot.cases.records import Case
 from bot.i18n import _l
@@ -20,6 +21,9 @@ MEDIA_CALLBACK = _l("Thank you, we received what you sent. A person from our tea
                     "Your request number is %(ref)s.")
 CALLBACK_OPENED = _l("Of course. A person from our team will call you back. Your request number is %(ref)s.")
 CALLBACK_EXISTS = _l("Your request %(ref)s is already with us. A person from our team will call you back.")
+# When no active officer or desk can take the request: no promise of a call (issue 15, item 13).
+MEDIA_SAVED = _l("Thank you, we received what you sent. Your request number is %(ref)s.")
+CALLBACK_SAVED = _l("Your request is saved. Its number is %(ref)s.")
 
 
 def _open_callback(turn: Turn, text: str, media: list[dict[str, str]] | None = None) -> Case:
@@ -45,13 +49,19 @@ def talk_to_officer(turn: Turn) -> None:
         if has_letters(turn.text):
             cases.add_note(turn.db, turn.vault, existing.id, "reporter", turn.text, turn.now_iso,
                            message_id=turn.message_id)
+        honest = unstaffed_line(turn, existing)
+        if honest:
+            turn.say_text(f"{turn.tr(CALLBACK_SAVED, ref=shown_ref(turn, existing.ref))}\n{honest}")
+            return
         turn.say(CALLBACK_EXISTS, ref=shown_ref(turn, existing.ref))
         return
     case = _open_callback(turn, turn.text)
     if case.priority == cases.DARURAT:
         say_danger(turn, case)
     turn.set_flow(FLOW_CALLBACK, case_id=case.id, ref=case.ref, questions=["contact"], asked=0)
-    ask_current(turn, turn.tr(CALLBACK_OPENED, ref=shown_ref(turn, case.ref)))
+    honest = unstaffed_line(turn, case)
+    head = turn.tr(CALLBACK_SAVED if honest else CALLBACK_OPENED, ref=shown_ref(turn, case.ref))
+    ask_current(turn, f"{head}\n{honest}" if honest else head)
 
 
 def on_media(turn: Turn) -> bool:
@@ -67,5 +77,7 @@ def on_media(turn: Turn) -> bool:
         return True
     case = _open_callback(turn, "", media)
     turn.set_flow(FLOW_CALLBACK, case_id=case.id, ref=case.ref, questions=["contact"], asked=0)
-    ask_current(turn, turn.tr(MEDIA_CALLBACK, ref=shown_ref(turn, case.ref)))
+    honest = unstaffed_line(turn, case)
+    head = turn.tr(MEDIA_SAVED if honest else MEDIA_CALLBACK, ref=shown_ref(turn, case.ref))
+    ask_current(turn, f"{head}\n{honest}" if honest else head)
     return True

@@ -14,6 +14,13 @@ from bot.cases.common import from_menu
 from bot.cases.common import has_letters
 from bot.cases.common import shown_ref
 from bot.cases.common import simple_words
+from bot import hotlines
+from bot.cases.common import FLOW_CALLBACK
+from bot.cases.common import FLOW_FORM
+from bot.cases.common import FLOW_MISSING
+from bot.cases.common import say_parts
+from bot.cases.danger import numbers_text
+from bot.cases.danger import place_of
 from bot.cases.danger import say_danger
 from bot.cases.form import say_next
 from bot.cases.form import step_form
@@ -23,9 +30,8 @@ from bot.store import fetch_one
 from bot.turn import Turn
 
 BARE_PLEA_WORDS = 8
-HELP_CHECK = _l("We are here to help. If you are in danger now, call police 110 or the crisis centre 0800-1000 "
-                "(free; from abroad +62 21 2924 4800); Kemlu for citizens abroad: +62 812 9007 0027. "
-                "Are you in danger now? Reply 1 if yes. Or tell us briefly what is happening, or reply MENU.")
+HELP_HERE = _l("We are here to help.")
+HELP_ASK = _l("Are you in danger now? Reply 1 if yes. Or tell us briefly what is happening, or reply MENU.")
 OFFER_DECLINED = _l("That is OK. Your report %(ref)s is with us. Write here any time, and stay safe.")
 OFFER_NOTED = _l("Thank you, this was added to report %(ref)s. Reply 1 if you can answer a few short questions.")
 
@@ -34,6 +40,19 @@ def emergency(turn: Turn) -> None:
     """Handle report_emergency: the numbers at once, the case marked darurat with an urgent alert, then an offer."""
     case = current_case(turn)
     text = turn.text
+    if _asks_for_numbers(turn, text):
+        # "nomor darurat", "emergency numbers" (the menu's own label): a question, not an alarm.
+        turn.say_text(hotlines.answer(turn.locale, place_of(turn, case)))
+        return
+    if _denies_danger(turn, text):
+        # "pintu tidak dikunci": no alarm on a denial; the form goes on, or the numbers and one question.
+        if turn.state.get("flow") in (FLOW_FORM, FLOW_MISSING, FLOW_CALLBACK):
+            step_form(turn)
+        elif turn.state.get("flow") == FLOW_EMERGENCY:
+            step_emergency(turn)
+        else:
+            _help_check(turn)
+        return
     if case is not None and case.is_open:
         cases.add_note(turn.db, turn.vault, case.id, "reporter", text, turn.now_iso, message_id=turn.message_id)
         cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(text),
@@ -42,7 +61,11 @@ def emergency(turn: Turn) -> None:
         questions = list(turn.state.get("questions") or [])
         asked = int(turn.state.get("asked", 0))
         remaining = [q for q in questions[asked:] if q != "sex"]
-        data = {k: v for k, v in turn.state.items() if k in ("role", "relation_known", "country_known", "last_known")}
+        data = {k: v for k, v in turn.state.items()
+                if k in ("role", "relation_known", "country_known", "last_known", "sensitive")}
+        if triage.is_sensitive_text(text) or data.get("sensitive"):
+            data["sensitive"] = True  # a woman officer is offered first
+            remaining = sorted(remaining, key=lambda q: q != "contact")
         say_danger(turn, case, raised=True, offer=bool(remaining))
         if not remaining:
             turn.set_flow(None)
@@ -52,10 +75,29 @@ def emergency(turn: Turn) -> None:
         return
     if _is_bare_plea(turn, text):
         # "tolong bantu saya" alone: the numbers at once, but no urgent case (and no alert to officers) on a guess.
-        turn.set_flow(FLOW_HELP, first_message_id=turn.message_id)
-        turn.say(HELP_CHECK)
+        _help_check(turn)
         return
     start_case(turn, "emergency", text)
+
+
+def _help_check(turn: Turn) -> None:
+    """Give the numbers for where the person is and ask whether they are in danger now (no case yet)."""
+    turn.set_flow(FLOW_HELP, first_message_id=turn.message_id)
+    say_parts(turn, [turn.tr(HELP_HERE), numbers_text(turn), turn.tr(HELP_ASK)])
+
+
+def _asks_for_numbers(turn: Turn, text: str) -> bool:
+    """Return True when the message asks for the emergency numbers and tells of no danger."""
+    if from_menu(turn) or not triage.says("asks_numbers", text):
+        return False
+    return not triage.shows_danger(text) and not set(cases.detect_indicators(text)) & triage.DANGER_INDICATORS
+
+
+def _denies_danger(turn: Turn, text: str) -> bool:
+    """Return True when the message names danger only to deny it ("saya tidak dikurung") and shows no other."""
+    if from_menu(turn) or not triage.denies_danger(text):
+        return False
+    return not set(cases.detect_indicators(text)) & triage.DANGER_INDICATORS and not triage.is_sensitive_text(text)
 
 
 def _is_bare_plea(turn: Turn, text: str) -> bool:

@@ -13,8 +13,13 @@ from bot.cases.common import FORM_INTENTS
 from bot.cases.common import SKIP_WORDS
 from bot.cases.common import has_letters
 from bot.cases.common import keyword_of
+from bot.cases.common import say_parts
 from bot.cases.common import shown_ref
 from bot.cases.common import simple_words
+from bot.cases.danger import KEEP_NUMBERS
+from bot.cases.danger import advice
+from bot.cases.danger import needs_splp
+from bot.cases.danger import numbers_text
 from bot.cases.danger import say_danger
 from bot.cases.form import retriage
 from bot.cases.opening import start_case
@@ -57,9 +62,17 @@ def follow_up(turn: Turn) -> bool:
     understanding = turn.understand()
     intent = understanding.intent
     confident = not understanding.low_confidence
+    danger = triage.shows_danger(turn.text)
+    answers = [] if danger else worry_answers(turn, case)
+    if answers:
+        # A frightened or practical question after a report gets its answer (and stays with the case).
+        cases.add_note(turn.db, turn.vault, case.id, "reporter", turn.text, turn.now_iso, message_id=turn.message_id)
+        retriage(turn, case, turn.text)
+        say_parts(turn, [turn.tr(NOTE_ADDED, ref=shown_ref(turn, case.ref)), *answers])
+        return True
     if intent == "report_emergency" and confident:
         return False
-    if triage.shows_danger(turn.text):
+    if danger:
         emergency_note(turn, case)
         return True
     if confident and (intent in INFORMATION_INTENTS or intent in ALWAYS_ANSWERED
@@ -74,11 +87,35 @@ def follow_up(turn: Turn) -> bool:
     cases.add_note(turn.db, turn.vault, case.id, "reporter", turn.text, turn.now_iso, message_id=turn.message_id)
     retriage(turn, case, turn.text)
     parts = [turn.tr(NOTE_ADDED, ref=shown_ref(turn, case.ref))]
-    if different and intent in FORM_INTENTS + ("report_missing_contact",):
-        parts.append(turn.tr(NOTE_NEW_HINT))
+    if different and intent in FORM_INTENTS + ("report_missing_contact",) and not _asks_or_fears(turn.text):
+        parts.append(turn.tr(NOTE_NEW_HINT))  # never on fear, danger or a question: those get an answer
         turn.state["new_report"] = {"category": category, "message_id": turn.message_id}
-    turn.say_text("\n".join(parts))
+    say_parts(turn, parts)
     return True
+
+
+def worry_answers(turn: Turn, case: Case) -> list[str]:
+    """Return the answers to a frightened or practical follow-up: passport held, arrest, phone, what next."""
+    text = turn.text
+    found: list[str] = []
+    if needs_splp(turn, case):
+        found.append(advice(turn, "splp"))
+    if triage.says("fear_of_arrest", text):
+        found.append(advice(turn, "no_arrest"))
+    if triage.says("phone_taken", text):
+        found += [turn.tr(KEEP_NUMBERS), numbers_text(turn, case)]
+    elif found:
+        found.append(numbers_text(turn, case, short=True))
+    if triage.says("age", text):
+        found.append(advice(turn, "age"))
+    if case.category == "missing_contact" and triage.says("next_steps", text):
+        found.append(advice(turn, "missing_next"))
+    return found
+
+
+def _asks_or_fears(text: str) -> bool:
+    """Return True for a question or a fear ("takut", "?"): it is answered, never split off with BARU."""
+    return "?" in text or triage.says("question", text) or triage.says("fear", text)
 
 
 def danger_first(turn: Turn) -> bool:

@@ -22,6 +22,7 @@ from bot.cases.common import say_parts
 from bot.cases.common import shown_ref
 from bot.cases.common import simple_words
 from bot.cases.danger import say_danger
+from bot.cases.danger import unstaffed_line
 from bot.cases.details import PASSPORT
 from bot.cases.details import PASSPORT_WORDS
 from bot.cases.details import find_country
@@ -48,6 +49,9 @@ QUESTIONS = {
     "home": _l("Which kabupaten and desa in NTT is the worker from? For example: Desa Oenino, TTS."),
     "home_self": _l("Which kabupaten and desa in NTT are you from? For example: Desa Oenino, TTS."),
     "home_family": _l("Which kabupaten and desa in NTT does your family live in? For example: Desa Oenino, TTS."),
+    "contact_sensitive": _l("A woman officer can help you. May she contact you at this number? Reply 2 for a woman "
+                            "officer, 1 if any officer is fine, 3 if no one should contact you. You can add a safe "
+                            "time, for example: 2 after 7pm."),
     "contact": _l("May an officer contact you at this number? Reply 1 yes, 2 yes but a woman officer, 3 no. "
                   "You can add a safe time, for example: 1 after 7pm."),
     "sex": _l("Last one, optional: is the worker a woman or a man? Reply 1 woman, 2 man, or LEWATI. "
@@ -76,7 +80,7 @@ HOW_TO_CHECK = _l("To see progress, reply STATUS %(ref)s. You can also write her
 STOPPED = _l("OK, we stopped the questions. Your report %(ref)s is kept with what you told us, and an officer "
              "will still look at it. To see progress, reply STATUS %(ref)s.")
 MISSING_GUIDE = _l("To search, officers will need your KTP and KK, and any documents of your family member "
-                   "(passport or a copy, contract, photos). A police report may be needed. Help: crisis centre "
+                   "(passport or a copy, contract, photos). A police report may be needed. Help: Crisis Center KP2MI "
                    "0800-1000 (+62 21 2924 4800 from abroad), Kemlu +62 812 9007 0027.")
 CALLBACK_DONE = _l("Thank you. A person from our team will call you %(when)s.")
 CALLBACK_DONE_TIME = _l("Thank you. A person from our team will call you %(when)s, at the time you gave: %(time)s.")
@@ -99,6 +103,8 @@ def question_key(turn: Turn, question: str) -> str:
         return "home_family"
     if question == "name" and turn.state.get("relation_known"):
         return "name_known"
+    if question == "contact" and turn.state.get("sensitive"):
+        return "contact_sensitive"
     return question
 
 
@@ -254,7 +260,7 @@ def _answer_contact(turn: Turn, case: Case, text: str) -> bool | None:
     elif _TIME.search(word):
         ok = 1
     if ok is None:
-        turn.say_text(turn.tr(QUESTIONS["contact"]))
+        turn.say_text(turn.tr(QUESTIONS[question_key(turn, "contact")]))
         return False
     if first in ("1", "2", "3") or first in YES_WORDS or first in CONTACT_NO:
         rest = text.strip()[len(text.strip().split(" ", 1)[0]):].strip(" ,.-")
@@ -322,6 +328,9 @@ ANSWERS: dict[str, Callable[[Turn, Case, str], Any]] = {
 
 
 def _next_steps(turn: Turn, case: Case) -> str:
+    honest = unstaffed_line(turn, case)
+    if honest:
+        return honest  # no active officer or desk for this area: say so, and where else to turn
     when = turn.tr(WHEN[case.priority])
     if case.contact_ok == 1 and case.contact_time:
         return turn.tr(NEXT_CONTACT_TIME, when=when, time=case.contact_time)
@@ -343,8 +352,11 @@ def finish(turn: Turn, prefix: str | None = None) -> None:
     case = cases.get_case_by_id(turn.db, case.id)
     ref = shown_ref(turn, case.ref)
     if case.category == "callback":
+        honest = unstaffed_line(turn, case)
         if case.contact_ok == 0:
             text = turn.tr(CALLBACK_NO, ref=ref)
+        elif honest:
+            text = honest
         elif case.contact_time:
             text = turn.tr(CALLBACK_DONE_TIME, when=turn.tr(WHEN[case.priority]), time=case.contact_time)
         else:

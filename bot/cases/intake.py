@@ -19,7 +19,10 @@ from bot.cases.emergency import step_help_check
 from bot.cases.followup import danger_first
 from bot.cases.followup import follow_up
 from bot.cases.form import step_form
+from bot.cases.opening import FLOW_AGE
+from bot.cases.opening import age_warning
 from bot.cases.opening import report_handler
+from bot.cases.opening import step_age
 from bot.cases.opening import step_story
 from bot.cases.status import check_status
 from bot.turn import Turn
@@ -38,6 +41,7 @@ FLOWS: dict[str, Callable[[Turn], None]] = {
     FLOW_MISSING: step_form,
     FLOW_CALLBACK: step_form,
     FLOW_HELP: step_help_check,
+    FLOW_AGE: step_age,
 }
-BEFORE_INTENT: list[Callable[[Turn], bool]] = [follow_up, danger_first]
+BEFORE_INTENT: list[Callable[[Turn], bool]] = [age_warning, follow_up, danger_first]
 MEDIA_HANDLERS: list[Callable[[Turn], bool]] = [on_media]

@@ -22,6 +22,8 @@ FACT_ANSWERS: dict[str, str] = {
     "bpjs_jkk_jkm_compulsory_jht_optional": _l(
         "Migrant workers must be registered with BPJS Ketenagakerjaan: work-accident (JKK) and death (JKM) cover are "
         "compulsory; old-age savings (JHT) is optional."),
+    "bpjs_only_if_registered": _l(
+        "BPJS Ketenagakerjaan covers a migrant worker only if registered before leaving."),
     "calo_may_not_place": _l(
         "A calo or sponsor may not place migrant workers: only the government, a licensed company (P3MI) or a company"
         " sending its own staff. The official path starts at Disnaker or the LTSA."),
@@ -44,24 +46,42 @@ FACT_ANSWERS: dict[str, str] = {
     "duty_report_to_mission": _l(
         "You must report your arrival, stay and return to the Indonesian embassy or consulate (UU 18/2017 Pasal 6). "
         "You must also obey the law and work by the contract."),
+    "emergency_hong_kong_999": _l(
+        "In Hong Kong, if you are in danger, call 999 (police, ambulance, fire)."),
+    "emergency_malaysia_999": _l(
+        "In Malaysia the emergency number is 999 (police, ambulance, fire). 110 does not work there."),
+    "emergency_saudi_911": _l(
+        "In Saudi Arabia the emergency number is 911."),
+    "emergency_singapore_999_995": _l(
+        "In Singapore call police 999, or 995 for an ambulance or fire."),
+    "emergency_taiwan_110_119": _l(
+        "In Taiwan call police 110, or 119 for an ambulance or fire."),
     "employer_costs_not_charged_pasal72": _l(
         "A company may not charge you any cost the employer already pays (UU 18/2017 Pasal 72), and doing so carries "
         "a criminal penalty (Pasal 86)."),
+    "government_protects_all_pmi": _l(
+        "The embassy (KBRI) or consulate (KJRI) helps Indonesian workers with or without papers."),
     "hk_labour_safe_migration_advice": _l(
         "Hong Kong's Labour Department advises: keep your own identity documents, do not sign anything you do not "
         "fully understand, and do not borrow money to pay an agency."),
+    "hotline_kbri_kuala_lumpur": _l(
+        "KBRI Kuala Lumpur (Indonesian embassy) hotline: +60 17-668 8032."),
     "hotline_kemlu_pwni": _l(
         "Kemlu citizen protection (Perlindungan WNI), 24 hours: +62 812 9007 0027."),
     "hotline_kp2mi_crisis_centre": _l(
-        "KP2MI crisis centre for migrant workers, 24 hours: 0800-1000 (free, in Indonesia). From abroad: +62 21 2924 "
+        "KP2MI crisis center for migrant workers, 24 hours: 0800-1000 (free, in Indonesia). From abroad: +62 21 2924 "
         "4800."),
     "hotline_kp2mi_crisis_centre_abroad": _l(
-        "From abroad, call the KP2MI crisis centre on +62 21 2924 4800 (in Indonesia 0800-1000, free, 24 hours), or "
+        "From abroad, call the KP2MI crisis center on +62 21 2924 4800 (in Indonesia 0800-1000, free, 24 hours), or "
         "go to the Indonesian embassy or consulate (KBRI/KJRI)."),
+    "hotline_kp2mi_whatsapp": _l(
+        "KP2MI takes complaints by WhatsApp: +62 811-8080-141."),
     "hotline_police_110": _l(
         "Police: call 110. It is free, 24 hours, anywhere in Indonesia, and goes to the nearest police station."),
     "hotline_sapa_129": _l(
         "Violence against women or children: SAPA 129 (KemenPPPA), phone 129 or WhatsApp 08111-129-129."),
+    "hotline_taiwan_1955": _l(
+        "In Taiwan call 1955: free, 24 hours, in Indonesian, for work problems and abuse."),
     "ilo_forced_labour_indicators": _l(
         "Signs of forced labour (ILO) include: deception, documents kept from you, wages withheld, debt bondage, "
         "being locked in or isolated, violence, threats and excessive overtime. One sign can be enough."),
@@ -78,6 +98,8 @@ FACT_ANSWERS: dict[str, str] = {
         "The LTSA (one-stop service centre) has desks for jobs, complaints and information, civil registration, "
         "health, immigration, police, banking and social security. In NTT the one still running in July 2025 was in "
         "Kota Kupang."),
+    "malaysia_domestic_worker_age_21_45": _l(
+        "Agencies in Malaysia say household workers there must be 21 to 45. Indonesia's minimum is 18."),
     "malaysia_main_destination": _l(
         "Malaysia is the main destination from NTT: 1,324 of 1,401 official placements in 2024. Many go to Sabah via "
         "Nunukan, often to palm-oil plantations."),
@@ -115,9 +137,13 @@ FACT_ANSWERS: dict[str, str] = {
     "passport_disnaker_recommendation": _l(
         "A passport for work needs a recommendation from Disnaker. On the official path it is free for a migrant "
         "worker."),
+    "passport_free_first_pmi": _l(
+        "A passport for a migrant worker is free (Rp0)."),
     "perban9_2020_costs_not_charged": _l(
         "In the 10 zero-cost jobs you must not be charged for: tickets, work visa, contract legalisation, training, "
         "competence certificate, company fee, passport, SKCK, social security, medical tests, transport or lodging."),
+    "perban9_2020_revised_2025": _l(
+        "Perban BP2MI 9/2020 is the earlier cost rule; Permen P2MI 17/2025 revised it. Ask BP3MI for today's costs."),
     "perban9_2020_ten_jobs": _l(
         "10 jobs have no placement costs for the worker (Perban BP2MI 9/2020): housekeeper, baby carer, elderly "
         "carer, cook, family driver, gardener, child carer, cleaner, farm or plantation worker, fishing-boat crew."),
@@ -159,10 +185,10 @@ FACT_ANSWERS: dict[str, str] = {
         "You have the right to legal aid (UU 18/2017 Pasal 6)."),
     "right_safe_return": _l(
         "A safe return home is your right (UU 18/2017 Pasal 6). Abroad, contact the Indonesian embassy or consulate, "
-        "or the KP2MI crisis centre: +62 21 2924 4800."),
+        "or the KP2MI crisis center: +62 21 2924 4800."),
     "right_wages": _l(
         "You have the right to wages at the standard of the country where you work (UU 18/2017 Pasal 6). If your "
-        "wages are not paid, you can report it to the embassy or the crisis centre."),
+        "wages are not paid, you can report it to the embassy or the crisis center."),
     "right_worship_association": _l(
         "You have the right to freedom of worship and of association (UU 18/2017 Pasal 6)."),
     "safe_travel_panic_button": _l(
@@ -173,6 +199,8 @@ FACT_ANSWERS: dict[str, str] = {
     "siskop2mi_vacancies": _l(
         "Verified job vacancies are listed at siskop2mi.bp2mi.go.id/lowongan/list. Teman Migran does not recruit "
         "workers."),
+    "splp_travel_document": _l(
+        "Without a passport, the embassy (KBRI) or consulate (KJRI) can give you an SPLP, a travel letter to go home."),
     "village_role_pasal42": _l(
         "Your village government passes on job information, checks and records prospective workers' data, helps with "
         "civil documents, and monitors departures and returns (UU 18/2017 Pasal 42)."),
@@ -212,4 +240,3 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
 }
 
 __all__ = ["FACT_ANSWERS", "FACT_ANSWER_FACTS", "_l"]
-
