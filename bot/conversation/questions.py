@@ -80,9 +80,9 @@ def answer_or_report(turn: Turn) -> bool:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
             return _report(turn, reading, intent, understanding)
-        if reading.asks and (reading.leads_with_question or not sure):
+        if reading.asks and (reading.leads_with_question or not sure or not reading.person):
             return _question_about_problem(turn, reading, intent, sure)
-        return False  # told as a report first: the report handler opens the case
+        return False  # the writer's own problem told first: the report handler opens the case
     if reading.harm or _told_as_a_question(reading, understanding):
         return _report(turn, reading, None, understanding)  # a report told as a question: never missed
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
