@@ -52,6 +52,8 @@ REPORT_MARGIN = 0.15
 REPORT_FLOOR = 0.12
 # Intents that keep their place even when the text describes harm ("status of my wage report").
 REPORT_RULE_EXEMPT = ("check_case_status", "change_language", "talk_to_officer")
+# Reports that a generic question never turns away from: danger, and recruiters told in the third person.
+QUESTION_PROOF = ("report_emergency", "report_recruiter_activity")
 OVERRIDABLE = frozenset(INFORMATION_INTENTS) | {"out_of_scope", "affirm", "deny", "thanks_goodbye"}
 RASA_TIMEOUT = 2.0
 RASA_RETRY_AFTER = 30.0   # seconds to skip a Rasa server that just failed
@@ -80,6 +82,14 @@ class Signals:
 
     patterns: dict[str, list[re.Pattern[str]]]
     conditional_before: re.Pattern[str] | None
+    question_frame: re.Pattern[str] | None = None
+    first_person: re.Pattern[str] | None = None
+
+    def is_generic_question(self, text: str, asked: bool = False) -> bool:
+        """Return True when the normalised `text` asks about a rule with no one of the writer's own in it."""
+        if self.question_frame is None or self.first_person is None:
+            return False
+        return (asked or bool(self.question_frame.search(text))) and not self.first_person.search(text)
 
     def matching(self, text: str) -> list[str]:
         """Return the report intents whose harm pattern matches the normalised `text`."""
@@ -103,28 +113,41 @@ def load_signals(path: Path = SIGNALS_FILE) -> Signals:
     """Read the harm patterns of the report-wins rule."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     patterns = {intent: [re.compile(p) for p in items] for intent, items in (data.get("signals") or {}).items()}
-    cond = data.get("conditional_before")
-    return Signals(patterns, re.compile(cond) if cond else None)
+    optional = {key: re.compile(data[key]) if data.get(key) else None
+                for key in ("conditional_before", "question_frame", "first_person")}
+    return Signals(patterns, optional["conditional_before"], optional["question_frame"], optional["first_person"])
 
 
 def choose_intent(
-    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None
+    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None, asked: bool = False
 ) -> tuple[str, float, bool]:
     """Apply the report-wins rule to a full ranking; return the intent, its confidence and whether harm was seen.
 
     A report wins over a question or out_of_scope when it is within REPORT_MARGIN of the top
     intent (and at least REPORT_FLOOR), or when the text matches a harm pattern of that report.
+    A generic question (a question frame, `asked` for a "?" in the text, and no first person) keeps
+    only the emergency patterns, skips the margin rule and lets a top report give way to the most
+    probable information intent.
     """
-    top, top_conf = ranking[0]
-    if top in REPORT_INTENTS or top not in OVERRIDABLE:
-        return top, top_conf, False
     signals = signals or load_signals()
+    top, top_conf = ranking[0]
+    generic = bool(norm_text) and signals.is_generic_question(norm_text, asked)
+    if top in REPORT_INTENTS:
+        if generic and top not in QUESTION_PROOF and "report_emergency" not in signals.matching(norm_text):
+            for intent, conf in ranking:
+                if intent in INFORMATION_INTENTS and intent not in ("greet", "help_menu"):
+                    return intent, conf, False
+        return top, top_conf, False
+    if top not in OVERRIDABLE:
+        return top, top_conf, False
     harmed = set(signals.matching(norm_text)) if norm_text else set()
+    if generic:
+        harmed &= set(QUESTION_PROOF)
     reports = [(intent, conf) for intent, conf in ranking if intent in REPORT_INTENTS]
     for intent, conf in reports:
         if intent in harmed:
             return intent, conf, True
-    if reports:
+    if reports and not generic:
         intent, conf = reports[0]
         if conf >= REPORT_FLOOR and conf >= top_conf - REPORT_MARGIN:
             return intent, conf, False
@@ -434,7 +457,7 @@ class EmbeddedClassifier:
         probs = self.model.probabilities(norm)
         order = np.argsort(-probs)
         ranking = [(self.model.intents[k], float(probs[k])) for k in order]
-        intent, confidence, harmed = choose_intent(ranking, norm)
+        intent, confidence, harmed = choose_intent(ranking, norm, asked="?" in text)
         return Understanding(
             intent=intent,
             confidence=round(confidence, 4),
@@ -489,7 +512,7 @@ class RasaClassifier:
         if not ranking:
             return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
         ranking.sort(key=lambda r: -r[1])
-        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text))
+        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text), asked="?" in text)
         entities = tuple(
             {k: e[k] for k in ("entity", "value", "start", "end", "extractor") if k in e}
             | {"text": text[e["start"]:e["end"]] if "start" in e and "end" in e else e.get("value")}
