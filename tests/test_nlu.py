@@ -138,6 +138,14 @@ def test_a_question_about_ones_own_harm_stays_a_report(text: str) -> None:
     assert choose_intent(ranking, normalise(text), asked=True)[0] == "report_fees_or_debt"
 
 
+def test_a_question_opening_with_a_hypothetical_is_a_question_even_about_oneself() -> None:
+    ranking = [("report_abuse", 0.6), ("ask_rights", 0.3), ("ask_hotline", 0.1)]
+    text = "kalau majikan pukul sy apa boleh sy lapor polis malaysia?"
+    assert choose_intent(ranking, normalise(text), asked=True)[0] == "ask_rights"
+    told = "majikan pukul sy kemarin, apa boleh sy lapor polis malaysia?"
+    assert choose_intent(ranking, normalise(told), asked=True)[0] == "report_abuse"
+
+
 def test_generic_questions_keep_danger_and_village_recruiters() -> None:
     recruiter = [("report_recruiter_activity", 0.6), ("verify_recruiter", 0.4)]
     assert choose_intent(recruiter, normalise("ada calo kumpul anak muda di desa, itu resmi ka?"))[0] == (

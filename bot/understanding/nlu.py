@@ -49,6 +49,8 @@ MAX_CHARS = 2000          # longer texts are cut before classification
 RANKING_SIZE = 5
 # The report-wins rule: a report this close to a top non-report intent takes its place.
 REPORT_MARGIN = 0.15
+# Training files whose examples count more or less than one: see docs/nlu.md ("Training data").
+SOURCE_WEIGHTS: dict[str, float] = {"real.yml": 0.5, "field_language.yml": 0.5}
 REPORT_FLOOR = 0.12
 # Intents that keep their place even when the text describes harm ("status of my wage report").
 REPORT_RULE_EXEMPT = ("check_case_status", "change_language", "talk_to_officer")
@@ -84,12 +86,16 @@ class Signals:
     conditional_before: re.Pattern[str] | None
     question_frame: re.Pattern[str] | None = None
     first_person: re.Pattern[str] | None = None
+    hypothetical_start: re.Pattern[str] | None = None
 
     def is_generic_question(self, text: str, asked: bool = False) -> bool:
         """Return True when the normalised `text` asks about a rule with no one of the writer's own in it."""
         if self.question_frame is None or self.first_person is None:
             return False
-        return (asked or bool(self.question_frame.search(text))) and not self.first_person.search(text)
+        if not (asked or self.question_frame.search(text)):
+            return False
+        hypothetical = self.hypothetical_start is not None and self.hypothetical_start.search(text)
+        return bool(hypothetical) or not self.first_person.search(text)
 
     def matching(self, text: str) -> list[str]:
         """Return the report intents whose harm pattern matches the normalised `text`."""
@@ -114,8 +120,9 @@ def load_signals(path: Path = SIGNALS_FILE) -> Signals:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     patterns = {intent: [re.compile(p) for p in items] for intent, items in (data.get("signals") or {}).items()}
     optional = {key: re.compile(data[key]) if data.get(key) else None
-                for key in ("conditional_before", "question_frame", "first_person")}
-    return Signals(patterns, optional["conditional_before"], optional["question_frame"], optional["first_person"])
+                for key in ("conditional_before", "question_frame", "first_person", "hypothetical_start")}
+    return Signals(patterns, optional["conditional_before"], optional["question_frame"], optional["first_person"],
+                   optional["hypothetical_start"])
 
 
 def choose_intent(
@@ -344,15 +351,16 @@ class LinearModel:
         return softmax(self.scores(norm_text), self.scale)
 
 
-def fit_linear(texts: list[str], labels: list[str], c: float = 0.5) -> LinearModel:
-    """Fit the TF-IDF features and a linear SVM on normalised texts."""
+def fit_linear(texts: list[str], labels: list[str], c: float = 0.5,
+               weights: list[float] | None = None) -> LinearModel:
+    """Fit the TF-IDF features and a linear SVM on normalised texts (`weights`: one per text, default 1)."""
     vectorizers = build_vectorizers()
     mats = [vec.fit_transform(texts) for vec in vectorizers]
     from scipy.sparse import hstack
 
     x = hstack(mats).tocsr()
     svm = LinearSVC(C=c, class_weight="balanced")
-    svm.fit(x, labels)
+    svm.fit(x, labels, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     offsets = []
     total = 0
     for vec in vectorizers:
@@ -373,7 +381,8 @@ def fit_linear(texts: list[str], labels: list[str], c: float = 0.5) -> LinearMod
     )
 
 
-def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0) -> float:
+def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0,
+              weights: list[float] | None = None) -> float:
     """Choose the softmax temperature that minimises log-loss on out-of-fold decision scores."""
     counts = Counter(labels)
     folds = min(folds, min(counts.values()))
@@ -382,7 +391,8 @@ def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0
     scores = []
     gold = []
     for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels):
-        model = fit_linear([texts[i] for i in train_idx], [labels[i] for i in train_idx])
+        model = fit_linear([texts[i] for i in train_idx], [labels[i] for i in train_idx],
+                           weights=None if weights is None else [weights[i] for i in train_idx])
         index = {intent: k for k, intent in enumerate(model.intents)}
         for i in test_idx:
             if labels[i] in index:
@@ -426,8 +436,9 @@ class EmbeddedClassifier:
         labels = [ex.intent for ex in data.examples]
         if len(set(labels)) < 2:
             raise ValueError("training data must hold at least two intents")
-        model = fit_linear(texts, labels)
-        model.scale = fit_scale(texts, labels) if calibrate else 5.0
+        weights = [SOURCE_WEIGHTS.get(ex.source, 1.0) for ex in data.examples]
+        model = fit_linear(texts, labels, weights=weights)
+        model.scale = fit_scale(texts, labels, weights=weights) if calibrate else 5.0
         return cls(model, EntityExtractor(data), threshold, data_hash, len(texts),
                    time.perf_counter() - started)
 
