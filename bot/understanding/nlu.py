@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INTENTS_DIR = ROOT / "intents"
 SIGNALS_FILE = Path(__file__).resolve().parents[1] / "data" / "report_signals.yml"
 # Bump when the features, the model or the pickled layout change: it is part of the cache key.
-CODE_VERSION = "nlu-1"
+CODE_VERSION = "nlu-2"
 DEFAULT_THRESHOLD = 0.35
 MAX_CHARS = 2000          # longer texts are cut before classification
 RANKING_SIZE = 5
