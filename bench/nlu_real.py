@@ -33,7 +33,7 @@ from bot.understanding.training_data import load_training_data  # noqa: E402
 
 HEADLINE = ("texts", "topic_accuracy", "reports", "reports_missed", "reports_missed_rate",
             "reports_missed_or_unsure", "questions", "questions_as_report", "questions_opening_a_case",
-            "questions_opening_a_case_rate", "low_confidence", "topic_accuracy_by_lang")
+            "questions_opening_a_case_rate", "questions_opening_a_case_no_report_label", "low_confidence", "topic_accuracy_by_lang")
 
 
 def main() -> int:

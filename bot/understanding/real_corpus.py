@@ -78,6 +78,7 @@ def score(corpus: list[RealText], predicted: list[str], low: list[bool]) -> dict
     missed_or_low = [i for i in reports if predicted[i] not in REPORT_INTENTS or low[i]]
     as_report = [i for i in questions if predicted[i] in REPORT_INTENTS]
     as_case = [i for i in as_report if not low[i]]
+    as_case_wrong = [i for i in as_case if not any(label in REPORT_INTENTS for label in corpus[i].labels)]
     by_lang: dict[str, list[bool]] = {}
     for t, hit in zip(corpus, hits):
         by_lang.setdefault(t.lang or "?", []).append(hit)
@@ -93,6 +94,7 @@ def score(corpus: list[RealText], predicted: list[str], low: list[bool]) -> dict
         "questions_as_report": len(as_report),
         "questions_opening_a_case": len(as_case),
         "questions_opening_a_case_rate": round(len(as_case) / len(questions), 4) if questions else 0.0,
+        "questions_opening_a_case_no_report_label": len(as_case_wrong),
         "information_as_report": sum(1 for t, p in zip(corpus, predicted)
                                      if t.label in INFORMATION_INTENTS and not t.is_report and p in REPORT_INTENTS),
         "low_confidence": sum(low),
