@@ -22,6 +22,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import logs
 from bot.understanding import nlu
 from bot import outbox
+from bot import pacing
+from bot.channels import sms_gateway
 from bot.channels import twilio as twilio_channel
 from bot.channels import whatsapp as whatsapp_channel
 from bot.channels.senders import make_sender
@@ -32,6 +34,7 @@ from bot.conversation.engine import IN_RESPONSE
 from bot.conversation.engine import QUEUED
 from bot.conversation.engine import Engine
 from bot.conversation.engine import Outcome
+from bot.conversation import inbox
 from bot.privacy import Vault
 from bot.privacy import generate_key
 from bot.store import connection
@@ -46,7 +49,7 @@ bp = Blueprint("messaging", __name__)
 
 MAX_REQUEST_BYTES = 1024 * 1024
 # Each exposes `group` (a flask.cli.AppGroup) or `COMMANDS` (a list of click commands).
-COMMAND_MODULES = ("nlu", "knowledge", "recruiters", "cases", "officers", "alerts", "worker", "ops")
+COMMAND_MODULES = ("nlu", "knowledge", "recruiters", "cases", "officers", "alerts", "worker", "ops", "gateway")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -227,14 +230,93 @@ def _deliver_after(response: Response, outcome: Outcome | None, ids: list[int] |
     response.call_on_close(send)
 
 
+@bp.post("/sms-gateway/events")
+@bp.post("/sms-gateway/events/<name>")
+def sms_gateway_events(name: str | None = None) -> Response:
+    """Receive SMS Gateway for Android webhooks: check the signature, hold each event once, answer 200 at once;
+    the SMS are handled and the replies sent after the response (and by the worker, at the phone's pace)."""
+    settings = get_settings()
+    phone = sms_gateway.phone_named(settings, name) if name else (
+        settings.gateway_phones[0] if settings.gateway_phones else None)
+    if phone is None:
+        if name:
+            return plain(f"no gateway phone named {name!r} on this server", 404)
+        return plain("SMS_GATEWAY_SIGNING_KEY is not set on this server", 503)
+    body = request.get_data(cache=True)
+    refused = sms_gateway.check_signature(phone.signing_key, body, request.headers.get("X-Timestamp"),
+                                          request.headers.get("X-Signature"))
+    if refused:
+        log.warning("rejected a gateway webhook: %s", refused)
+        missing = not request.headers.get("X-Signature") or not request.headers.get("X-Timestamp")
+        return plain(refused, 401 if missing else 403)
+    try:
+        event = sms_gateway.parse_event(body)
+        provider = sms_gateway.provider_for(phone)
+        db = connection(settings.database)
+        now = outbox.iso(get_engine().clock())
+        vault = current_app.extensions["teman"]["vault"]
+        if event.event == sms_gateway.RECEIVED:
+            got = sms_gateway.received(event, provider)
+            if got.inbound.phone:
+                new = inbox.hold(db, vault, provider, event.id, event.event, now, got.inbound, got.received_at)
+            else:  # a network's or a bank's named sender (e.g. TELKOMSEL): nobody to answer
+                new = inbox.hold(db, vault, provider, event.id, event.event, now, detail="sender is not a phone number")
+                log.info("ignored an SMS from a named sender on %s", provider)
+        elif event.event in sms_gateway.STATUS_EVENTS:
+            # Applied before the event is held: a repeat applies again harmlessly (statuses never move back).
+            _gateway_status(db, settings, provider, sms_gateway.status(event))
+            new = inbox.hold(db, vault, provider, event.id, event.event, now)
+        else:
+            detail = json.dumps(sms_gateway.health_summary(event)) if event.event == sms_gateway.PING else None
+            new = inbox.hold(db, vault, provider, event.id, event.event[:60], now, detail=detail)
+    except sms_gateway.BadPayload as exc:
+        return plain(str(exc), 400)
+    response = plain("ok" if new else "duplicate", 200)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    response.call_on_close(lambda: _drain_gateway(app, provider))
+    return response
+
+
+def _gateway_status(db: Any, settings: Settings, provider: str, update: sms_gateway.StatusUpdate) -> None:
+    """Apply a status the phone reported; a failure goes back to the queue with backoff, then fails."""
+    if update.status == "failed":
+        outbox.record_reported_failure(db, provider, update.provider_id, update.reason, outbox.policy(settings))
+    else:
+        outbox.update_status(db, provider, update.provider_id, update.status, None)
+
+
+def _drain_gateway(app: Flask, provider: str) -> None:
+    """After the response: handle the phone's pending SMS in the order received, then send what the pace allows."""
+    with app.app_context():
+        ext = app.extensions["teman"]
+        settings = ext["settings"]
+        try:
+            outcomes = inbox.drain(ext["engine"], provider)
+            ids = [r.id for o in outcomes if not o.duplicate for r in o.replies if r.status == QUEUED]
+            if ids:
+                pacing.send_paced(connection(settings.database), ext["vault"], outbox.policy(settings),
+                                  sms_gateway.paces(settings), make_sender(settings),
+                                  ext["engine"].clock(), only=ids)
+        except Exception:  # whatever is left stays pending or queued for the next event and the worker
+            log.exception("handling gateway SMS after the response failed")
+
+
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Tell the platform whether the store is reachable."""
+    """Tell the platform whether the store is reachable; `?details=1` adds the outbox queues as JSON."""
     try:
-        connection(get_settings().database).execute("select count(*) from messages").fetchone()
+        db = connection(get_settings().database)
+        db.execute("select count(*) from messages").fetchone()
     except Exception as exc:
         return plain(f"store unreachable: {exc.__class__.__name__}", 503)
-    return plain("ok", 200)
+    if not request.args.get("details"):
+        return plain("ok", 200)
+    now = get_engine().clock()
+    queues = [pacing.queue(db, None, now)] + [pacing.queue(db, p, now) for p in sms_gateway.paces(get_settings())]
+    details = {"status": "ok", "inbox_pending": inbox.pending(db),
+               "queues": [{"provider": q.provider, "queued": q.queued, "oldest_queued_seconds": q.oldest_seconds,
+                           "sent_last_hour": q.sent_last_hour, "offline_since": q.offline_since} for q in queues]}
+    return Response(json.dumps(details) + "\n", status=200, mimetype="application/json")
 
 
 # ----------------------------------------------------------------- commands

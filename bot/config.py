@@ -45,10 +45,35 @@ ENV_DEFAULTS: dict[str, Any] = {
     "WHATSAPP_TEMPLATE_URGENT_ALERT": None,
     "WHATSAPP_TEMPLATE_DIGEST": None,
     "WHATSAPP_TEMPLATE_CASE_UPDATE": None,
+    # Who sends the SMS the bot starts (alerts, digests, notices): twilio or gateway (SMS Gateway for Android).
+    "SMS_PROVIDER": "twilio",
+    # The office phone running SMS Gateway for Android (see docs/sms-gateway.md); more phones: SMS_GATEWAY_PHONES.
+    "SMS_GATEWAY_URL": None,
+    "SMS_GATEWAY_USERNAME": None,
+    "SMS_GATEWAY_PASSWORD": None,
+    "SMS_GATEWAY_SIGNING_KEY": None,
+    "SMS_GATEWAY_MAX_PER_HOUR": 30,
+    "SMS_GATEWAY_PHONES": None,
 }
 
-# Secrets a production deployment cannot run without.
+# Each further phone NAME in SMS_GATEWAY_PHONES has SMS_GATEWAY_<NAME>_<FIELD> for these fields.
+GATEWAY_FIELDS = ("URL", "USERNAME", "PASSWORD", "SIGNING_KEY", "MAX_PER_HOUR")
+DEFAULT_PHONE = "main"
+
+# Secrets a production deployment cannot run without (TWILIO_AUTH_TOKEN only while Twilio carries SMS).
 REQUIRED_IN_PRODUCTION = ("DATA_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_URL")
+
+
+@dataclass(frozen=True)
+class GatewayPhone:
+    """One Android phone running SMS Gateway for Android: where it listens, its credentials, its pace."""
+
+    name: str
+    url: str
+    username: str
+    password: str
+    signing_key: str
+    max_per_hour: int = 30
 
 
 class ConfigError(RuntimeError):
@@ -71,7 +96,51 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             config[name] = float(raw)
         else:
             config[name] = raw
+    for phone in _phone_names(config.get("SMS_GATEWAY_PHONES")):
+        for part in GATEWAY_FIELDS:
+            key = f"SMS_GATEWAY_{phone.upper()}_{part}"
+            if environ.get(key):
+                config[key] = environ[key]
     return config
+
+
+def _phone_names(raw: Any) -> list[str]:
+    names = [n.strip().lower() for n in str(raw or "").split(",") if n.strip()]
+    return [n for n in names if n != DEFAULT_PHONE]
+
+
+def gateway_phones(config: Mapping[str, Any]) -> tuple[GatewayPhone, ...]:
+    """Return every fully configured gateway phone: SMS_GATEWAY_* first, then each of SMS_GATEWAY_PHONES."""
+    phones = []
+    prefixes = [(DEFAULT_PHONE, "SMS_GATEWAY_")] + [
+        (name, f"SMS_GATEWAY_{name.upper()}_") for name in _phone_names(config.get("SMS_GATEWAY_PHONES"))]
+    for name, prefix in prefixes:
+        values = {part: config.get(prefix + part) for part in GATEWAY_FIELDS}
+        if all(values[p] for p in GATEWAY_FIELDS[:4]):
+            phones.append(GatewayPhone(name, str(values["URL"]).rstrip("/"), str(values["USERNAME"]),
+                                       str(values["PASSWORD"]), str(values["SIGNING_KEY"]),
+                                       int(values["MAX_PER_HOUR"] or 30)))
+    return tuple(phones)
+
+
+def _gateway_problems(config: Mapping[str, Any]) -> list[str]:
+    """Name each gateway phone whose configuration is partial, and an SMS_PROVIDER that cannot work."""
+    problems = []
+    prefixes = [("SMS_GATEWAY_", "")] + [
+        (f"SMS_GATEWAY_{name.upper()}_", f" ({name})") for name in _phone_names(config.get("SMS_GATEWAY_PHONES"))]
+    for prefix, label in prefixes:
+        given = [bool(config.get(prefix + part)) for part in GATEWAY_FIELDS[:4]]
+        if any(given) and not all(given) or (label and not any(given)):
+            problems.append(", ".join(prefix + p for p in GATEWAY_FIELDS[:4]) + f" (all four, or none){label}")
+        elif all(given) and len(str(config.get(prefix + "SIGNING_KEY"))) < 16:
+            problems.append(f"{prefix}SIGNING_KEY of at least 16 characters{label}")
+    provider = str(config.get("SMS_PROVIDER") or "twilio")
+    if provider not in ("twilio", "gateway"):
+        problems.append("SMS_PROVIDER as twilio or gateway")
+    elif provider == "gateway" and not gateway_phones(config):
+        problems.append("SMS_GATEWAY_URL, SMS_GATEWAY_USERNAME, SMS_GATEWAY_PASSWORD and SMS_GATEWAY_SIGNING_KEY "
+                        "(SMS_PROVIDER=gateway)")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -107,6 +176,8 @@ class Settings:
     whatsapp_template_urgent_alert: str | None = None
     whatsapp_template_digest: str | None = None
     whatsapp_template_case_update: str | None = None
+    sms_provider: str = "twilio"
+    gateway_phones: tuple[GatewayPhone, ...] = ()
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "Settings":
@@ -116,15 +187,20 @@ class Settings:
             key = f.name.upper()
             if key in config and config[key] is not None:
                 values[f.name] = config[key]
+        values["gateway_phones"] = gateway_phones(config)
         return cls(**values)
 
 
 def check_production(config: Mapping[str, Any]) -> None:
     """Raise ConfigError naming every secret a production deployment is missing."""
-    missing = [name for name in REQUIRED_IN_PRODUCTION if not config.get(name)]
+    required = REQUIRED_IN_PRODUCTION
+    if config.get("SMS_PROVIDER") == "gateway" and not config.get("TWILIO_ACCOUNT_SID"):
+        required = tuple(name for name in required if name != "TWILIO_AUTH_TOKEN")
+    missing = [name for name in required if not config.get(name)]
     wa = [config.get(n) for n in ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN")]
     if any(wa) and not all(wa):
         missing.append("WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN and WHATSAPP_ACCESS_TOKEN (all three, or none)")
+    missing += _gateway_problems(config)
     if missing:
         raise ConfigError(
             "APP_ENV=production but these are not set: " + ", ".join(missing)

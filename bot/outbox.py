@@ -77,6 +77,7 @@ class Envelope:
     variables: dict[str, str] = field(default_factory=dict)
     language: str = "id"
     last_inbound_at: str | None = None
+    provider_id: str | None = None
 
 
 Sender = Callable[[Envelope], str]
@@ -169,6 +170,7 @@ def envelope(db: Database, vault: Vault, message_id: int) -> Envelope:
         idempotency_key=row["idempotency_key"] or f"message-{row['id']}",
         variables={str(k): str(v) for k, v in (loads(row["variables"], {}) or {}).items()},
         language=row["language"] or "id", last_inbound_at=row["last_inbound_at"],
+        provider_id=row["provider_id"],
     )
 
 
@@ -252,11 +254,14 @@ def deliver(db: Database, vault: Vault, settings: Settings, message_ids: Iterabl
     return sum(1 for message_id in message_ids if send_one(db, vault, message_id, send, pol, now))
 
 
-def due(db: Database, now: datetime, limit: int = 100) -> list[int]:
-    """Return the ids of queued outbound rows whose time has come, oldest first."""
+def due(db: Database, now: datetime, limit: int = 100, exclude: Iterable[str] = ()) -> list[int]:
+    """Return the ids of queued outbound rows whose time has come, oldest first (not those of `exclude` providers,
+    which are sent at their own pace: see bot/pacing.py)."""
+    exclude = list(exclude)
+    skip = f"and (provider is null or provider not in ({', '.join('?' * len(exclude))})) " if exclude else ""
     rows = fetch(db, "select id from messages where direction = 'out' and status = 'queued' "
-                     "and (next_attempt_at is null or next_attempt_at <= ?) order by id limit ?",
-                 [iso(now), limit])
+                     "and (next_attempt_at is null or next_attempt_at <= ?) " + skip + "order by id limit ?",
+                 [iso(now), *exclude, limit])
     return [r["id"] for r in rows]
 
 
@@ -359,4 +364,26 @@ def update_status(db: Database, provider: str, provider_id: str, status: str, er
         db["messages"].update(row["id"], updates)
         if error_code in OPTED_OUT_CODES:
             db["contacts"].update(row["contact_id"], {"opted_out": 1, "updated_at": utcnow()})
+    return True
+
+
+def record_reported_failure(db: Database, provider: str, provider_id: str, reason: str | None, pol: Policy,
+                            now: datetime | None = None) -> bool:
+    """A provider reported that a message it accepted failed: queue it again with backoff, or fail it after the
+    last try. The row keeps `provider_id`, so the sender can send the retry under a new id. False when unknown."""
+    now = _now(now)
+    with transaction(db):
+        row = fetch_one(db, "select id, status, attempts from messages where provider = ? and provider_id = ? "
+                            "and direction = 'out'", [provider, provider_id])
+        if row is None:
+            return False
+        if row["status"] not in ("sent", "sending", "in_response"):
+            return True  # already queued again, failed, or delivered: a repeated or late report changes nothing
+        retry_at = pol.retry_at(row["attempts"], now)
+        update(db, "messages", row["id"], {
+            "status": "queued" if retry_at else "failed", "next_attempt_at": retry_at,
+            "error": ("reported failed: " + (reason or "no reason given"))[:500], "error_code": "reported-failed",
+            "updated_at": iso(now),
+        })
+    log.warning("message %s failed at %s (%s)", row["id"], provider, "retry at " + retry_at if retry_at else "giving up")
     return True

@@ -33,6 +33,8 @@ MIGRATION_MODULES = (
     "bot.recruiters.registry",
     "bot.cases.records",
     "bot.officers.registry",
+    "bot.conversation.inbox",
+    "bot.pacing",
 )
 
 
@@ -74,13 +76,21 @@ def migration_sets() -> list[Migrations]:
 
 
 def migrate(db: Database) -> list[str]:
-    """Apply every pending migration and return the names applied."""
-    applied = []
-    for mset in migration_sets():
-        pending = [m.name for m in mset.pending(db)]
-        mset.apply(db)
-        applied.extend(f"{mset.name}:{name}" for name in pending)
-    return applied
+    """Apply every pending migration and return the names applied (under the write lock: several workers
+    starting at once on a fresh file take turns instead of failing with 'database is locked')."""
+    lock = getattr(db, "write_lock", None)
+    if lock is not None:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        applied = []
+        for mset in migration_sets():
+            pending = [m.name for m in mset.pending(db)]
+            mset.apply(db)
+            applied.extend(f"{mset.name}:{name}" for name in pending)
+        return applied
+    finally:
+        if lock is not None:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager

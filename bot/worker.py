@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from bot.officers import alerts
 from bot import outbox
+from bot import pacing
 from bot.config import Settings
 from bot.privacy import Vault
 
@@ -71,8 +72,9 @@ def run_once(
         result.alerts = alerts.dispatch_alerts(db, vault, settings, now)
         result.digests = alerts.run_digests(db, vault, settings, now)
     pol = outbox.policy(settings)
+    paces = _send_through_phones(db, vault, settings, pol, send, now, result)
     while True:
-        ids = outbox.due(db, now, BATCH)
+        ids = outbox.due(db, now, BATCH, exclude=paces)
         if not ids:
             break
         progressed = False
@@ -88,6 +90,23 @@ def run_once(
         if not progressed or len(ids) < BATCH:
             break
     return result
+
+
+def _send_through_phones(db: Database, vault: Vault, settings: Settings, pol: outbox.Policy, send: outbox.Sender,
+                         now: datetime, result: Pass) -> dict[str, int]:
+    """Send what the gateway phones may send now, at their pace; return the paced providers."""
+    from bot.channels import sms_gateway
+
+    paces = sms_gateway.paces(settings)
+    if not paces:
+        return paces
+    default = sms_gateway.default_provider(settings)
+    if default:
+        pacing.take_over(db, default, sms_gateway.keeps_route(settings))
+    done = pacing.send_paced(db, vault, pol, paces, send, now)
+    result.sent += done.sent
+    result.failed += done.failed + done.offline
+    return paces
 
 
 def run(

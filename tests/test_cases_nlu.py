@@ -62,6 +62,7 @@ def nlu_engine(nlu_app, db_path: Path, clock: Clock) -> Engine:
 @pytest.fixture
 def store(nlu_app, db_path: Path):
     reader = Store(db_path)
+    reader.add_desk()
     yield reader
     reader.db.close()
 

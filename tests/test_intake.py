@@ -12,15 +12,20 @@ import pytest
 from bot.cases import records as cases
 from bot import sms
 from bot.messages import Media
+from bot.officers import registry
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
 from bot.store import open_db
+from bot.store import transaction
 from tests.conftest import DATA_KEY
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
 
-NUMBERS = ("110", "0800-1000", "+62 21 2924 4800", "+62 812 9007 0027", "129", "08111-129-129")
+# What a person on an Indonesian number who names no country gets: Indonesia's police and Malaysia's 999 (an
+# Indonesian SIM does not say where the person is), KP2MI from home and from abroad, and Kemlu.
+NUMBERS = ("110", "999", "0800-1000", "+62 21 2924 4800", "+62 811-8080-141", "+62 812 9007 0027")
+SAPA_NUMBERS = ("SAPA 129", "+62 811-1129-129")
 SKIP = {"id": "LEWATI", "en": "SKIP"}
 
 
@@ -45,10 +50,17 @@ class Store:
     def alerts(self, case: cases.Case) -> list[str]:
         return [r["kind"] for r in fetch(self.db, "select kind from alerts where case_id = ? order by id", [case.id])]
 
+    def add_desk(self, sex: str = "f") -> None:
+        """Register an active provincial desk officer, so every case routes to someone."""
+        with transaction(self.db):
+            registry.add_officer(self.db, self.vault, "Meja Provinsi", "+6281100000009", registry.PROVINCIAL,
+                                 datetime.now(timezone.utc).isoformat(timespec="seconds"), sex=sex)
+
 
 @pytest.fixture
 def store(app, db_path: Path):
     reader = Store(db_path)
+    reader.add_desk()
     yield reader
     reader.db.close()
 

@@ -1,84 +1,103 @@
-"""Scoring on the real-language corpus, and copying its training part into intents/real.yml."""
+"""The corpus of real-style texts: both parts parse, use the fixed intents and keep train and eval apart."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from typing import Any
 
-from bot.understanding.nlu import INTENTS_DIR
-from bot.understanding.real_corpus import REAL_INTENTS_FILE
-from bot.understanding.real_corpus import read_corpus
-from bot.understanding.real_corpus import score
-from bot.understanding.training_data import load_training_data
+import pytest
+import yaml
 
-CORPUS = """\
-part: train
-texts:
-- text: "paspor sy dipegang bos sejak masuk"
-  label: report_documents_held
-  kind: report
-- text: "beta pung ade su 5 bulan sonde kasi kabar, dia bilang mau pulang"
-  label: report_missing_contact
-  label2: ask_return_home
-  kind: report+question
-- text: "apakah boleh majikan menahan paspor?"
-  label: ask_rights
-  kind: question
-  expect: [[paspor, passport], [tidak boleh, dilarang]]
-- text: "jadi pembantu di hongkong gaji dipotong brp bulan?"
-  label: ask_costs
-  label2: report_fees_or_debt
-  kind: question
-- text: "makasih kak"
-  label: thanks_goodbye
-  kind: other
-"""
+from bot.understanding.intents import CONVERSATION_INTENTS
+from bot.understanding.intents import INFORMATION_INTENTS
+from bot.understanding.intents import INTENTS
+from bot.understanding.intents import REPORT_INTENTS
+
+REAL = Path(__file__).parent / "data" / "real"
+KINDS = {"question", "report", "report+question", "other"}
+LANGS = {"id", "informal", "kupang", "en", "mixed"}
+FIELDS = {"text", "label", "label2", "kind", "lang", "source_url", "note", "expect"}
 
 
-def write_corpus(tmp_path: Path, name: str = "train.yml") -> Path:
-    path = tmp_path / name
-    path.write_text(CORPUS, encoding="utf-8")
-    return path
+def load(name: str) -> list[dict[str, Any]]:
+    """Return the texts of one part of the corpus, or an empty list if the part is not written yet."""
+    path = REAL / name
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict) and isinstance(data.get("texts"), list), f"{name}: no texts list"
+    return data["texts"]
 
 
-def test_corpus_fields_are_read(tmp_path: Path) -> None:
-    texts = read_corpus(write_corpus(tmp_path))
-    assert [t.label for t in texts] == ["report_documents_held", "report_missing_contact", "ask_rights",
-                                        "ask_costs", "thanks_goodbye"]
-    assert texts[1].labels == ("report_missing_contact", "ask_return_home")
-    assert texts[2].expect == (("paspor", "passport"), ("tidak boleh", "dilarang"))
-    assert [t.is_report for t in texts] == [True, True, False, False, False]
-    assert [t.is_question for t in texts] == [False, False, True, True, False]
+PARTS = ["train.yml", "eval.yml"]
 
 
-def test_scores_count_second_labels_missed_reports_and_questions_that_open_cases(tmp_path: Path) -> None:
-    texts = read_corpus(write_corpus(tmp_path))
-    predicted = ["report_unpaid_wages", "ask_return_home", "report_documents_held", "report_fees_or_debt",
-                 "thanks_goodbye"]
-    result = score(texts, predicted, [False, False, True, False, False])
-    assert result["topic_accuracy"] == 0.6          # second labels count; a report of another kind does not
-    assert (result["reports_missed"], result["reports"]) == (1, 2)   # the report taken for ask_return_home
-    assert result["questions_as_report"] == 2
-    assert result["questions_opening_a_case"] == 1  # the low-confidence one asks before opening a case
-    assert result["questions_opening_a_case_no_report_label"] == 0
-    assert {e["predicted"] for e in result["errors"]} == {"report_unpaid_wages", "report_documents_held"}
+@pytest.mark.parametrize("name", PARTS)
+def test_entries_are_well_formed(name: str) -> None:
+    """Every entry has the required fields, a known label, kind and language, and a source."""
+    for entry in load(name):
+        where = f"{name}: {entry.get('text')!r}"
+        assert set(entry) <= FIELDS, f"{where}: unknown fields {set(entry) - FIELDS}"
+        assert isinstance(entry.get("text"), str) and entry["text"].strip(), where
+        assert entry.get("label") in INTENTS, f"{where}: label {entry.get('label')!r}"
+        if "label2" in entry:
+            assert entry["label2"] in INTENTS and entry["label2"] != entry["label"], f"{where}: label2"
+        assert entry.get("kind") in KINDS, f"{where}: kind"
+        assert entry.get("lang") in LANGS, f"{where}: lang"
+        assert str(entry.get("source_url", "")).startswith(("http://", "https://")), f"{where}: source_url"
+        assert isinstance(entry.get("note"), str) and entry["note"].strip(), f"{where}: note"
 
 
-def test_import_real_copies_the_training_part_and_refuses_the_evaluation_part(app, tmp_path: Path) -> None:
-    intents = tmp_path / "intents"
-    shutil.copytree(INTENTS_DIR, intents)
-    (intents / REAL_INTENTS_FILE).unlink(missing_ok=True)
-    runner = app.test_cli_runner()
-    result = runner.invoke(args=["nlu", "import-real", "--corpus", str(write_corpus(tmp_path)),
-                                 "--intents", str(intents)])
-    assert result.exit_code == 0, result.output
-    copied = [ex for ex in load_training_data(intents).examples if ex.source == REAL_INTENTS_FILE]
-    assert [(ex.intent, ex.text) for ex in copied][:2] == [
-        ("ask_costs", "jadi pembantu di hongkong gaji dipotong brp bulan?"),
-        ("ask_rights", "apakah boleh majikan menahan paspor?"),
-    ]
-    assert len(copied) == 5
-    refused = runner.invoke(args=["nlu", "import-real", "--corpus", str(write_corpus(tmp_path, "eval.yml")),
-                                  "--intents", str(intents)])
-    assert refused.exit_code != 0
-    assert "never trained on" in refused.output
+@pytest.mark.parametrize("name", PARTS)
+def test_kind_agrees_with_label(name: str) -> None:
+    """Reports carry a report intent, questions an information intent, the rest a conversation intent."""
+    allowed = {
+        "report": set(REPORT_INTENTS),
+        "report+question": set(REPORT_INTENTS),
+        "question": set(INFORMATION_INTENTS) - {"greet", "help_menu"},
+        "other": set(CONVERSATION_INTENTS) | {"greet", "help_menu"},
+    }
+    for entry in load(name):
+        assert entry["label"] in allowed[entry["kind"]], f"{name}: {entry['text']!r} is {entry['kind']}"
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_questions_say_what_the_answer_must_contain(name: str) -> None:
+    """Every question has `expect`: non-empty groups of lowercase words."""
+    for entry in load(name):
+        if entry["kind"] != "question" and "expect" not in entry:
+            continue
+        where = f"{name}: {entry['text']!r}"
+        groups = entry.get("expect")
+        assert isinstance(groups, list) and groups, f"{where}: expect missing"
+        for group in groups:
+            assert isinstance(group, list) and group, f"{where}: empty group"
+            for word in group:
+                assert isinstance(word, str) and word == word.lower() and word.strip(), f"{where}: {word!r}"
+
+
+@pytest.mark.parametrize("name", PARTS)
+def test_no_text_twice_within_a_part(name: str) -> None:
+    """No text appears twice in the same part."""
+    texts = [" ".join(e["text"].lower().split()) for e in load(name)]
+    assert len(texts) == len(set(texts))
+
+
+def test_train_and_eval_share_no_text() -> None:
+    """The evaluation part holds no text of the training part."""
+    train = {" ".join(e["text"].lower().split()) for e in load("train.yml")}
+    evaluation = {" ".join(e["text"].lower().split()) for e in load("eval.yml")}
+    assert not train & evaluation
+
+
+def test_eval_says_nobody_trains_on_it() -> None:
+    """The evaluation part says in its header that nobody trains or tunes on it."""
+    head = (REAL / "eval.yml").read_text(encoding="utf-8")[:2000]
+    assert "EVALUATION PART" in head and "nobody trains or tunes on it" in head
+
+
+def test_corpus_is_big_enough() -> None:
+    """Both parts hold at least 250 texts together, every report intent among them."""
+    entries = load("train.yml") + load("eval.yml")
+    assert len(entries) >= 250
+    assert {e["label"] for e in entries} >= set(REPORT_INTENTS)

@@ -112,7 +112,10 @@ def test_expired_suspended_and_revoked_in_plain_words_with_the_cautions(demo_eng
     assert len(replies) == 1
     assert_fits(user, replies)
     assert expected in replies[0]
-    assert ("Hati-hati" if language == "id" else "Careful") in replies[0]
+    # "Do not pay anyone recruiting in its name" always stays, on SMS too (issue 15, item 9).
+    assert ("Jangan membayar" if language == "id" else "Do not pay") in replies[0]
+    if channel != "sms":
+        assert ("Hati-hati" if language == "id" else "Careful") in replies[0]
     assert ("CONTOH/DEMO" if language == "id" else "DEMO: fictional data") in replies[0]
 
 
@@ -168,8 +171,11 @@ def test_not_found_warns_counts_the_name_and_offers_the_report_form(demo_engine,
     reply = user.say("Apakah PT Sinar Bahtera resmi?")
     assert_fits(user, [reply])
     assert "PT Sinar Bahtera TIDAK ADA dalam daftar perusahaan penempatan yang berizin (data per 1 Jun 2026)." in reply
-    assert "Jangan membayar apa pun dan jangan menyerahkan dokumen" in reply
-    assert "Balas 1 untuk melaporkan calo ini" in reply
+    assert "jangan membayar apa pun dan jangan menyerahkan dokumen" in reply
+    # An unlisted PT is not called a calo: it may be spelt differently or newly licensed (issue 15, item 9).
+    assert "ditulis lain atau izinnya baru" in reply and "BP3MI" in reply and "Paspor untuk pekerja migran gratis" in reply
+    assert "calo" not in reply.lower()
+    assert "Balas 1 untuk melaporkan perekrut ini" in reply
     db = open_db(tmp_path / "demo.db")
     rows = list(db["recruiter_queries"].rows)
     assert [(r["name_norm"], r["count"], r["day"]) for r in rows] == [("sinar bahtera", 1, "2026-06-01")]

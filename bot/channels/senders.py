@@ -14,8 +14,10 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot.channels import sms_gateway
 from bot.channels import twilio as twilio_channel
 from bot.channels import whatsapp as whatsapp_channel
+from bot.config import GatewayPhone
 from bot.config import Settings
 from bot.messages import WHATSAPP
 from bot.outbox import Envelope
@@ -66,6 +68,8 @@ def make_sender(settings: Settings) -> Sender:
     def send(env: Envelope) -> str:
         if env.provider == whatsapp_channel.PROVIDER:
             return _send_cloud(settings, env)
+        if sms_gateway.is_gateway(env.provider):
+            return sms_gateway.send(_phone(settings, env), env, env.provider_id)
         if not client:
             client.append(_client(settings))
         return _send_twilio(settings, client[0], env)
@@ -80,11 +84,20 @@ def make_lookup(settings: Settings) -> Lookup:
     def lookup(env: Envelope, since: str) -> str | None:
         if env.provider == whatsapp_channel.PROVIDER:
             raise LookupUnavailable("the Cloud API cannot be asked whether a message was sent")
+        if sms_gateway.is_gateway(env.provider):
+            return sms_gateway.lookup(_phone(settings, env), env, env.provider_id)
         if not client:
             client.append(_client(settings))
         return _find_twilio(settings, client[0], env, since)
 
     return lookup
+
+
+def _phone(settings: Settings, env: Envelope) -> GatewayPhone:
+    phone = sms_gateway.phone_named(settings, env.provider)
+    if phone is None:
+        raise SendFailed(f"no gateway phone {env.provider!r} is configured (SMS_GATEWAY_*)", retry=False)
+    return phone
 
 
 def _client(settings: Settings) -> Client:

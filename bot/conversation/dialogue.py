@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from bot.knowledge import answers
 from bot import menu
-from bot.cases.records import shows_danger
+from bot.cases.triage import shows_danger
 from bot.i18n import _l
+from bot.hotlines import short_line_for
 from bot.understanding.language import language_scores
 from bot.turn import Turn
 from bot.understanding.intents import REPORT_INTENTS
@@ -48,7 +49,8 @@ def needs_understanding(text: str) -> bool:
 #   BEFORE_INTENT    [hook(turn) -> bool]               after menus, before NLU routing (case follow-ups)
 #   MEDIA_HANDLERS   [hook(turn) -> bool]               a message with media and no text
 #   CONTINUE_HOOKS   [hook(turn, word) -> bool]         "more" keywords after a long answer
-DOMAIN_MODULES = ("bot.conversation.flood", "bot.knowledge.answers", "bot.recruiters.check", "bot.cases.intake", "bot.officers.commands")
+DOMAIN_MODULES = ("bot.conversation.flood", "bot.knowledge.answers", "bot.knowledge.hotline", "bot.recruiters.check",
+                  "bot.cases.intake", "bot.officers.commands")
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
 PRE_HOOKS: list[Callable[[Turn], bool]] = []
@@ -208,8 +210,8 @@ def clarify(turn: Turn, maybe_report: bool = False) -> None:
 
 def apologise(turn: Turn) -> None:
     """Answer when something failed inside the bot: the message is kept, the person is not lost."""
-    turn.say(_l("Sorry, something went wrong on our side. Your message is saved. "
-                "Reply MENU to continue. In an emergency call 0800-1000 (free) or police 110."))
+    text = turn.tr(_l("Sorry, something went wrong on our side. Your message is saved. Reply MENU to continue."))
+    turn.say_text(f"{text}\n{short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
 
 
 def opt_out(turn: Turn) -> None:
@@ -277,8 +279,8 @@ def more_menu(turn: Turn) -> None:
 def placeholder(turn: Turn, intent: str) -> None:
     """Answer an intent whose handler is not wired: point to the right help, never guess."""
     if intent in REPORT_INTENTS:
-        turn.say(_l("Thank you for telling us. Your message is saved. If you are in danger call 110, "
-                    "or the free crisis centre 0800-1000 (+62 21 2924 4800 from abroad)."))
+        text = turn.tr(_l("Thank you for telling us. Your message is saved."))
+        turn.say_text(f"{text}\n{short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
         return
     turn.say(_l("Thank you. Reply MENU to see what I can help with."))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import _l
+from bot.hotlines import short_line_for
 from bot.turn import Turn
 
 
@@ -23,8 +24,9 @@ def check_flood(turn: Turn) -> bool:
     flooding = count > limit
     if flooding and not noticed:
         noticed = True
-        turn.say(_l("You have sent many messages in a short time. They are all saved. "
-                    "Please wait a minute, then send one message. In an emergency call 110 or 0800-1000."))
+        text = turn.tr(_l("You have sent many messages in a short time. They are all saved. "
+                          "Please wait a minute, then send one message."))
+        turn.say_text(f"{text}\n{short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
     turn.contact.flood = (window, count, noticed)
     return flooding
 

@@ -73,7 +73,8 @@ ANSWERS: dict[str, Answer] = {
         title=_l("The official path"),
         pages=(
             _l("Main steps:\n"
-               "1. Register at the district labour office (Disnaker) or the LTSA, through SIAPkerja. In NTT "
+               "1. Register at the district labour office (Disnaker) or the LTSA (one-stop service centre), "
+               "through SIAPkerja (the labour ministry's job website). In NTT "
                "the LTSA still running in July 2025 was in Kota Kupang.\n"
                "2. Choose a licensed company (P3MI): check it at siskop2mi.bp2mi.go.id and visit its office."),
             _l("3. The company needs a job order verified by the Indonesian mission and a recruitment permit "
@@ -100,19 +101,21 @@ ANSWERS: dict[str, Answer] = {
             _l("By law you may not be charged placement costs (UU 18/2017 Pasal 30). A company may not "
                "charge you costs the employer already pays. Never pay a fee or deposit into a personal "
                "account, and never pay a calo or sponsor: they may not place workers."),
-            _l("A newer rule on costs exists: Permen P2MI 17/2025. Do not rely on amounts a recruiter tells "
-               "you: before you pay anything, confirm the current costs at BP3MI, the LTSA or Disnaker. "
-               "If someone asks you for money, you can report it."),
-            _l("For 10 jobs there are no placement costs for the worker (Perban BP2MI 9/2020): housekeeper, "
-               "baby carer, elderly carer, cook, family driver, gardener, child carer, cleaner, farm or "
-               "plantation worker, and fishing-boat crew."),
-            _l("In these jobs you must not be charged for: tickets there and back, work visa, contract "
-               "legalisation, training, competence certificate, company fee, passport, SKCK, social security, "
-               "medical and psychological tests, local transport to departure, or accommodation."),
+            _l("The detailed cost rule changed in 2025: Permen P2MI 17/2025 revised the earlier rule, and what "
+               "it charges is not yet clear. Do not rely on amounts a recruiter tells you: before you pay "
+               "anything, ask BP3MI, the LTSA or Disnaker. If someone asks you for money, you can report it."),
+            _l("Under the earlier rule (Perban BP2MI 9/2020), 10 jobs had no placement costs for the worker: "
+               "housekeeper, baby carer, elderly carer, cook, family driver, gardener, child carer, cleaner, "
+               "farm or plantation worker, and fishing-boat crew."),
+            _l("In those jobs the earlier rule said the worker must not be charged for: tickets there and back, "
+               "work visa, contract legalisation, training, competence certificate, company fee, passport, SKCK, "
+               "social security, medical and psychological tests, local transport, or accommodation. A migrant "
+               "worker's passport is free."),
         ),
         facts=(
             "zero_placement_cost_pasal30", "employer_costs_not_charged_pasal72", "calo_may_not_place",
-            "perban9_2020_ten_jobs", "perban9_2020_costs_not_charged", "permen_p2mi_17_2025_exists",
+            "permen_p2mi_17_2025_exists", "perban9_2020_revised_2025", "perban9_2020_ten_jobs",
+            "perban9_2020_costs_not_charged", "passport_free_first_pmi",
         ),
         next_steps=("report_menu", "verify_recruiter"),
     ),
@@ -140,14 +143,14 @@ ANSWERS: dict[str, Answer] = {
         pages=(
             _l("Migrant workers must be registered with BPJS Ketenagakerjaan. Work-accident cover (JKK) and "
                "death cover (JKM) are compulsory; old-age savings (JHT) is optional."),
-            _l("It covers 21 risks, including cash benefits for physical violence and rape, for a job that "
-               "does not match your agreement, and for being dismissed unilaterally. In the 10 zero-cost "
-               "jobs you must not be charged for social security. Ask BPJS Ketenagakerjaan or BP3MI how to "
-               "claim."),
+            _l("Since Permenaker 4/2023 it gives 21 benefits (up from 14), including cash for physical violence "
+               "and rape, for a job that does not match your agreement, and for being dismissed by the employer "
+               "alone. It covers only workers registered before they leave. Ask BPJS Ketenagakerjaan or BP3MI "
+               "how to claim."),
         ),
         facts=(
             "pmi_requirements_pasal5", "bpjs_jkk_jkm_compulsory_jht_optional", "bpjs_covers_risks",
-            "perban9_2020_costs_not_charged",
+            "bpjs_only_if_registered",
         ),
         next_steps=("ask_rights", "ask_requirements"),
     ),
@@ -208,12 +211,12 @@ ANSWERS: dict[str, Answer] = {
         title=_l("Coming home"),
         pages=(
             _l("If you are abroad and want to come home or are in trouble, contact the Indonesian embassy or "
-               "consulate, or the KP2MI crisis centre: +62 21 2924 4800 from abroad, 0800-1000 in Indonesia. "
-               "A safe return is your right. BP3MI NTT in Kupang receives deported workers and handles "
+               "consulate (KBRI or KJRI), or the Crisis Center KP2MI: +62 21 2924 4800 from abroad, 0800-1000 in "
+               "Indonesia. A safe return is your right. BP3MI NTT in Kupang receives deported workers and handles "
                "complaints."),
             _l("Prepare: your passport or any ID, your work contract, your visa, the employer's name and "
                "address, and the name of the company that sent you. If your wages were not paid, you can "
-               "report it to the embassy or the crisis centre before you leave."),
+               "report it to the embassy or the Crisis Center KP2MI before you leave."),
         ),
         facts=(
             "right_safe_return", "hotline_kp2mi_crisis_centre", "hotline_kp2mi_crisis_centre_abroad",
@@ -224,16 +227,16 @@ ANSWERS: dict[str, Answer] = {
     "ask_hotline": Answer(
         title=_l("Emergency and help numbers"),
         pages=(
-            _l("KP2MI crisis centre, 24 hours, for migrant workers: 0800-1000 (free, in Indonesia), "
-               "+62 21 2924 4800 (from abroad).\n"
-               "Kemlu citizen protection, 24 hours: +62 812 9007 0027.\n"
-               "Police: 110 (free, 24 hours).\n"
-               "Violence against women and children: SAPA 129, WhatsApp 08111-129-129.\n"
-               "Abroad, you can also go to the Indonesian embassy or consulate."),
+            # Said as is only when nothing tells where the person is; bot.knowledge.emergency answers by place.
+            _l("In Indonesia call police 110. Abroad call the local emergency number (Malaysia: 999).\n"
+               "Crisis Center KP2MI (ministry for migrant workers), 24 hours: 0800-1000 free in Indonesia, "
+               "+62 21 2924 4800 from abroad. WhatsApp +62 811-8080-141.\n"
+               "Kemlu (foreign ministry) help for Indonesians abroad, 24 hours: +62 812 9007 0027.\n"
+               "Violence against women or children: SAPA 129, WhatsApp +62 811-1129-129."),
         ),
         facts=(
-            "hotline_kp2mi_crisis_centre", "hotline_kp2mi_crisis_centre_abroad", "hotline_kemlu_pwni",
-            "hotline_police_110", "hotline_sapa_129",
+            "hotline_police_110", "emergency_malaysia_999", "hotline_kp2mi_crisis_centre",
+            "hotline_kp2mi_crisis_centre_abroad", "hotline_kp2mi_whatsapp", "hotline_kemlu_pwni", "hotline_sapa_129",
         ),
         next_steps=("report_menu",),
     ),

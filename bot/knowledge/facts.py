@@ -127,8 +127,11 @@ def get_fact(fact_id: str) -> Fact:
 def answer_references() -> dict[str, list[str]]:
     """Return, for each answer intent, the fact ids it states."""
     from bot.knowledge.answers import ANSWERS
+    from bot.hotlines import FACTS as EMERGENCY_FACTS
 
-    return {intent: list(spec.facts) for intent, spec in ANSWERS.items()}
+    references = {intent: list(spec.facts) for intent, spec in ANSWERS.items()}
+    references["emergency_numbers"] = list(EMERGENCY_FACTS)
+    return references
 
 
 def audit(

@@ -4,6 +4,9 @@ Everything here only queues rows in the outbox (exactly once, by idempotency key
 Alerts say as little as an SMS left on a shared phone may say: the reference, a category, the kabupaten
 and the age of the case. Names, free text and phone numbers never leave in an alert; an officer reads
 them with KASUS ADU-X, which is audit-logged.
+
+One module on purpose: urgent alerts and the daily digest share routing, the outbox rows they
+queue and the officer's language and window rules.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from bot import sms
 from bot.config import Settings
 from bot.i18n import _l
 from bot.i18n import render
+from bot.hotlines import Place
+from bot.hotlines import place_for
+from bot.hotlines import short_line
 from bot.messages import SMS
 from bot.officers.registry import PROVINCIAL
 from bot.officers.registry import Officer
@@ -127,13 +133,14 @@ def urgent_alert(case: Any, locale: str, now: datetime) -> tuple[str, dict[str, 
     return text, variables
 
 
-def reporter_notice(kind: str, ref: str, locale: str) -> str:
-    """Return the notice telling a reporter their case was taken or closed."""
+def reporter_notice(kind: str, ref: str, locale: str, place: Place | None = None) -> str:
+    """Return the notice telling a reporter their case was taken or closed (with the numbers for `place`)."""
     if kind == "case_taken":
         return render(locale, _l("Teman Migran: an officer is now handling your report %(ref)s. "
                                  "We will write to you here. To see its status, reply CEK %(ref)s."), ref=ref)
-    return render(locale, _l("Teman Migran: the officer has closed your report %(ref)s. If the problem "
-                             "continues, write to us here. In danger call 110 or 0800-1000 (free)."), ref=ref)
+    text = render(locale, _l("Teman Migran: the officer has closed your report %(ref)s. If the problem "
+                             "continues, write to us here."), ref=ref)
+    return f"{text}\n{short_line(locale, place or Place())}"
 
 
 def relay_text(ref: str, text: str, locale: str) -> str:
@@ -228,7 +235,8 @@ def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str,
         return alert_officers(db, vault, case, now)
     if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
         locale = contact_language(db, case["contact_id"])
-        text = reporter_notice(kind, case["ref"], locale)
+        reporter = fetch_one(db, "select masked from contacts where id = ?", [case["contact_id"]]) or {}
+        text = reporter_notice(kind, case["ref"], locale, place_for(case.get("country"), reporter.get("masked")))
         return len(queue(db, vault, case["contact_id"], text, kind, f"alert:{alert['id']}:reporter", now,
                          {"1": case["ref"]}))
     return 0

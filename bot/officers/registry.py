@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
+from bot.cases.danger import register_staffing
 from bot.contacts import Contact
 from bot.contacts import ensure_contact
 from bot.messages import CHANNELS
@@ -294,3 +295,7 @@ class _NoVault:
 
     def decrypt(self, token: str | None) -> str | None:
         return None
+
+
+# Intake promises "an officer will contact you" only when a case routes to an active officer or desk.
+register_staffing(lambda db, case: bool(route_case(db, case)))

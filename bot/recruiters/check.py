@@ -49,8 +49,9 @@ BRANCHES = _l("Offices in NTT: %(places)s.")
 COUNTRIES = _l("Destination countries: %(countries)s.")
 NOT_ALLOWED = _l("Do not pay or hand over documents to anyone who recruits in its name.")
 NOT_FOUND = _l("%(query)s is NOT in the list of licensed placement companies (list as of %(date)s).")
-NOT_FOUND_ADVICE = _l("Do not pay anything and do not hand over documents (KTP, passport, diploma). "
-                      "Recruiting by individuals (calo or sponsor) is against the law.")
+NOT_FOUND_ADVICE = _l("It may be spelt differently or be newly licensed: ask BP3MI or Disnaker about it. Until then, "
+                      "pay nothing and hand over no documents (KTP, passport, diploma). A migrant worker's passport "
+                      "is free.")
 OFFER_REPORT = _l("Reply 1 to report this recruiter, so officers can warn the villages.")
 NO_REGISTRY = _l("Sorry, I cannot check companies right now: the list of licensed companies is not loaded. "
                  "Check at BP3MI or on siskop2mi.bp2mi.go.id. Until then, pay nothing and hand over no documents.")
@@ -195,8 +196,11 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
         if company.countries:
             optional.append(turn.tr(COUNTRIES, countries=", ".join(company.countries)))
     else:
-        optional.append(turn.tr(NOT_ALLOWED))
-    tail = [turn.tr(CAUTION_SMS if turn.is_sms else CAUTION), turn.tr(AS_OF, date=_format_date(turn, result.as_of))]
+        parts.append(turn.tr(NOT_ALLOWED))  # suspended, expired or revoked: this line is never dropped on SMS
+    caution = turn.tr(CAUTION_SMS if turn.is_sms else CAUTION)
+    if status != recruiters.ACTIVE and turn.is_sms:
+        caution = ""  # no licence now: "do not pay anyone recruiting in its name" says more, and must fit
+    tail = [caution, turn.tr(AS_OF, date=_format_date(turn, result.as_of))]
     turn.say_text(_compose(turn, parts, optional, tail))
 
 

@@ -1,0 +1,135 @@
+"""What the bot says first when someone may be in danger: the numbers for where they are, and the urgent notice.
+
+The numbers come from bot.hotlines, chosen by the country this message or the case names, else by the country
+code of the phone. The cue lists behind sexual violence, confinement, self-harm and a reporter's worries live in
+bot/data/indicators.yml (bot.cases.triage.says). Promises that depend on staff (an officer will act, a person will
+call) are made only when routing can deliver the case to an active officer or desk (staffed()).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from bot import hotlines
+from bot.cases import triage
+from bot.cases.common import from_menu
+from bot.cases.common import has_letters
+from bot.cases.common import say_parts
+from bot.cases.common import shown_ref
+from bot.cases.common import simple_words
+from bot.cases.details import countries
+from bot.cases.details import find_country
+from bot.cases.records import Case
+from bot.hotlines import Place
+from bot.i18n import _l
+from bot.turn import Turn
+
+BELIEVE = _l("We believe you, and your safety comes first.")
+SAFETY_FIRST = _l("Your safety comes first.")
+SELF_HARM = _l("Thank you for telling us. You matter, and you do not have to carry this alone. If you might hurt "
+               "yourself now, call the number below or go to a person near you.")
+EMERGENCY_SAVED = _l("Your report %(ref)s is saved and marked urgent. An officer will act on it as soon as possible.")
+EMERGENCY_RAISED = _l("Your report %(ref)s is now marked urgent. An officer will act on it as soon as possible.")
+EMERGENCY_SAVED_UNSTAFFED = _l("Your report %(ref)s is saved and marked urgent. No officer for your area is on our "
+                               "list yet, so please call the numbers above now.")
+EMERGENCY_OFFER = _l("If it is safe to write, reply 1 and we will ask a few short questions so officers can help. "
+                     "If not, that is OK: reply 2.")
+UNSTAFFED = _l("No officer for your area is on our list yet, so we cannot promise a call. For help now: %(line)s")
+KEEP_NUMBERS = _l("If your phone may be taken, write these numbers on paper and keep them in another place:")
+
+_INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh pulang|su pulang)(?!\w)")
+
+
+# ----------------------------------------------------------------- where the person is
+def place_of(turn: Turn, case: Case | None = None) -> Place:
+    """Return where the person is: the country this message names, else the case's, else the phone's."""
+    named, alias = find_country(turn.text)
+    if named and alias and re.search(rf"(?<!\w)(?:ke|to|menuju)\s+{re.escape(alias)}(?!\w)", simple_words(turn.text)):
+        named = None  # "mau kerja ke Malaysia": where they want to go, not where they are
+    if named is None and _INDONESIA_WORDS.search(turn.text.lower()):
+        named = hotlines.INDONESIA
+    recorded = case.country if case is not None and case.country in countries().values() else None
+    return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender)
+
+
+def needs_splp(turn: Turn, case: Case | None = None) -> bool:
+    """Return True when someone abroad (or on their way home) tells of a passport held, lost or missing."""
+    text = turn.text
+    if not (triage.says("undocumented", text) or triage.says("passport_held", text)):
+        return False
+    country = place_of(turn, case).country
+    return triage.says("going_home", text) or country not in (None, hotlines.INDONESIA)
+
+
+def violent(text: str, case: Case | None = None) -> bool:
+    """Return True when the text or the case tells of violence or sexual violence: SAPA 129 goes with it."""
+    if triage.says("self_harm", text):
+        return False  # thoughts of self-harm get their own first line, not the violence line
+    if case is not None and (case.sensitive or "physical_sexual_violence" in case.indicators):
+        return True
+    return triage.is_sensitive_text(text) or "physical_sexual_violence" in triage.detect_indicators(text)
+
+
+def woman_first(turn: Turn, case: Case) -> bool:
+    """Return True when a woman officer should be offered first: a sensitive report that is not about self-harm."""
+    return case.sensitive and not triage.says("self_harm", turn.text) and not triage.says("self_harm", case.text or "")
+
+
+def numbers_text(turn: Turn, case: Case | None = None, short: bool = False) -> str:
+    """Render the emergency numbers for the turn's person (SAPA 129 too when violence is told)."""
+    place = place_of(turn, case)
+    if short:
+        return hotlines.short_line(turn.locale, place)
+    return hotlines.numbers(turn.locale, place, violence=violent(turn.text, case))
+
+
+def advice(turn: Turn, key: str) -> str:
+    """Render one piece of sourced advice of bot.hotlines.ADVICE ("splp", "no_arrest", "age", "missing_next")."""
+    return turn.tr(hotlines.ADVICE[key][0])
+
+
+# ----------------------------------------------------------------- can an officer follow up?
+Staffing = Callable[[Database, Case], bool]
+_STAFFING: list[Staffing] = []
+
+
+def register_staffing(check: Staffing) -> None:
+    """Let the officers' routing tell intake whether a case reaches an active officer or desk (bot.officers)."""
+    _STAFFING[:] = [check]
+
+
+def staffed(db: Database, case: Case) -> bool:
+    """Return True when routing delivers the case to an active officer of its area or the provincial desk."""
+    return bool(_STAFFING) and _STAFFING[0](db, case)
+
+
+def unstaffed_line(turn: Turn, case: Case) -> str | None:
+    """Return what really happens when no officer can take the case (None when one can)."""
+    if staffed(turn.db, case):
+        return None
+    return turn.tr(UNSTAFFED, line=hotlines.short_numbers(turn.locale, place_of(turn, case)))
+
+
+# ----------------------------------------------------------------- the first reply in danger
+def intro(turn: Turn) -> str:
+    """Return the first line: its own for thoughts of self-harm, "we believe you" only for a disclosure."""
+    if triage.says("self_harm", turn.text):
+        return turn.tr(SELF_HARM)
+    if has_letters(turn.text) and not from_menu(turn):
+        return turn.tr(BELIEVE)
+    return turn.tr(SAFETY_FIRST)
+
+
+def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False, then: str | None = None) -> None:
+    """Say the numbers for the person's place, the urgent notice, the offer if asked, then `then` (a question)."""
+    ref = shown_ref(turn, case.ref)
+    extra = advice(turn, "splp") if needs_splp(turn, case) else None
+    if not staffed(turn.db, case):
+        notice = turn.tr(EMERGENCY_SAVED_UNSTAFFED, ref=ref)
+    else:
+        notice = turn.tr(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref)
+    say_parts(turn, [intro(turn), numbers_text(turn, case), extra, notice,
+                     turn.tr(EMERGENCY_OFFER) if offer else None, then])

@@ -1,0 +1,41 @@
+"""The "emergency numbers" answer (ask_hotline): the numbers for where the person is, not one list for everyone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot import hotlines
+from bot import i18n
+from bot import sms
+from bot.i18n import _l
+from bot.knowledge.answers import STATE_KEY
+from bot.knowledge.answers import next_steps_line
+from bot.menu import MAIN
+from bot.turn import Turn
+
+TITLE = _l("Emergency and help numbers")
+
+
+def hotline_answer(turn: Turn) -> None:
+    """Handle ask_hotline: the numbers for the country named, else for the phone's country, then one next step."""
+    place = hotlines.place_for(hotlines.country_in_text(turn.text), turn.inbound.phone or turn.inbound.sender)
+    body = hotlines.answer(turn.locale, place)
+    footer = next_steps_line(turn.locale, ("report_menu",))
+    turn.state.pop(STATE_KEY, None)
+    turn.state["menu"] = MAIN  # "Reply 4 to report a problem" picks from the main menu
+    if not turn.is_sms:
+        title = i18n.render(turn.locale, TITLE)
+        turn.say_text(f"*{title}*\n{body}\n\n{footer}".strip())
+        return
+    current = ""
+    for line in [*body.split("\n"), footer]:  # as few SMS as fit, each within 3 segments, broken between lines
+        joined = f"{current}\n{line}" if current else line
+        if current and sms.measure(sms.to_gsm7(joined)).segments > sms.SMS_BUDGET_SEGMENTS:
+            turn.say_text(current)
+            joined = line
+        current = joined
+    if current:
+        turn.say_text(current)
+
+
+INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {"ask_hotline": hotline_answer}
