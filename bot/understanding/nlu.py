@@ -54,7 +54,7 @@ RANKING_SIZE = 5
 # The report-wins rule: a report this close to a top non-report intent takes its place.
 REPORT_MARGIN = 0.15
 # Training files whose examples count more or less than one: see docs/nlu.md ("Training data").
-SOURCE_WEIGHTS: dict[str, float] = {"real.yml": 0.5, "field_language.yml": 0.5}
+SOURCE_WEIGHTS: dict[str, float] = {"real.yml": 0.3, "field_language.yml": 0.5}
 REPORT_FLOOR = 0.12
 # Intents that keep their place even when the text describes harm ("status of my wage report").
 REPORT_RULE_EXEMPT = ("check_case_status", "change_language", "talk_to_officer")
