@@ -7,6 +7,7 @@ from bot.i18n import _l
 MAIN = "main"
 MORE = "more"
 REPORT = "report"
+ASKED = "asked"  # after an answer to a question about a problem: 4 reports that question
 
 # Each menu: number -> (label, intent). The label is a msgid; keep every menu within one SMS (160 GSM-7).
 MENUS: dict[str, dict[str, tuple[str, str]]] = {
@@ -43,10 +44,14 @@ MENUS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# The main menu, but 4 turns the question just answered into a report (bot/conversation/questions.py).
+MENUS[ASKED] = {**MENUS[MAIN], "4": (_l("Report a problem"), "report_question")}
+
 TITLES = {
     MAIN: _l("Teman Migran. Reply with a number:"),
     MORE: _l("More (0 back):"),
     REPORT: _l("Report (0 back):"),
+    ASKED: _l("Teman Migran. Reply with a number:"),
 }
 
 # Where each information intent sits in the main menu, for "Reply 2 for costs" hints.

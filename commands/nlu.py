@@ -21,6 +21,14 @@ from bot.understanding.nlu import keyed_path
 from bot.understanding.nlu import load_classifier
 from bot.understanding.nlu import training_hash
 from bot.understanding.nlu import write_cache
+from bot.understanding.real_corpus import REAL_EVAL
+from bot.understanding.real_corpus import REAL_INTENTS_FILE
+from bot.understanding.real_corpus import REAL_TRAIN
+from bot.understanding.real_corpus import cross_validate_real
+from bot.understanding.real_corpus import evaluate_real
+from bot.understanding.real_corpus import plain
+from bot.understanding.real_corpus import read_corpus
+from bot.understanding.real_corpus import real_intents_yaml
 from bot.understanding.training_data import load_training_data
 from bot.understanding.nlu import CACHE_KEY_PURPOSE
 from commands.common import get_settings
@@ -125,3 +133,48 @@ def predict_command(intents_dir: str, source: TextIO) -> None:
             "ranking": [[name, conf] for name, conf in u.ranking],
             "entities": list(u.entities),
         }, ensure_ascii=False))
+
+
+@group.command("import-real")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False), default=str(REAL_TRAIN), show_default=True,
+              help="The training part of the real-language corpus (never eval.yml).")
+@click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
+              show_default=True, help="Directory of Rasa NLU YAML training files.")
+def import_real_command(corpus: str, intents_dir: str) -> None:
+    """Copy the texts of the corpus's training part into intents/real.yml as training phrasings."""
+    if Path(corpus).resolve() == REAL_EVAL.resolve() or "eval" in Path(corpus).name:
+        raise click.UsageError("the evaluation part is never trained on")
+    target = Path(intents_dir) / REAL_INTENTS_FILE
+    others = [ex for ex in load_training_data(intents_dir).examples if ex.source != REAL_INTENTS_FILE]
+    skip = {plain(ex.text) for ex in others} | {plain(ex.text) for ex in load_training_data(HELDOUT).examples}
+    try:
+        source = Path(corpus).resolve().relative_to(Path(intents_dir).resolve().parent)
+    except ValueError:
+        source = Path(corpus).name
+    text, count = real_intents_yaml(read_corpus(corpus), str(source), skip)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {count} examples to {target}")
+
+
+@group.command("evaluate-real")
+@click.option("--corpus", type=click.Path(exists=True, dir_okay=False), default=str(REAL_TRAIN), show_default=True,
+              help="A part of the real-language corpus.")
+@click.option("--folds", type=click.IntRange(0, 20), default=5, show_default=True,
+              help="K-fold over the corpus added to intents/ without real.yml (0: train on intents/ as is).")
+@click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
+              show_default=True, help="Directory of Rasa NLU YAML training files.")
+def evaluate_real_command(corpus: str, folds: int, intents_dir: str) -> None:
+    """Score topic accuracy, missed reports and questions taken for reports on the real-language corpus."""
+    settings = get_settings()
+    texts = read_corpus(corpus)
+    data = load_training_data(intents_dir)
+    if folds >= 2:
+        result = cross_validate_real(data, texts, folds)
+    else:
+        classifier = load_classifier(settings, intents_dir, cache_dir_option(settings))
+        result = evaluate_real(classifier, texts)
+    click.echo(f"{corpus}: {result['texts']} texts, topic accuracy {result['topic_accuracy']:.3f}, reports missed "
+               f"{result['reports_missed']}/{result['reports']} ({result['reports_missed_rate']:.1%}), questions "
+               f"opening a case {result['questions_opening_a_case']}/{result['questions']}")
+    for pair in result["most_confused"][:5]:
+        click.echo(f"  {pair['gold']} -> {pair['predicted']}: {pair['count']}")

@@ -118,3 +118,14 @@ def test_a_line_without_dash_is_rejected(tmp_path: Path) -> None:
     bad.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - halo\n    hai\n')
     with pytest.raises(TrainingDataError, match="does not start with"):
         load_training_data(bad)
+
+
+REAL_EVAL = ROOT / "tests" / "data" / "real" / "eval.yml"
+
+
+@pytest.mark.skipif(not REAL_EVAL.exists(), reason="the real corpus's evaluation part is on the corpus branch")
+def test_training_shares_nothing_with_the_real_evaluation_part() -> None:
+    evaluation = {plain(str(item["text"])) for item in yaml.safe_load(REAL_EVAL.read_text(encoding="utf-8"))["texts"]}
+    shared = [ex.text for ex in load_training_data(INTENTS_DIR).examples if plain(ex.text) in evaluation]
+    # Two one-word messages written for intents/ long before the corpus also occur in it, as they must.
+    assert not [text for text in shared if len(text.split()) > 3]

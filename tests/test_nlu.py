@@ -102,9 +102,11 @@ def test_report_wins_over_a_question(classifier: EmbeddedClassifier, text: str, 
 
 def test_report_wins_rule_on_a_ranking() -> None:
     close = [("ask_costs", 0.45), ("report_fees_or_debt", 0.35), ("ask_procedure", 0.2)]
-    assert choose_intent(close, "berapa biaya")[0] == "report_fees_or_debt"
+    assert choose_intent(close, "saya sudah kasih agen 5 juta berapa biaya lagi")[0] == "report_fees_or_debt"
+    # A generic question ("berapa biaya", no one of the writer's own) skips the close-report rule.
+    assert choose_intent(close, "berapa biaya")[0] == "ask_costs"
     far = [("ask_costs", 0.9), ("report_fees_or_debt", 0.05), ("ask_procedure", 0.05)]
-    assert choose_intent(far, "berapa biaya")[0] == "ask_costs"
+    assert choose_intent(far, "saya sudah kasih agen 5 juta berapa biaya lagi")[0] == "ask_costs"
     signalled = [("ask_rights", 0.9), ("ask_costs", 0.05), ("report_documents_held", 0.01)]
     assert choose_intent(signalled, normalise("paspor sy ditahan majikan"))[:3:2] == ("report_documents_held", True)
     exempt = [("check_case_status", 0.6), ("report_unpaid_wages", 0.4)]
@@ -114,6 +116,57 @@ def test_report_wins_rule_on_a_ranking() -> None:
 def test_hypothetical_question_is_no_harm_signal() -> None:
     assert choose_intent([("ask_rights", 0.9), ("report_documents_held", 0.01)],
                          normalise("kalau paspor ditahan apa hak saya"))[0] == "ask_rights"
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("apakah calo boleh minta uang utk urus keberangkatan?", "ask_rights"),
+    ("jadi pembantu di hongkong gaji dipotong brp bulan utk biaya agen?", "ask_rights"),
+    ("is it legal for the agency to hold passports until the contract ends", "ask_rights"),
+])
+def test_a_generic_question_about_harm_is_no_report(text: str, intent: str) -> None:
+    ranking = [("report_fees_or_debt", 0.6), ("ask_rights", 0.25), ("report_documents_held", 0.1), ("greet", 0.05)]
+    assert choose_intent(ranking, normalise(text), asked="?" in text) == ("ask_rights", 0.25, False)
+
+
+@pytest.mark.parametrize("text", [
+    "agen minta uang saya 5 juta utk urus keberangkatan, boleh ka?",
+    "kakak sy gajinya dipotong 7 bulan sama agen, itu legal ga?",
+    "bos potong gaji tiap bulan katanya utk bayar levy, boleh ka macam tu?",
+])
+def test_a_question_about_ones_own_harm_stays_a_report(text: str) -> None:
+    ranking = [("report_fees_or_debt", 0.6), ("ask_rights", 0.25), ("report_documents_held", 0.1), ("greet", 0.05)]
+    assert choose_intent(ranking, normalise(text), asked=True)[0] == "report_fees_or_debt"
+
+
+def test_a_question_opening_with_a_hypothetical_is_a_question_even_about_oneself() -> None:
+    ranking = [("report_abuse", 0.6), ("ask_rights", 0.3), ("ask_hotline", 0.1)]
+    text = "kalau majikan pukul sy apa boleh sy lapor polis malaysia?"
+    assert choose_intent(ranking, normalise(text), asked=True)[0] == "ask_rights"
+    told = "majikan pukul sy kemarin, apa boleh sy lapor polis malaysia?"
+    assert choose_intent(ranking, normalise(told), asked=True)[0] == "report_abuse"
+
+
+def test_generic_questions_keep_danger_and_village_recruiters() -> None:
+    recruiter = [("report_recruiter_activity", 0.6), ("verify_recruiter", 0.4)]
+    assert choose_intent(recruiter, normalise("ada calo kumpul anak muda di desa, itu resmi ka?"))[0] == (
+        "report_recruiter_activity")
+    danger = [("ask_rights", 0.9), ("report_emergency", 0.05), ("report_abuse", 0.05)]
+    assert choose_intent(danger, normalise("apa yg hrs dilakukan, mau dibunuh majikan"))[0] == "report_emergency"
+
+
+def test_a_generic_question_skips_the_close_report_rule() -> None:
+    close = [("ask_hotline", 0.3), ("report_emergency", 0.17), ("ask_costs", 0.1)]
+    assert choose_intent(close, normalise("nomor polisi di johor brp?"), asked=True)[0] == "ask_hotline"
+    assert choose_intent(close[:1] + [("report_abuse", 0.2)], normalise("majikan pukul saya, nomor polisi brp?"),
+                         asked=True)[0] == "report_abuse"
+
+
+@pytest.mark.parametrize("text", [
+    "is my employer allowed to keep my passport?",
+    "do i have the right to keep my own passport",
+])
+def test_asking_whether_it_is_allowed_is_no_harm_signal(text: str) -> None:
+    assert choose_intent([("ask_rights", 0.9), ("report_documents_held", 0.01)], normalise(text))[0] == "ask_rights"
 
 
 @pytest.mark.parametrize("text", ["xqzv kplm wrtb", "jjjj kkkk llll mmmm", "zzxq"])

@@ -48,8 +48,11 @@ AGE_REPORT = _l("Reply 1 to report this sponsor to the officers, or MENU for the
 FLOW_AGE = "age_check"  # told the minimum age; 1 reports the sponsor with the first message
 
 
-def start_case(turn: Turn, category: str, text: str, message_id: int | None = None) -> Case:
-    """Open the case at this message, give its number (and the emergency numbers if needed), then the form."""
+def start_case(turn: Turn, category: str, text: str, message_id: int | None = None, note: str | None = None) -> Case:
+    """Open the case at this message, give its number (and the emergency numbers if needed), then the form.
+
+    :param note: the answer to a question the report also asks, said after the case number and before the form
+    """
     capped = capped_case(turn)
     if capped is not None:  # the sender's daily cap: a note on their open case instead
         add_to_capped(turn, capped, category, text, message_id)
@@ -100,7 +103,7 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     elif needs_splp(turn, case):
         guidance = [advice(turn, "splp"), numbers_text(turn, case, short=True)]
     questions_left = turn.state.get("questions") or []
-    say_parts(turn, [head, *guidance, turn.tr(FORM_INTRO),
+    say_parts(turn, [head, note, *guidance, turn.tr(FORM_INTRO),
                      ask_question(turn, question_key(turn, questions_left[0]), 1, len(questions_left))])
     return case
 

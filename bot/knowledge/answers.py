@@ -357,7 +357,7 @@ def continue_answer(turn: Turn) -> bool:
         page = int(more.get("page", 0))
     except (TypeError, ValueError):
         return False
-    if not 2 <= page <= len(ANSWERS[intent].pages):
+    if not 1 <= page <= len(ANSWERS[intent].pages):
         return False
     if turn.is_sms:
         _say_sms_page(turn, intent, page)

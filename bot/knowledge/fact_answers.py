@@ -8,29 +8,235 @@ from bot.i18n import _l
 # one SMS segment where it can, two at most. Each entry states only what its fact (and the facts it names in
 # FACT_ANSWER_FACTS) says. Keep entries sorted by fact id.
 FACT_ANSWERS: dict[str, str] = {
-    "bpjs_only_if_registered": _l("BPJS Ketenagakerjaan covers a migrant worker only if registered before leaving."),
-    "emergency_hong_kong_999": _l("In Hong Kong, if you are in danger, call 999 (police, ambulance, fire)."),
-    "emergency_malaysia_999": _l("In Malaysia the emergency number is 999 (police, ambulance, fire). 110 does not "
-                                 "work there."),
-    "emergency_saudi_911": _l("In Saudi Arabia the emergency number is 911."),
-    "emergency_singapore_999_995": _l("In Singapore call police 999, or 995 for an ambulance or fire."),
-    "emergency_taiwan_110_119": _l("In Taiwan call police 110, or 119 for an ambulance or fire."),
-    "government_protects_all_pmi": _l("The embassy (KBRI) or consulate (KJRI) helps Indonesian workers with or "
-                                      "without papers."),
-    "hotline_kbri_kuala_lumpur": _l("KBRI Kuala Lumpur (Indonesian embassy) hotline: +60 17-668 8032."),
-    "hotline_kp2mi_whatsapp": _l("KP2MI takes complaints by WhatsApp: +62 811-8080-141."),
-    "hotline_taiwan_1955": _l("In Taiwan call 1955: free, 24 hours, in Indonesian, for work problems and abuse."),
-    "malaysia_domestic_worker_age_21_45": _l("Agencies in Malaysia say household workers there must be 21 to 45. "
-                                             "Indonesia's minimum is 18."),
-    "passport_free_first_pmi": _l("A passport for a migrant worker is free (Rp0)."),
-    "perban9_2020_revised_2025": _l("Perban BP2MI 9/2020 is the earlier cost rule; Permen P2MI 17/2025 revised it. "
-                                    "Ask BP3MI for today's costs."),
-    "splp_travel_document": _l("Without a passport, the embassy (KBRI) or consulate (KJRI) can give you an SPLP, "
-                               "a travel letter to go home."),
+    "bp3mi_ntt_complaints_2025": _l(
+        "BP3MI NTT in Kupang handles migrant workers' complaints: it resolved 523 complaint cases in 2025."),
+    "bp3mi_ntt_roles": _l(
+        "BP3MI NTT in Kupang receives deported workers, brings home the bodies of workers who died abroad, runs "
+        "safe-migration sessions in villages and handles complaints."),
+    "bp3mi_p4mi_verify_vacancies": _l(
+        "You can ask about a job vacancy and have it checked at a BP3MI office (for NTT, in Kupang) or at a P4MI "
+        "post."),
+    "bpjs_covers_risks": _l(
+        "Migrant workers' BPJS Ketenagakerjaan covers work accidents (JKK) and death (JKM), 21 risks in all, "
+        "including cash benefits for violence and rape, a job unlike the agreement, and dismissal."),
+    "bpjs_jkk_jkm_compulsory_jht_optional": _l(
+        "Migrant workers must be registered with BPJS Ketenagakerjaan: work-accident (JKK) and death (JKM) cover are "
+        "compulsory; old-age savings (JHT) is optional."),
+    "bpjs_only_if_registered": _l(
+        "BPJS Ketenagakerjaan covers a migrant worker only if registered before leaving."),
+    "calo_may_not_place": _l(
+        "A calo or sponsor may not place migrant workers: only the government, a licensed company (P3MI) or a company"
+        " sending its own staff. The official path starts at Disnaker or the LTSA."),
+    "case_documents_to_prepare": _l(
+        "To follow up a case abroad, officers ask for: full name, passport number, visa, the sending company, work "
+        "contract, country, last address, employer's name and date of last contact."),
+    "complaints_going_home_wages": _l(
+        "Wanting to be sent home, unpaid wages and deportation are among the most common complaints of migrant "
+        "workers. You are not alone: you can report your problem here."),
+    "consent_letter_village_head": _l(
+        "The consent letter must come from your husband or wife, a parent or a guardian, and be known to (diketahui) "
+        "the village head or lurah."),
+    "contract_language_understood": _l(
+        "Do not sign a contract in a language you do not understand, and keep your own signed copy. You have the "
+        "right to have your contract explained."),
+    "documents_pasal13": _l(
+        "Documents: passport, work visa, KTP, KK, birth certificate, school diploma (ijazah), marital-status letter, "
+        "family consent letter known to the village head, health certificate, competence certificate, placement "
+        "agreement and work contract."),
+    "duty_report_to_mission": _l(
+        "You must report your arrival, stay and return to the Indonesian embassy or consulate (UU 18/2017 Pasal 6). "
+        "You must also obey the law and work by the contract."),
+    "emergency_hong_kong_999": _l(
+        "In Hong Kong, if you are in danger, call 999 (police, ambulance, fire)."),
+    "emergency_malaysia_999": _l(
+        "In Malaysia the emergency number is 999 (police, ambulance, fire). 110 does not work there."),
+    "emergency_saudi_911": _l(
+        "In Saudi Arabia the emergency number is 911."),
+    "emergency_singapore_999_995": _l(
+        "In Singapore call police 999, or 995 for an ambulance or fire."),
+    "emergency_taiwan_110_119": _l(
+        "In Taiwan call police 110, or 119 for an ambulance or fire."),
+    "employer_costs_not_charged_pasal72": _l(
+        "A company may not charge you any cost the employer already pays (UU 18/2017 Pasal 72), and doing so carries "
+        "a criminal penalty (Pasal 86)."),
+    "government_protects_all_pmi": _l(
+        "The embassy (KBRI) or consulate (KJRI) helps Indonesian workers with or without papers."),
+    "hk_labour_safe_migration_advice": _l(
+        "Hong Kong's Labour Department advises: keep your own identity documents, do not sign anything you do not "
+        "fully understand, and do not borrow money to pay an agency."),
+    "hotline_kbri_kuala_lumpur": _l(
+        "KBRI Kuala Lumpur (Indonesian embassy) hotline: +60 17-668 8032."),
+    "hotline_kemlu_pwni": _l(
+        "Kemlu citizen protection (Perlindungan WNI), 24 hours: +62 812 9007 0027."),
+    "hotline_kp2mi_crisis_centre": _l(
+        "KP2MI crisis center for migrant workers, 24 hours: 0800-1000 (free, in Indonesia). From abroad: +62 21 2924 "
+        "4800."),
+    "hotline_kp2mi_crisis_centre_abroad": _l(
+        "From abroad, call the KP2MI crisis center on +62 21 2924 4800 (in Indonesia 0800-1000, free, 24 hours), or "
+        "go to the Indonesian embassy or consulate (KBRI/KJRI)."),
+    "hotline_kp2mi_whatsapp": _l(
+        "KP2MI takes complaints by WhatsApp: +62 811-8080-141."),
+    "hotline_police_110": _l(
+        "Police: call 110. It is free, 24 hours, anywhere in Indonesia, and goes to the nearest police station."),
+    "hotline_sapa_129": _l(
+        "Violence against women or children: SAPA 129 (KemenPPPA), phone 129 or WhatsApp 08111-129-129."),
+    "hotline_taiwan_1955": _l(
+        "In Taiwan call 1955: free, 24 hours, in Indonesian, for work problems and abuse."),
+    "ilo_forced_labour_indicators": _l(
+        "Signs of forced labour (ILO) include: deception, documents kept from you, wages withheld, debt bondage, "
+        "being locked in or isolated, violence, threats and excessive overtime. One sign can be enough."),
+    "ilo_no_recruitment_fees": _l(
+        "The ILO's fair-recruitment principles say workers should not be charged recruitment fees or related costs. "
+        "In Indonesia, UU 18/2017 Pasal 30 bars charging workers placement costs."),
+    "immigration_checks_nonprocedural": _l(
+        "Immigration offices delay passports for people they suspect of going to work abroad outside the official "
+        "procedure."),
+    "job_order_verified_sip2mi": _l(
+        "A company may recruit for a job only with a recruitment permit (SIP2MI), issued after the Indonesian mission"
+        " has verified the employer's job order."),
+    "ltsa_services": _l(
+        "The LTSA (one-stop service centre) has desks for jobs, complaints and information, civil registration, "
+        "health, immigration, police, banking and social security. In NTT the one still running in July 2025 was in "
+        "Kota Kupang."),
+    "malaysia_domestic_worker_age_21_45": _l(
+        "Agencies in Malaysia say household workers there must be 21 to 45. Indonesia's minimum is 18."),
+    "malaysia_main_destination": _l(
+        "Malaysia is the main destination from NTT: 1,324 of 1,401 official placements in 2024. Many go to Sabah via "
+        "Nunukan, often to palm-oil plantations."),
+    "middle_east_ban_status": _l(
+        "The ban on household work in the Middle East was still in force in March 2025, when KP2MI said it was "
+        "preparing to reopen Saudi Arabia. Ask BP3MI or Disnaker whether it still applies."),
+    "middle_east_household_ban": _l(
+        "Placing domestic workers with households in Middle East countries, such as Saudi Arabia, has been banned "
+        "since 2015 (Kepmenaker 260/2015). The ban still held in March 2025; ask BP3MI or Disnaker whether it still "
+        "applies."),
+    "middle_east_household_trafficking": _l(
+        "Placing a domestic worker with a household in the Middle East is treated as trafficking. If someone offers "
+        "you such a job, you can report it."),
+    "missing_relative_data": _l(
+        "To search for a missing relative abroad, have ready: full name (and other names), passport number, visa, "
+        "sending company, contract, country, last address, employer's name, date of last contact, and your KTP and "
+        "KK."),
+    "missing_relative_police_report": _l(
+        "A police report from the family may be needed before Kemlu can search for a missing relative."),
+    "missing_relative_route": _l(
+        "A missing-relative case goes from Disnaker or BP3MI to KP2MI, then to Kemlu (PWNI), then to the embassy. You"
+        " can also report it here."),
+    "ntt_deaths_mostly_nonprocedural": _l(
+        "Almost all NTT workers who died abroad had left without the official procedure: 120 of 125 in 2024, most of "
+        "them in Malaysia. Go through Disnaker or the LTSA."),
+    "ntt_ltsa_kota_kupang_only": _l(
+        "NTT formed four LTSAs (Kota Kupang, Kabupaten Kupang, Sikka, Sumba Barat Daya), but in July 2025 only the "
+        "one in Kota Kupang was still running."),
+    "opp_at_bp3mi": _l(
+        "Completing your documents, the pre-departure orientation (OPP) and biometrics are done at BP3MI, through "
+        "SiskoP2MI."),
+    "p3mi_needs_sip3mi": _l(
+        "A legal placement company (P3MI) must hold a SIP3MI licence from the Ministry P2MI. Check it at "
+        "siskop2mi.bp2mi.go.id."),
+    "passport_disnaker_recommendation": _l(
+        "A passport for work needs a recommendation from Disnaker. On the official path it is free for a migrant "
+        "worker."),
+    "passport_free_first_pmi": _l(
+        "A passport for a migrant worker is free (Rp0)."),
+    "perban9_2020_costs_not_charged": _l(
+        "In the 10 zero-cost jobs you must not be charged for: tickets, work visa, contract legalisation, training, "
+        "competence certificate, company fee, passport, SKCK, social security, medical tests, transport or lodging."),
+    "perban9_2020_revised_2025": _l(
+        "Perban BP2MI 9/2020 is the earlier cost rule; Permen P2MI 17/2025 revised it. Ask BP3MI for today's costs."),
+    "perban9_2020_ten_jobs": _l(
+        "10 jobs have no placement costs for the worker (Perban BP2MI 9/2020): housekeeper, baby carer, elderly "
+        "carer, cook, family driver, gardener, child carer, cleaner, farm or plantation worker, fishing-boat crew."),
+    "perban9_2020_who_pays": _l(
+        "For the 10 zero-cost jobs (Perban 9/2020), the employer pays most costs, and the local government (Pemda) "
+        "pays for training and the competence certificate."),
+    "permen_p2mi_17_2025_exists": _l(
+        "A newer rule on placement costs exists: Permen P2MI 17/2025. Before you pay anything, confirm the current "
+        "costs at BP3MI, the LTSA or Disnaker."),
+    "placement_agreement_at_ltsa": _l(
+        "The placement agreement (Perjanjian Penempatan) is signed at the LTSA."),
+    "placement_bodies_pasal49": _l(
+        "Only three may place migrant workers (UU 18/2017 Pasal 49): the government agency, a licensed company "
+        "(P3MI), and a company sending its own staff."),
+    "pmi_minimum_age_18": _l(
+        "You must be at least 18 years old to work abroad as a migrant worker (UU 18/2017 Pasal 5)."),
+    "pmi_requirements_pasal5": _l(
+        "To work abroad you must be at least 18, have the skills for the job, be healthy in body and mind, be "
+        "registered with social security (BPJS) and have complete documents (UU 18/2017 Pasal 5)."),
+    "register_disnaker_ltsa_siapkerja": _l(
+        "To start, register at your district labour office (Disnaker) or the LTSA, through SIAPkerja."),
+    "registration_kk": _l(
+        "The family card (KK) is also among the documents a prospective migrant worker needs."),
+    "registration_ktp_ijazah_akta": _l(
+        "To register you also need your KTP, school diploma (ijazah) and birth certificate (akta lahir)."),
+    "right_communication": _l(
+        "You have the right to access to communication, such as your phone (UU 18/2017 Pasal 6)."),
+    "right_contract_explanation": _l(
+        "You have the right to have your work contract explained to you (UU 18/2017 Pasal 6), and to a copy of it."),
+    "right_correct_information": _l(
+        "You have the right to correct information about jobs, the placement procedure and working conditions (UU "
+        "18/2017 Pasal 6)."),
+    "right_document_copies": _l(
+        "You have the right to a copy of your documents and of your work contract (UU 18/2017 Pasal 6)."),
+    "right_hold_travel_documents": _l(
+        "No one else should keep your passport: under UU 18/2017 Pasal 6 you have the right to hold your own travel "
+        "documents while you work. Keeping a worker's documents is a sign of forced labour (ILO)."),
+    "right_legal_aid": _l(
+        "You have the right to legal aid (UU 18/2017 Pasal 6)."),
+    "right_safe_return": _l(
+        "A safe return home is your right (UU 18/2017 Pasal 6). Abroad, contact the Indonesian embassy or consulate, "
+        "or the KP2MI crisis center: +62 21 2924 4800."),
+    "right_wages": _l(
+        "You have the right to wages at the standard of the country where you work (UU 18/2017 Pasal 6). If your "
+        "wages are not paid, you can report it to the embassy or the crisis center."),
+    "right_worship_association": _l(
+        "You have the right to freedom of worship and of association (UU 18/2017 Pasal 6)."),
+    "safe_travel_panic_button": _l(
+        "Kemlu's Safe Travel app has a panic button that alerts the nearest Indonesian embassy or consulate, and lets"
+        " you register your stay (lapor diri)."),
+    "siskop2mi_check_company": _l(
+        "Check whether a placement company is legal at siskop2mi.bp2mi.go.id, and visit its office in person."),
+    "siskop2mi_vacancies": _l(
+        "Verified job vacancies are listed at siskop2mi.bp2mi.go.id/lowongan/list. Teman Migran does not recruit "
+        "workers."),
+    "splp_travel_document": _l(
+        "Without a passport, the embassy (KBRI) or consulate (KJRI) can give you an SPLP, a travel letter to go home."),
+    "village_role_pasal42": _l(
+        "Your village government passes on job information, checks and records prospective workers' data, helps with "
+        "civil documents, and monitors departures and returns (UU 18/2017 Pasal 42)."),
+    "work_contract_contents": _l(
+        "A work contract must state at least: employer and worker, the job, rights and duties, hours, wage and how it"
+        " is paid, leave, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
+    "work_visa_required": _l(
+        "Working abroad needs a work visa (UU 18/2017 Pasal 13); a tourist visa is not enough."),
+    "zero_placement_cost_pasal30": _l(
+        "By law you may not be charged placement costs (UU 18/2017 Pasal 30). Never pay a calo or sponsor, or into a "
+        "personal account. Before you pay anything, ask BP3MI or Disnaker."),
 }
 
 # fact id -> the other fact ids an answer relies on (its sources), when it states more than its own fact.
 FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
+    "bp3mi_ntt_complaints_2025": ("bp3mi_ntt_roles",),
+    "bp3mi_p4mi_verify_vacancies": ("bp3mi_ntt_roles",),
+    "bpjs_covers_risks": ("bpjs_jkk_jkm_compulsory_jht_optional",),
+    "bpjs_jkk_jkm_compulsory_jht_optional": ("pmi_requirements_pasal5",),
+    "calo_may_not_place": ("placement_bodies_pasal49", "register_disnaker_ltsa_siapkerja",),
+    "contract_language_understood": ("right_contract_explanation",),
+    "documents_pasal13": ("registration_ktp_ijazah_akta", "registration_kk", "consent_letter_village_head", "work_visa_required",),
+    "hotline_kp2mi_crisis_centre": ("hotline_kp2mi_crisis_centre_abroad",),
+    "hotline_kp2mi_crisis_centre_abroad": ("hotline_kp2mi_crisis_centre",),
+    "ilo_no_recruitment_fees": ("zero_placement_cost_pasal30",),
+    "ltsa_services": ("ntt_ltsa_kota_kupang_only",),
+    "middle_east_household_ban": ("middle_east_ban_status",),
+    "ntt_deaths_mostly_nonprocedural": ("register_disnaker_ltsa_siapkerja",),
+    "p3mi_needs_sip3mi": ("siskop2mi_check_company",),
+    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs",),
+    "perban9_2020_who_pays": ("perban9_2020_ten_jobs",),
+    "right_contract_explanation": ("right_document_copies",),
+    "right_hold_travel_documents": ("ilo_forced_labour_indicators",),
+    "right_safe_return": ("hotline_kp2mi_crisis_centre_abroad",),
+    "right_wages": ("complaints_going_home_wages",),
+    "zero_placement_cost_pasal30": ("calo_may_not_place", "permen_p2mi_17_2025_exists",),
 }
 
 __all__ = ["FACT_ANSWERS", "FACT_ANSWER_FACTS", "_l"]

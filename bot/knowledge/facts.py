@@ -125,12 +125,16 @@ def get_fact(fact_id: str) -> Fact:
 
 
 def answer_references() -> dict[str, list[str]]:
-    """Return, for each answer intent, the fact ids it states."""
+    """Return, for each answer intent and each fact-level answer ("fact:<id>"), the fact ids it states."""
     from bot.knowledge.answers import ANSWERS
     from bot.hotlines import FACTS as EMERGENCY_FACTS
+    from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
+    from bot.knowledge.fact_answers import FACT_ANSWERS
 
     references = {intent: list(spec.facts) for intent, spec in ANSWERS.items()}
     references["emergency_numbers"] = list(EMERGENCY_FACTS)
+    for fact_id in FACT_ANSWERS:
+        references[f"fact:{fact_id}"] = [fact_id, *FACT_ANSWER_FACTS.get(fact_id, ())]
     return references
 
 

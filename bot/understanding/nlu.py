@@ -50,15 +50,19 @@ ROOT = Path(__file__).resolve().parents[2]
 INTENTS_DIR = ROOT / "intents"
 SIGNALS_FILE = Path(__file__).resolve().parents[1] / "data" / "report_signals.yml"
 # Bump when the features, the model or the pickled layout change: it is part of the cache key.
-CODE_VERSION = "nlu-1"
+CODE_VERSION = "nlu-2"
 DEFAULT_THRESHOLD = 0.35
 MAX_CHARS = 2000          # longer texts are cut before classification
 RANKING_SIZE = 5
 # The report-wins rule: a report this close to a top non-report intent takes its place.
 REPORT_MARGIN = 0.15
+# Training files whose examples count more or less than one: see docs/nlu.md ("Training data").
+SOURCE_WEIGHTS: dict[str, float] = {"real.yml": 0.3, "field_language.yml": 0.5}
 REPORT_FLOOR = 0.12
 # Intents that keep their place even when the text describes harm ("status of my wage report").
 REPORT_RULE_EXEMPT = ("check_case_status", "change_language", "talk_to_officer")
+# Reports that a generic question never turns away from: danger, and recruiters told in the third person.
+QUESTION_PROOF = ("report_emergency", "report_recruiter_activity")
 OVERRIDABLE = frozenset(INFORMATION_INTENTS) | {"out_of_scope", "affirm", "deny", "thanks_goodbye"}
 RASA_TIMEOUT = 2.0
 RASA_RETRY_AFTER = 30.0   # seconds to skip a Rasa server that just failed
@@ -87,6 +91,18 @@ class Signals:
 
     patterns: dict[str, list[re.Pattern[str]]]
     conditional_before: re.Pattern[str] | None
+    question_frame: re.Pattern[str] | None = None
+    first_person: re.Pattern[str] | None = None
+    hypothetical_start: re.Pattern[str] | None = None
+
+    def is_generic_question(self, text: str, asked: bool = False) -> bool:
+        """Return True when the normalised `text` asks about a rule with no one of the writer's own in it."""
+        if self.question_frame is None or self.first_person is None:
+            return False
+        if not (asked or self.question_frame.search(text)):
+            return False
+        hypothetical = self.hypothetical_start is not None and self.hypothetical_start.search(text)
+        return bool(hypothetical) or not self.first_person.search(text)
 
     def matching(self, text: str) -> list[str]:
         """Return the report intents whose harm pattern matches the normalised `text`."""
@@ -110,28 +126,42 @@ def load_signals(path: Path = SIGNALS_FILE) -> Signals:
     """Read the harm patterns of the report-wins rule."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     patterns = {intent: [re.compile(p) for p in items] for intent, items in (data.get("signals") or {}).items()}
-    cond = data.get("conditional_before")
-    return Signals(patterns, re.compile(cond) if cond else None)
+    optional = {key: re.compile(data[key]) if data.get(key) else None
+                for key in ("conditional_before", "question_frame", "first_person", "hypothetical_start")}
+    return Signals(patterns, optional["conditional_before"], optional["question_frame"], optional["first_person"],
+                   optional["hypothetical_start"])
 
 
 def choose_intent(
-    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None
+    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None, asked: bool = False
 ) -> tuple[str, float, bool]:
     """Apply the report-wins rule to a full ranking; return the intent, its confidence and whether harm was seen.
 
     A report wins over a question or out_of_scope when it is within REPORT_MARGIN of the top
     intent (and at least REPORT_FLOOR), or when the text matches a harm pattern of that report.
+    A generic question (a question frame, `asked` for a "?" in the text, and no first person) keeps
+    only the emergency patterns, skips the margin rule and lets a top report give way to the most
+    probable information intent.
     """
-    top, top_conf = ranking[0]
-    if top in REPORT_INTENTS or top not in OVERRIDABLE:
-        return top, top_conf, False
     signals = signals or load_signals()
+    top, top_conf = ranking[0]
+    generic = bool(norm_text) and signals.is_generic_question(norm_text, asked)
+    if top in REPORT_INTENTS:
+        if generic and top not in QUESTION_PROOF and "report_emergency" not in signals.matching(norm_text):
+            for intent, conf in ranking:
+                if intent in INFORMATION_INTENTS and intent not in ("greet", "help_menu"):
+                    return intent, conf, False
+        return top, top_conf, False
+    if top not in OVERRIDABLE:
+        return top, top_conf, False
     harmed = set(signals.matching(norm_text)) if norm_text else set()
+    if generic:
+        harmed &= set(QUESTION_PROOF)
     reports = [(intent, conf) for intent, conf in ranking if intent in REPORT_INTENTS]
     for intent, conf in reports:
         if intent in harmed:
             return intent, conf, True
-    if reports:
+    if reports and not generic:
         intent, conf = reports[0]
         if conf >= REPORT_FLOOR and conf >= top_conf - REPORT_MARGIN:
             return intent, conf, False
@@ -325,15 +355,16 @@ class LinearModel:
         return softmax(self.scores(norm_text), self.scale)
 
 
-def fit_linear(texts: list[str], labels: list[str], c: float = 0.5) -> LinearModel:
-    """Fit the TF-IDF features and a linear SVM on normalised texts."""
+def fit_linear(texts: list[str], labels: list[str], c: float = 0.5,
+               weights: list[float] | None = None) -> LinearModel:
+    """Fit the TF-IDF features and a linear SVM on normalised texts (`weights`: one per text, default 1)."""
     vectorizers = build_vectorizers()
     mats = [vec.fit_transform(texts) for vec in vectorizers]
     from scipy.sparse import hstack
 
     x = hstack(mats).tocsr()
     svm = LinearSVC(C=c, class_weight="balanced")
-    svm.fit(x, labels)
+    svm.fit(x, labels, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     offsets = []
     total = 0
     for vec in vectorizers:
@@ -354,7 +385,8 @@ def fit_linear(texts: list[str], labels: list[str], c: float = 0.5) -> LinearMod
     )
 
 
-def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0) -> float:
+def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0,
+              weights: list[float] | None = None) -> float:
     """Choose the softmax temperature that minimises log-loss on out-of-fold decision scores."""
     counts = Counter(labels)
     folds = min(folds, min(counts.values()))
@@ -363,7 +395,8 @@ def fit_scale(texts: list[str], labels: list[str], folds: int = 3, seed: int = 0
     scores = []
     gold = []
     for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, labels):
-        model = fit_linear([texts[i] for i in train_idx], [labels[i] for i in train_idx])
+        model = fit_linear([texts[i] for i in train_idx], [labels[i] for i in train_idx],
+                           weights=None if weights is None else [weights[i] for i in train_idx])
         index = {intent: k for k, intent in enumerate(model.intents)}
         for i in test_idx:
             if labels[i] in index:
@@ -407,8 +440,9 @@ class EmbeddedClassifier:
         labels = [ex.intent for ex in data.examples]
         if len(set(labels)) < 2:
             raise ValueError("training data must hold at least two intents")
-        model = fit_linear(texts, labels)
-        model.scale = fit_scale(texts, labels) if calibrate else 5.0
+        weights = [SOURCE_WEIGHTS.get(ex.source, 1.0) for ex in data.examples]
+        model = fit_linear(texts, labels, weights=weights)
+        model.scale = fit_scale(texts, labels, weights=weights) if calibrate else 5.0
         return cls(model, EntityExtractor(data), threshold, data_hash, len(texts),
                    time.perf_counter() - started)
 
@@ -441,7 +475,7 @@ class EmbeddedClassifier:
         probs = self.model.probabilities(norm)
         order = np.argsort(-probs)
         ranking = [(self.model.intents[k], float(probs[k])) for k in order]
-        intent, confidence, harmed = choose_intent(ranking, norm)
+        intent, confidence, harmed = choose_intent(ranking, norm, asked="?" in text)
         return Understanding(
             intent=intent,
             confidence=round(confidence, 4),
@@ -496,7 +530,7 @@ class RasaClassifier:
         if not ranking:
             return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
         ranking.sort(key=lambda r: -r[1])
-        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text))
+        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text), asked="?" in text)
         entities = tuple(
             {k: e[k] for k in ("entity", "value", "start", "end", "extractor") if k in e}
             | {"text": text[e["start"]:e["end"]] if "start" in e and "end" in e else e.get("value")}

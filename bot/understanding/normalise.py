@@ -35,6 +35,8 @@ class Spelling:
     keep: frozenset[str]
     doubled: frozenset[str]
     collapse: bool = True
+    passive_markers: frozenset[str] = frozenset()
+    passive_stems: frozenset[str] = frozenset()
 
     def replace_phrases(self, text: str) -> str:
         """Return `text` with every multi-word spelling replaced, longest first."""
@@ -59,6 +61,24 @@ class Spelling:
             twice = RUN.sub(r"\1\1", token)
             token = twice if twice in self.doubled or twice in self.words else RUN.sub(r"\1", token)
         return self.words.get(token, token)
+
+    def join_passives(self, raw: list[str], fixed: list[str]) -> list[str]:
+        """Return the fixed tokens with a detached passive marker joined to its verb ("di tahan" -> "ditahan").
+
+        The marker is looked up in the token as written (`raw`, so Kupang "dapa" is not taken for "dapat").
+        """
+        if not self.passive_stems:
+            return fixed
+        out: list[str] = []
+        joinable = False
+        for written, token in zip(raw, fixed):
+            if joinable and token in self.passive_stems:
+                out[-1] = "di" + token
+                joinable = False
+                continue
+            out.append(token)
+            joinable = written in self.passive_markers
+        return out
 
 
 def as_mapping(value: Any) -> dict[str, str]:
@@ -120,7 +140,9 @@ def build_spelling(data: dict[str, Any]) -> Spelling:
     collapse = repeated is not False
     doubled = frozenset(as_words(repeated)) if not isinstance(repeated, bool) else frozenset()
     keep = frozenset(as_words(data.get("keep_tokens"))) | frozenset(DEFAULT_KEEP)
-    return Spelling(words, phrases, pattern, digits, reduplicate, keep, doubled, collapse)
+    passive = data.get("passive") or {}
+    return Spelling(words, phrases, pattern, digits, reduplicate, keep, doubled, collapse,
+                    frozenset(as_words(passive.get("markers"))), frozenset(as_words(passive.get("stems"))))
 
 
 @lru_cache(maxsize=1)
@@ -162,5 +184,6 @@ def _normalise(text: str, tables: Spelling) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
     plain = " ".join(NON_WORD.sub(" ", text).split())
     plain = tables.replace_phrases(plain)
-    plain = " ".join(tables.fix_token(t) for t in plain.split())
+    raw = plain.split()
+    plain = " ".join(tables.join_passives(raw, [tables.fix_token(t) for t in raw]))
     return " ".join(tables.replace_phrases(plain).split())

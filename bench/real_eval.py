@@ -1,0 +1,270 @@
+"""Score the whole engine on real-style texts (tests/data/real/): topic, reports, questions, first reply, latency.
+
+    .venv/bin/python bench/real_eval.py                    # the evaluation part (measurement only)
+    .venv/bin/python bench/real_eval.py --part train --show-failures
+
+Every text goes to a real Engine on a temporary SQLite file, as the first message of a new contact on SMS.
+Measured:
+- topic accuracy: the topic the bot acted on is the text's label or label2 (a case opened counts as its
+  report intent; a fact answer as the topic page it offers; otherwise the classifier's intent);
+- reports missed: a report (kind report or report+question) after which no case is open (an anonymous report of
+  recruiting, kept by the village watch, counts as caught);
+- questions that open a case: a question (kind question) after which a case is open;
+- first reply: for texts with `expect`, every word group has a word in the first reply (lowercase);
+- latency of understanding + retrieval in process (classify, read, find): the thread's CPU time per text
+  (p50_ms, p99_ms, checked against the floors) and the wall-clock time (wall_p50_ms, wall_p99_ms, which on a
+  shared machine also holds waiting for a core; the load average is printed beside it);
+- the memory they add: the growth of the resident set from before the classifier and retriever are loaded to
+  after every text has gone through the engine.
+
+The evaluation part is for measuring only: --show-failures refuses it, so nobody tunes on its texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.cases import records as cases  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.conversation.engine import Engine  # noqa: E402
+from bot.knowledge import retrieval  # noqa: E402
+from bot.knowledge.fact_answers import FACT_ANSWERS  # noqa: E402
+from bot.i18n import render  # noqa: E402
+from bot.messages import Inbound  # noqa: E402
+from bot.privacy import Vault  # noqa: E402
+from bot.privacy import generate_key  # noqa: E402
+from bot.store import fetch  # noqa: E402
+from bot.store import fetch_one  # noqa: E402
+from bot.store import loads  # noqa: E402
+from bot.store import migrate  # noqa: E402
+from bot.store import open_db  # noqa: E402
+from bot.understanding import asking  # noqa: E402
+from bot.understanding.nlu import load_classifier  # noqa: E402
+
+REAL = ROOT / "tests" / "data" / "real"
+FLOORS = {"topic_accuracy": 0.80, "reports_missed": 0.05, "questions_opening_case": 0.05, "first_reply": 0.90,
+          "p50_ms": 2.0, "p99_ms": 10.0, "memory_mb": 150.0}
+REPORT_KINDS = ("report", "report+question")
+CASE_TOPICS = {"callback": "talk_to_officer"}
+REPORT_FLOWS = ("case_story", "help_check", "emergency", "case_form", "missing_form")
+
+
+def rss_mb() -> float:
+    """Return the current resident set size in MB (Linux /proc)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Return the `pct` percentile of `values` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def load_texts(path: Path) -> tuple[str, list[dict[str, Any]]]:
+    """Return the part ("train" or "eval") and the entries of a corpus file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return str(data.get("part") or path.stem), list(data["texts"])
+
+
+def fact_of(reply: str) -> str | None:
+    """Return the fact whose answer opens `reply`, if any."""
+    for fact, msgid in FACT_ANSWERS.items():
+        for locale in ("id", "en"):
+            if reply.startswith(render(locale, msgid)):
+                return fact
+    return None
+
+
+def expected_found(reply: str, groups: list[list[str]]) -> bool:
+    """Return True when every word group has a word in the (lowercased) reply."""
+    low = reply.lower()
+    return all(any(str(word).lower() in low for word in group) for group in groups)
+
+
+class Bench:
+    """A real Engine on a temporary SQLite file; one new contact per text."""
+
+    def __init__(self, workdir: Path) -> None:
+        """Create the store and the engine."""
+        database = workdir / "real-eval.db"
+        self.db = open_db(database)
+        migrate(self.db)
+        settings = Settings(database=str(database), nlu_cache_dir=str(workdir / "nlu-cache"))
+        self.vault = Vault(generate_key())
+        self.classifier = load_classifier(settings)
+        self.engine = Engine(settings, self.vault, classifier=self.classifier)
+
+    def community_reports(self) -> int:
+        """Return how many anonymous reports of recruiting (the village watch) the store holds."""
+        return fetch_one(self.db, "select count(*) as n from community_reports")["n"]
+
+    def send(self, text: str) -> dict[str, Any]:
+        """Send `text` as the first message of a new SMS contact; return what the bot did."""
+        sender = f"+62813{uuid.uuid4().int % 10**8:08d}"
+        watched = self.community_reports()
+        outcome = self.engine.receive(Inbound(channel="sms", sender=sender, text=text, provider="cli",
+                                              provider_id=uuid.uuid4().hex, phone=sender))
+        replies = outcome.reply_texts
+        row = fetch_one(self.db, "select intent from messages where id = ?", [outcome.message_id])
+        contact = fetch_one(self.db, "select state from contacts where id = ?", [outcome.contact_id])
+        state = loads(contact["state"], {}) if contact else {}
+        opened = [cases.case_from_row(r) for r in fetch(self.db, "select * from cases where contact_id = ?",
+                                                          [outcome.contact_id])]
+        first = replies[0] if replies else ""
+        fact = fact_of(first)
+        if opened:
+            category = opened[0].category
+            topic = CASE_TOPICS.get(category, f"report_{category}")
+        elif isinstance(state.get("asked"), dict) and state["asked"].get("topic"):
+            topic = state["asked"]["topic"]
+        elif fact is not None:
+            more = state.get("more")
+            offered = more.get("intent") if isinstance(more, dict) else None
+            topics = retrieval.fact_topics(fact)
+            topic = offered or (topics[0] if topics else None)
+        else:
+            topic = row["intent"] if row else None
+        if not opened and self.community_reports() > watched:
+            topic = "report_recruiter_activity"
+        return {"replies": replies, "first": first, "topic": topic, "fact": fact,
+                "case": bool(opened) or self.community_reports() > watched,
+                "flow": state.get("flow"), "offered_report": "asked" in state}
+
+
+def score(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the floors' measures over `entries` and what the bot did with each."""
+    topic_ok = [r["topic"] in (e["label"], e.get("label2")) for e, r in zip(entries, results)]
+    reports = [(e, r) for e, r in zip(entries, results) if e["kind"] in REPORT_KINDS]
+    missed = [1 for e, r in reports if not r["case"]]
+    missed_lenient = [1 for e, r in reports if not (r["case"] or r["flow"] in REPORT_FLOWS or r["offered_report"])]
+    questions = [(e, r) for e, r in zip(entries, results) if e["kind"] == "question"]
+    opened = [1 for e, r in questions if r["case"]]
+    expecting = [(e, r) for e, r in zip(entries, results) if e.get("expect")]
+    found = [expected_found(r["first"], e["expect"]) for e, r in expecting]
+    questions_expecting = [(e, r) for e, r in expecting if e["kind"] == "question"]
+    found_q = [expected_found(r["first"], e["expect"]) for e, r in questions_expecting]
+    by_kind = Counter(e["kind"] for e in entries)
+    return {
+        "texts": len(entries),
+        "by_kind": dict(by_kind),
+        "topic_accuracy": round(sum(topic_ok) / len(entries), 4),
+        "reports": len(reports),
+        "reports_missed": round(len(missed) / len(reports), 4) if reports else 0.0,
+        "reports_missed_counts": f"{len(missed)}/{len(reports)}",
+        "reports_missed_lenient": round(len(missed_lenient) / len(reports), 4) if reports else 0.0,
+        "questions": len(questions),
+        "questions_opening_case": round(len(opened) / len(questions), 4) if questions else 0.0,
+        "questions_opening_case_counts": f"{len(opened)}/{len(questions)}",
+        "first_reply": round(sum(found_q) / len(found_q), 4) if found_q else None,
+        "first_reply_counts": f"{sum(found_q)}/{len(found_q)}",
+        "first_reply_all_expect": round(sum(found) / len(found), 4) if found else None,
+        "first_reply_all_expect_counts": f"{sum(found)}/{len(found)}",
+        "fact_answers": sum(1 for r in results if r["fact"]),
+    }
+
+
+def timing(bench: Bench, texts: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Return the milliseconds understanding + retrieval took per text (classify, read, find): wall and CPU.
+
+    The CPU time of the thread is what the work costs; on a shared machine the wall-clock time also holds the
+    time spent waiting for a core.
+    """
+    retriever = retrieval.default_retriever()
+    wall: list[float] = []
+    cpu: list[float] = []
+    for _ in range(rounds):
+        for text in texts:
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            understanding = bench.classifier.classify(text)
+            reading = asking.read.__wrapped__(text)
+            retriever.find(reading.question_text or text, understanding.intent, not understanding.low_confidence)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+    return wall, cpu
+
+
+def main() -> int:
+    """Run the benchmark; exit 1 when a floor is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--part", choices=("eval", "train"), default="eval")
+    parser.add_argument("--file", type=Path, help="a corpus file (default tests/data/real/<part>.yml)")
+    parser.add_argument("--rounds", type=int, default=3, help="latency rounds over the texts")
+    parser.add_argument("--show-failures", action="store_true", help="list what went wrong (training part only)")
+    parser.add_argument("--output", help="write the figures as JSON to this file")
+    args = parser.parse_args()
+    part, entries = load_texts(args.file or REAL / f"{args.part}.yml")
+    if args.show_failures and part != "train":
+        parser.error("the evaluation part is for measuring only: --show-failures works with the training part")
+    gc.collect()
+    before = rss_mb()
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = Bench(Path(tmp))
+        started = time.perf_counter()
+        retrieval.default_retriever()
+        train_s = time.perf_counter() - started
+        loaded = rss_mb()
+        results = [bench.send(e["text"]) for e in entries]
+        figures = score(entries, results)
+        times, cpu = timing(bench, [e["text"] for e in entries], args.rounds)
+        after = rss_mb()
+        bench.db.close()
+    figures.update({
+        "part": part,
+        "p50_ms": round(percentile(cpu, 50), 3),
+        "p99_ms": round(percentile(cpu, 99), 3),
+        "wall_p50_ms": round(percentile(times, 50), 3),
+        "wall_p99_ms": round(percentile(times, 99), 3),
+        "load_average": round(os.getloadavg()[0], 1),
+        "retrieval_train_s": round(train_s, 2),
+        "memory_mb": round(after - before, 1),
+        "memory_loaded_mb": round(loaded - before, 1),
+    })
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    if args.output:
+        Path(args.output).write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.show_failures:
+        for e, r in zip(entries, results):
+            problems = []
+            if r["topic"] not in (e["label"], e.get("label2")):
+                problems.append(f"topic {r['topic']} (want {e['label']}/{e.get('label2')})")
+            if e["kind"] in REPORT_KINDS and not r["case"]:
+                problems.append("report missed")
+            if e["kind"] == "question" and r["case"]:
+                problems.append("question opened a case")
+            if e.get("expect") and not expected_found(r["first"], e["expect"]):
+                problems.append(f"first reply lacks {e['expect']}")
+            if problems:
+                print(f"- {e['text'][:110]!r}\n    {'; '.join(problems)}\n    -> {r['first'][:160]!r}")
+    checks = {
+        "topic_accuracy": figures["topic_accuracy"] >= FLOORS["topic_accuracy"],
+        "reports_missed": figures["reports_missed"] <= FLOORS["reports_missed"],
+        "questions_opening_case": figures["questions_opening_case"] <= FLOORS["questions_opening_case"],
+        "first_reply": (figures["first_reply"] or 0) >= FLOORS["first_reply"],
+        "p50_ms": figures["p50_ms"] <= FLOORS["p50_ms"],
+        "p99_ms": figures["p99_ms"] <= FLOORS["p99_ms"],
+        "memory_mb": figures["memory_mb"] <= FLOORS["memory_mb"],
+    }
+    for name, ok in checks.items():
+        print(f"{'ok  ' if ok else 'MISS'} {name}: {figures[name]} (floor {FLOORS[name]})", file=sys.stderr)
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

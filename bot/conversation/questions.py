@@ -1,0 +1,221 @@
+"""Answer the question that was asked, at the level of a fact; keep reports of harm as reports.
+
+A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/asking.py) next to the classifier:
+- a question (also one about a problem: "apakah boleh majikan menahan paspor?") gets the fact that answers it
+  (bot/knowledge/retrieval.py), "Reply M for more on <topic>", and, when it is about a problem, one tap to report
+  ("Balas 4 untuk melapor; pesan Anda akan jadi laporan"): 4 opens the case with the question's text;
+- a first-person account of harm opens the case at once, and a question in the same message is answered in the
+  same turn ("... gaji tidak dibayar 5 bulan, saya mau pulang");
+- danger is left to the emergency handlers, which run first.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+
+from bot import menu
+from bot.cases.opening import start_case
+from bot.cases.triage import shows_danger
+from bot.conversation import dialogue
+from bot.knowledge import fact_replies
+from bot.knowledge.retrieval import Found
+from bot.knowledge.retrieval import default_retriever
+from bot.knowledge.retrieval import fact_topics
+from bot.store import fetch_one
+from bot.turn import Turn
+from bot.understanding import asking
+from bot.understanding.intents import INFORMATION_INTENTS
+from bot.understanding.intents import REPORT_INTENTS
+from bot.understanding.intents import Understanding
+
+ASKED_KEY = "asked"
+OFFER_WINDOW = timedelta(hours=24)
+# Intents with dialogues of their own, left to them when the classifier is sure (and, for a language switch,
+# when the message is short).
+OWN_DIALOGUES = frozenset({"check_case_status", "talk_to_officer", "change_language", "report_menu", "more_menu"})
+LANGUAGE_SWITCH_WORDS = 4
+HOTLINES = "ask_hotline"
+# Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
+WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
+# A story of trouble under a confident question is a report when a report intent has at least this share.
+REPORT_SHARE = 0.2
+# Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
+CHAT_INTENTS = frozenset({"greet", "help_menu", "thanks_goodbye", "affirm", "deny", "out_of_scope"})
+# The topic page that answers a question about each problem when no single fact does.
+PROBLEM_TOPICS = {
+    "report_fees_or_debt": "ask_costs",
+    "report_deception": "ask_warning_signs",
+    "report_documents_held": "ask_rights",
+    "report_unpaid_wages": "ask_rights",
+    "report_abuse": "ask_hotline",
+    "report_missing_contact": "ask_hotline",
+    "report_other_problem": "ask_rights",
+    "report_recruiter_activity": "ask_warning_signs",
+}
+# Reports that intake opens as cases (report_recruiter_activity has the village-watch dialogue instead).
+CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
+
+
+def answer_or_report(turn: Turn) -> bool:
+    """Answer a question by its fact, or open the case of a report that also asks something; False to route."""
+    text = turn.text
+    if not any(ch.isalpha() for ch in text):
+        return False
+    if turn.state.pop(ASKED_KEY, None) is not None and turn.state.get("menu") == menu.ASKED:
+        turn.state["menu"] = menu.MAIN  # a new message: 4 no longer reports the question before it
+    understanding = turn.understand()
+    intent = understanding.intent
+    sure = not understanding.low_confidence
+    if intent == "report_emergency" or shows_danger(text):
+        return False  # danger first: the emergency handlers
+    if intent in OWN_DIALOGUES and sure and (intent != "change_language"
+                                              or len(text.split()) <= LANGUAGE_SWITCH_WORDS):
+        return False
+    if intent == "verify_recruiter" and (sure or understanding.entity("company")):
+        return False  # the company check (it asks for the name when none is given)
+    reading = asking.read(text)
+    if intent in REPORT_INTENTS:
+        if reading.harm or (reading.tells or reading.person and not reading.asks if sure
+                            else reading.troubled or reading.tells and not reading.asks):
+            return _report(turn, reading, intent, understanding)
+        if reading.asks and (reading.leads_with_question or not sure or not reading.person):
+            return _question_about_problem(turn, reading, intent, sure)
+        return False  # the writer's own problem told first: the report handler opens the case
+    if reading.harm or _told_as_a_question(reading, understanding):
+        return _report(turn, reading, None, understanding)  # a report told as a question: never missed
+    if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
+        return False
+    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS)
+
+
+def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
+    """Return True for a story of trouble the classifier took for a question or small talk."""
+    if not reading.person:
+        return False
+    shared = any(intent in REPORT_INTENTS and confidence >= REPORT_SHARE
+                 for intent, confidence in understanding.ranking)
+    if reading.troubled:
+        return reading.grave or understanding.low_confidence or shared
+    # A first-person story that asks nothing, where the classifier is unsure or sees a report close behind.
+    return reading.tells and not reading.asks and (understanding.low_confidence or shared)
+
+
+def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
+    found = default_retriever().find(text, intent, confident_intent)
+    if found is not None and found.confident and _numbers(found.fact) and not asking.asks_for_numbers(text):
+        # A place name pulls towards that country's emergency number; only a question about numbers gets one.
+        return Found(found.fact, found.confidence, False, found.topic, found.ranking)
+    return found
+
+
+def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
+    if not reading.question_text:
+        return None
+    for text, intent in ((reading.question_text, None), (turn.text, report)):
+        found = _find(text, intent, intent is not None)
+        if found is not None and found.confident and not _numbers(found.fact):
+            return fact_replies.render(turn.locale, found.fact)
+    return fact_replies.render(turn.locale, WHERE_TO_GO) if reading.asks else None
+
+
+def _report(turn: Turn, reading: asking.Reading, report: str | None, understanding: Understanding) -> bool:
+    """Open the case now; answer the question it also asks (return home, where to go) in the same turn."""
+    if report == "report_recruiter_activity":
+        return False  # the village-watch dialogue takes it
+    sure = not understanding.low_confidence
+    intent = report if report in CASE_INTENTS and sure else None
+    intent = intent or next((i for i in reading.harm if i in CASE_INTENTS), None)
+    intent = intent or next((i for i, _ in understanding.ranking if i in CASE_INTENTS), None) or "report_other_problem"
+    note = _answer_note(turn, reading, intent)
+    if note is None and intent == report and sure:
+        return False  # a plain report: the report handler opens the case as it always has
+    start_case(turn, intent.removeprefix("report_"), turn.text, note=note)
+    return True
+
+
+def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, sure: bool) -> bool:
+    """Answer "is my employer allowed to keep my passport?" and offer one tap to report it; no case yet."""
+    found = _find(turn.text, report, sure)
+    if found is not None and found.confident and not _numbers(found.fact):
+        fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+    else:
+        topic = PROBLEM_TOPICS.get(report)
+        if topic is None:
+            return False
+        _topic_page(turn, topic)
+        fact_replies.report_offer(turn)
+    _remember(turn, report if report in CASE_INTENTS else "report_other_problem", found, PROBLEM_TOPICS.get(report))
+    return True
+
+
+def _question(turn: Turn, intent: str, sure: bool, chat: bool) -> bool:
+    """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap."""
+    informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
+    if intent == HOTLINES and sure:
+        return False  # the help numbers depend on where the person is: the hotline answer knows
+    found = _find(turn.text, intent, informed)
+    if found is None:
+        return False
+    if found.confident and _numbers(found.fact):
+        _topic_page(turn, HOTLINES)
+        return True
+    if found.confident:
+        problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
+        fact_replies.say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
+        if problem is not None:
+            _remember(turn, problem, found)
+        return True
+    if informed or (chat or intent == "verify_recruiter") and sure:
+        return False  # the classifier is sure of the topic: its page answers
+    if found.topic is not None and found.topic != HOTLINES:
+        fact_replies.ask_about_topic(turn, found.topic)
+        return True
+    return False
+
+
+def _numbers(fact: str) -> bool:
+    """Return True for a fact about help numbers: which ones apply depends on where the person is."""
+    return HOTLINES in fact_topics(fact) or fact.startswith(("hotline_", "emergency_"))
+
+
+def _topic_page(turn: Turn, topic: str) -> None:
+    """Say a topic's answer through the handler the dialogue wired for it (the hotline answer knows the country)."""
+    dialogue.route(turn, topic)
+
+
+def _remember(turn: Turn, report: str, found: Found | None, topic: str | None = None) -> None:
+    """Keep what "4" needs to open the case with this message, and make 4 mean "report this"."""
+    confident = found is not None and found.confident
+    turn.state[ASKED_KEY] = {"message_id": turn.message_id, "category": report.removeprefix("report_"),
+                             "fact": found.fact if confident else None,
+                             "topic": found.topic if confident else topic, "at": turn.now_iso}
+    turn.state["menu"] = menu.ASKED
+
+
+def report_question(turn: Turn) -> None:
+    """Handle 4 after a question about a problem: open the case with the question's text (else the report menu)."""
+    asked: Any = turn.state.pop(ASKED_KEY, None)
+    turn.state["menu"] = menu.MAIN
+    text = None
+    if isinstance(asked, dict) and _recent(turn, asked.get("at")):
+        row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
+                        [asked.get("message_id"), turn.contact.id])
+        text = turn.vault.decrypt(row["text_enc"]) if row else None
+    if not text:
+        dialogue.report_menu(turn)
+        return
+    start_case(turn, str(asked.get("category") or "other_problem"), text, message_id=asked["message_id"])
+
+
+def _recent(turn: Turn, at: Any) -> bool:
+    try:
+        return turn.now - datetime.fromisoformat(str(at)) <= OFFER_WINDOW
+    except ValueError:
+        return False
+
+
+BEFORE_INTENT = [answer_or_report]
+INTENT_HANDLERS = {"report_question": report_question}

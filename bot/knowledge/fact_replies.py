@@ -1,0 +1,72 @@
+"""The first reply to a question: the fact that answers it, then one tap for the whole topic (and to report)."""
+
+from __future__ import annotations
+
+from bot import i18n
+from bot.i18n import _l
+from bot.knowledge.answers import ANSWERS
+from bot.knowledge.answers import STATE_KEY
+from bot.knowledge.fact_answers import FACT_ANSWERS
+from bot.turn import Turn
+
+# How a topic page is named in "Reply M for more on costs" (Indonesian: "Balas L untuk info lengkap tentang biaya").
+TOPIC_NAMES = {
+    "ask_requirements": _l("requirements"),
+    "ask_procedure": _l("the official path"),
+    "ask_costs": _l("costs"),
+    "ask_rights": _l("your rights"),
+    "ask_social_security": _l("social security (BPJS)"),
+    "ask_destinations": _l("destination countries"),
+    "ask_job_vacancy": _l("job vacancies"),
+    "ask_warning_signs": _l("warning signs"),
+    "ask_return_home": _l("going home"),
+    "ask_hotline": _l("help numbers"),
+}
+NOT_OFFERED = "ask_hotline"
+MORE_ON_TOPIC = _l("Reply M for more on %(topic)s.")
+REPORT_OFFER = _l("Reply 4 to report it; your message will become a report.")
+ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)s? Reply M to read about it, "
+                 "or MENU for all topics.")
+
+
+def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False) -> str:
+    """Render the answer of `fact`, then "Reply M for more on <topic>" and, if asked, the offer to report."""
+    lines = [i18n.render(locale, FACT_ANSWERS[fact])]
+    if _offered(topic):
+        lines.append(i18n.render(locale, MORE_ON_TOPIC, topic=i18n.render(locale, TOPIC_NAMES[topic])))
+    if offer_report:
+        lines.append(i18n.render(locale, REPORT_OFFER))
+    return "\n".join(lines)
+
+
+def say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False) -> None:
+    """Say the answer of `fact`, and remember the topic page so that M (or L) sends it from its first page."""
+    turn.say_text(render(turn.locale, fact, topic, offer_report))
+    offer_topic(turn, topic)
+
+
+def offer_topic(turn: Turn, topic: str | None) -> None:
+    """Let the next M (or L) send the topic page `topic` from its first page."""
+    turn.state.pop(STATE_KEY, None)
+    if _offered(topic):
+        turn.state[STATE_KEY] = {"intent": topic, "page": 1}
+
+
+def _offered(topic: str | None) -> bool:
+    # Help numbers depend on where the person is: they are never a page sent by M, only by their own handler.
+    return topic in TOPIC_NAMES and topic in ANSWERS and topic != NOT_OFFERED
+
+
+def ask_about_topic(turn: Turn, topic: str) -> None:
+    """Ask, in one tap, whether the question was about `topic` (M sends its page)."""
+    turn.say(ABOUT_TOPIC, topic=turn.tr(TOPIC_NAMES[topic]))
+    offer_topic(turn, topic)
+
+
+def report_offer(turn: Turn) -> None:
+    """Say the one-tap offer to report."""
+    turn.say(REPORT_OFFER)
+
+
+__all__ = ["ABOUT_TOPIC", "MORE_ON_TOPIC", "REPORT_OFFER", "TOPIC_NAMES", "ask_about_topic", "offer_topic",
+           "render", "report_offer", "say_fact"]

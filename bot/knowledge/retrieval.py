@@ -1,0 +1,243 @@
+"""Find the facts that answer a question: a linear model over example questions and answer texts, in process."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from bot import i18n
+from bot.knowledge.answers import ANSWERS
+from bot.knowledge.answers import INFORMATION_ANSWERS
+from bot.knowledge.fact_answers import FACT_ANSWERS
+from bot.understanding import normalise
+
+log = logging.getLogger("bot.knowledge.retrieval")
+
+QUESTIONS_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "questions.yml"
+REGISTERS = ("id", "informal", "en")
+# Softmax temperature over the decision scores, fitted on 4-fold cross-validation of knowledge/questions.yml
+# (see docs/nlu.md, "Retrieval"); a confidence of 0.5 is then right about 9 times in 10.
+SCALE = 6.0
+# The bar a fact must clear to be stated as the answer: on its own, or when it belongs to the topic the
+# classifier found with confidence (two independent signals agreeing).
+CONFIDENT = 0.45
+WITH_TOPIC = 0.30
+# Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
+TOPIC_HINT = 0.20
+RANKING_SIZE = 3
+WORD_CACHE_SIZE = 20_000
+FEATURES: tuple[dict[str, Any], ...] = (
+    {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
+    {"analyzer": "char_wb", "ngram_range": (2, 5)},
+)
+# The topic page offered after a fact that no topic answer states, and the intents (report or question) a fact
+# also answers, so a confident classifier can vouch for it.
+EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
+    "bp3mi_ntt_complaints_2025": ("ask_return_home",),
+    "calo_may_not_place": ("verify_recruiter", "report_recruiter_activity", "ask_warning_signs"),
+    "complaints_going_home_wages": ("report_unpaid_wages",),
+    "employer_costs_not_charged_pasal72": ("report_fees_or_debt",),
+    "hotline_police_110": ("report_emergency",),
+    "hotline_sapa_129": ("report_abuse",),
+    "ilo_forced_labour_indicators": ("report_deception",),
+    "ilo_no_recruitment_fees": ("ask_costs", "report_fees_or_debt"),
+    "job_order_verified_sip2mi": ("verify_recruiter",),
+    "ltsa_services": ("ask_procedure",),
+    "missing_relative_data": ("report_missing_contact",),
+    "missing_relative_police_report": ("report_missing_contact",),
+    "missing_relative_route": ("report_missing_contact",),
+    "p3mi_needs_sip3mi": ("verify_recruiter",),
+    "perban9_2020_who_pays": ("ask_costs",),
+    "placement_bodies_pasal49": ("verify_recruiter",),
+    "right_hold_travel_documents": ("report_documents_held",),
+    "right_wages": ("report_unpaid_wages",),
+    "safe_travel_panic_button": ("ask_hotline",),
+    "siskop2mi_check_company": ("verify_recruiter",),
+    "village_role_pasal42": ("ask_procedure",),
+    "work_contract_contents": ("ask_rights", "report_deception"),
+    "zero_placement_cost_pasal30": ("report_fees_or_debt",),
+}
+
+
+@dataclass(frozen=True)
+class Found:
+    """What retrieval made of a question: the best fact, how sure it is, and whether that clears the bar."""
+
+    fact: str
+    confidence: float
+    confident: bool
+    topic: str | None
+    ranking: tuple[tuple[str, float], ...] = ()
+
+
+def fact_topics(fact: str) -> tuple[str, ...]:
+    """Return the intents a fact belongs to: the topic answers that state it first, then EXTRA_TOPICS."""
+    topics = [intent for intent in INFORMATION_ANSWERS if fact in ANSWERS[intent].facts]
+    topics += [intent for intent in EXTRA_TOPICS.get(fact, ()) if intent not in topics]
+    return tuple(topics)
+
+
+def topic_page(fact: str, intent: str | None = None) -> str | None:
+    """Return the topic answer to offer after `fact`: the classifier's intent if it states the fact, else its first."""
+    pages = [t for t in fact_topics(fact) if t in ANSWERS and t in INFORMATION_ANSWERS]
+    if intent in pages:
+        return intent
+    return pages[0] if pages else None
+
+
+def read_questions(path: Path = QUESTIONS_PATH) -> dict[str, dict[str, list[str]]]:
+    """Return {fact id: {register: [questions]}} from knowledge/questions.yml."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    questions = data.get("questions") or {}
+    return {str(fact): {str(reg): [str(q) for q in lines or []] for reg, lines in (regs or {}).items()}
+            for fact, regs in questions.items()}
+
+
+def training_examples(path: Path = QUESTIONS_PATH) -> list[tuple[str, str]]:
+    """Return (text, fact id) pairs: every example question, and each fact answer in both languages."""
+    examples: list[tuple[str, str]] = []
+    for fact, registers in read_questions(path).items():
+        if fact not in FACT_ANSWERS:
+            continue
+        for lines in registers.values():
+            examples += [(line, fact) for line in lines]
+    for fact, msgid in FACT_ANSWERS.items():
+        examples += [(i18n.render(locale, msgid), fact) for locale in i18n.LOCALES]
+    return examples
+
+
+class Retriever:
+    """A linear model from a question's word and character n-grams to the fact that answers it."""
+
+    def __init__(self, facts: list[str], vocabularies: list[dict[str, int]], idfs: list[np.ndarray],
+                 weights: np.ndarray, intercept: np.ndarray, scale: float = SCALE) -> None:
+        """Wrap trained arrays: vocabularies and idf per feature family, a (features x facts) weight matrix."""
+        self.facts = facts
+        self.vocabularies = vocabularies
+        self.idfs = idfs
+        self.offsets = [0, len(vocabularies[0])]
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self.intercept = intercept
+        self.scale = scale
+        self.analyzers = [vec.build_analyzer() for vec in _vectorizers()]
+        self.per_word: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def train(cls, examples: list[tuple[str, str]], c: float = 1.0, scale: float = SCALE) -> "Retriever":
+        """Fit the features and a linear SVM (one class per fact) on `examples`."""
+        texts = [normalise.normalise(text) for text, _ in examples]
+        labels = [fact for _, fact in examples]
+        vectorizers = _vectorizers()
+        x = hstack([vec.fit_transform(texts) for vec in vectorizers]).tocsr() * np.float32(math.sqrt(0.5))
+        svm = LinearSVC(C=c, class_weight="balanced")
+        svm.fit(x, labels)
+        return cls([str(f) for f in svm.classes_], [{k: int(v) for k, v in vec.vocabulary_.items()}
+                                                    for vec in vectorizers],
+                   [np.asarray(vec.idf_, dtype=np.float64) for vec in vectorizers], svm.coef_.T,
+                   np.asarray(svm.intercept_, dtype=np.float64), scale)
+
+    def _columns(self, family: int, norm_text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        vocab = self.vocabularies[family]
+        analyze = self.analyzers[family]
+        if family == 0:
+            counts = Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
+            if not counts:
+                return None
+            return (np.fromiter(counts, dtype=np.intp, count=len(counts)),
+                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        parts = []
+        for word in norm_text.split():
+            known = self.per_word.get(word)
+            if known is None:
+                known = np.fromiter((j for j in map(vocab.get, analyze(word)) if j is not None), dtype=np.intp)
+                with self._lock:
+                    if len(self.per_word) >= WORD_CACHE_SIZE:
+                        self.per_word.clear()
+                    self.per_word[word] = known
+            parts.append(known)
+        columns = np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
+        if not columns.size:
+            return None
+        idx, tf = np.unique(columns, return_counts=True)
+        return idx, tf.astype(np.float64)
+
+    def scores(self, text: str) -> np.ndarray:
+        """Return the decision score of every fact for a raw text."""
+        norm = normalise.normalise(text)
+        rows: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        for family, (idf, offset) in enumerate(zip(self.idfs, self.offsets)):
+            found = self._columns(family, norm)
+            if found is None:
+                continue
+            idx, tf = found
+            v = (1.0 + np.log(tf)) * idf[idx]
+            v *= math.sqrt(0.5) / math.sqrt(float(v @ v))
+            rows.append(idx + offset)
+            values.append(v)
+        if not rows:
+            return np.full(len(self.facts), -10.0)
+        return np.concatenate(values) @ self.weights[np.concatenate(rows)] + self.intercept
+
+    def rank(self, text: str, size: int = RANKING_SIZE) -> list[tuple[str, float]]:
+        """Return the `size` most likely facts with their probabilities (softmax of the scores)."""
+        scores = self.scores(text) * self.scale
+        probs = np.exp(scores - scores.max())
+        probs /= probs.sum()
+        order = np.argsort(-probs)[:size]
+        return [(self.facts[k], float(probs[k])) for k in order]
+
+    def find(self, text: str, intent: str | None = None, intent_confident: bool = False) -> Found | None:
+        """Return the fact that best answers `text`, or None when nothing is even close.
+
+        :param intent: the classifier's intent, which may vouch for a fact of its own topic
+        :param intent_confident: whether the classifier was sure of that intent
+        """
+        ranking = self.rank(text)
+        if not ranking:
+            return None
+        fact, confidence = ranking[0]
+        if confidence < TOPIC_HINT:
+            return None
+        vouched = intent_confident and intent is not None and intent in fact_topics(fact)
+        confident = confidence >= CONFIDENT or (vouched and confidence >= WITH_TOPIC)
+        return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
+                     tuple((f, round(p, 4)) for f, p in ranking))
+
+
+def _vectorizers() -> list[TfidfVectorizer]:
+    return [TfidfVectorizer(sublinear_tf=True, lowercase=False, dtype=np.float32, **params) for params in FEATURES]
+
+
+_build_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _default() -> Retriever:
+    started = time.perf_counter()
+    retriever = Retriever.train(training_examples())
+    log.info("fact retrieval trained on %d facts in %.2f s", len(retriever.facts), time.perf_counter() - started)
+    return retriever
+
+
+def default_retriever() -> Retriever:
+    """Return the process's retriever, trained on first use (about a second) from questions.yml and FACT_ANSWERS."""
+    with _build_lock:
+        return _default()
+
+
+__all__ = ["Found", "Retriever", "default_retriever", "fact_topics", "topic_page", "training_examples"]

@@ -1,0 +1,259 @@
+"""Tell a question about a problem from a report of one: clauses, question cues and first-person harm.
+
+"apakah boleh majikan menahan paspor?" asks about a problem; "paspor saya ditahan" reports one; "gaji saya sudah
+3 bulan tidak dibayar, saya mau pulang, bagaimana caranya?" does both. The text is cut into clauses (at . , ; ! ?
+and new lines), each normalised (bot/understanding/normalise.py). Harm is found with the patterns of
+bot/data/report_signals.yml (on the normalised text, and again with "-nya" taken off long words: "paspornya
+dipegang"). A harm match is hypothetical when its clause opens as a question ("apakah", "bole ka", "is", "can",
+"kalau"), when a scope word comes before it in the clause ("boleh", "kalau", "takut", "allowed", "if"), or when its
+clause asks something without a person in it ("gaji dipotong berapa bulan?"). A clause that states something about
+the writer or their family (a person word, outside any question) with a time or trouble word tells a story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.understanding import normalise
+from bot.understanding.nlu import load_signals
+
+QUESTION = "question"
+REPORT = "report"
+BOTH = "both"
+NEITHER = "neither"
+
+CLAUSE_BREAK = re.compile(r"[.,;!?\n]+")
+# Words that ask, wherever they stand ("nomornya apa", "bisa kah", "bole ka", "mcm mana").
+INTERROGATIVES = frozenset("""
+apakah apa bolehkah bisakah haruskah adakah benarkah betulkah bagaimana gimana berapa kapan dimana kemana darimana
+siapa kenapa mengapa caranya tanya bertanya nanya kah
+how what where which who whom why when
+""".split())
+QUESTION_PHRASES = ("mcm mana", "macam mana", "bole ka", "boleh ka", "bisa ka", "bisa ko", "boleh ko", "bole ko")
+# A clause that opens with one of these asks something; with a conditional it supposes something. Either way its
+# harm words are what it asks about or supposes, not what happened.
+ASKING_OPENERS = INTERROGATIVES | frozenset("""
+boleh bole bisa harus musti mesti perlu wajib
+is are am can could may might does do did should would will whether
+""".split())
+CONDITIONALS = frozenset("kalau kalo jika jikalau bila apabila seandainya andaikan misalnya if".split())
+OPENERS = ASKING_OPENERS | CONDITIONALS
+# Words that make what follows them in the clause hypothetical, feared, or a matter of permission.
+SCOPE_WORDS = frozenset("""
+kalau kalo jika jikalau bila apabila seandainya andaikan misalnya misal umpama boleh bole bolehkah bisakah apakah
+berhak legal ilegal sah takut khawatir supaya agar jangan hindari cegah
+if whether allowed legal illegal lawful can could may might should afraid avoid worried prevent
+""".split())
+SCOPE_PHRASES = ("what if", "is it", "is that", "are they", "apa boleh", "bisa tidak", "boleh tidak", "mau tanya",
+                 "ingin bertanya", "numpang tanya", "ingin tahu", "mau tahu")
+# The writer speaks of themselves or of their family: a report, not a general question.
+PERSON_WORDS = frozenset("""
+saya sy aku ku beta sa kami katong kita gue gw
+anak suami istri maitua adik ade kakak kaka kk mama mamak bapa bapak ibu ayah keluarga ponakan keponakan sepupu
+i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
+""".split())
+# Words of a story that has happened (time, duration, already).
+STORY_WORDS = frozenset("""
+sudah sdh su udah udh telah sejak semenjak selama lalu kemarin kemaren tadi sekarang masih terus bulan tahun
+minggu hari sering selalu setiap tiap pernah
+already since ago last yesterday now still months month years year weeks week days often always every never
+""".split())
+# Trouble that a story may tell without a harm pattern (deaths, arrests, running away, debts...).
+TROUBLE_WORDS = frozenset("""
+meninggal tewas sakit kabur lari melarikan ditangkap tertangkap penjara dipenjara deportasi dideportasi razia
+dipecat diberhentikan phk tangkap dibohongi bohong denda ganti rugi utang hutang tebus sekap kurung marah maki ancam
+diancam hamil paksa dipaksa lembur dipegang disimpan ditahan tahan hilang overstay tanpa setor transfer
+died dead sick escaped arrested jail deported fired cheated debt threatened pregnant forced lost ran
+dimarahi marahi usir diusir dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
+ditolak dikunci dilarang larang kasar siksa aniaya jual dijual sandera tebusan potongan overtime
+beaten locked hungry abused scolded stranded trapped unpaid withheld
+""".split())
+# "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
+MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah".split())
+TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split())
+# Trouble grave enough that a story telling it is a report whatever the classifier thinks.
+GRAVE_WORDS = frozenset("""
+meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil
+died dead escaped jailed forced threatened pregnant
+""".split())
+# A clause that states a need the bot can answer even without a question ("saya mau pulang").
+NEED_WORDS = frozenset("pulang balik mudik home return".split())
+# Harm the patterns of report_signals.yml do not cover yet, in the same normalised form.
+EXTRA_SIGNALS: dict[str, tuple[re.Pattern[str], ...]] = {
+    "report_fees_or_debt": (
+        re.compile(r"\b(?:di ?suruh|disuruh|di ?minta|diminta)\W+(?:\w+\W+){0,2}?(?:transfer|setor|kirim uang)\b"),
+        re.compile(r"\bganti rugi\b"),
+        re.compile(r"\b(?:gaji|upah|salary)\b(?:\W+\w+){0,8}?\W+(?:di ?potong|dipotong)\b"),
+    ),
+    "report_missing_contact": (
+        re.compile(r"\b(?:tidak|tak|belum|never)\W+(?:\w+\W+){0,2}?(?:kirim kabar|kirim berita|balas|angkat)\b"),
+        re.compile(r"\b(?:hp|hpnya|handphone|nomor|nomornya|phone)\W+(?:\w+\W+){0,1}?(?:mati|tidak aktif|off)\b"),
+    ),
+}
+REPORT_WORDS = ("mau lapor", "ingin lapor", "mau melapor", "ingin melapor", "mau mengadu", "ingin mengadu",
+                "want to report", "i report", "saya lapor", "sy lapor")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a message does: asks, tells (a story of harm), both or neither; the report intents its harm points to."""
+
+    kind: str
+    harm: tuple[str, ...] = ()
+    asks: bool = False
+    tells: bool = False
+    question_text: str = ""
+    person: bool = False
+    troubled: bool = False
+    grave: bool = False
+    leads_with_question: bool = False
+
+    @property
+    def reports(self) -> bool:
+        """Return True when the message reports a problem (alone or with a question)."""
+        return self.kind in (REPORT, BOTH)
+
+
+@dataclass(frozen=True)
+class _Clause:
+    text: str
+    tokens: tuple[str, ...]
+    raw: tuple[str, ...]
+
+    @property
+    def norm(self) -> str:
+        return " ".join(self.tokens)
+
+    def has(self, words: frozenset[str]) -> bool:
+        return any(t in words for t in self.tokens) or any(t in words for t in self.raw)
+
+    @property
+    def opens_question(self) -> bool:
+        return bool(self.tokens) and (self.tokens[0] in OPENERS or (self.raw[:1] and self.raw[0] in OPENERS))
+
+    @property
+    def asks(self) -> bool:
+        opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
+        return (opens or self.has(INTERROGATIVES) or self.text.rstrip().endswith("?")
+                or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
+                or (len(self.raw) > 1 and self.raw[-1] in ("ka", "ko"))
+                or (len(self.raw) > 2 and self.raw[-1] in TAG_NEGATIONS and self.has(MODALS)))
+
+
+def clauses(text: str) -> list[str]:
+    """Return the clauses of `text`: the pieces between punctuation marks and new lines."""
+    return [part.strip() for part in CLAUSE_BREAK.split(text or "") if part and part.strip()]
+
+
+def _clause(text: str) -> _Clause:
+    return _Clause(text, tuple(normalise.normalise(text).split()), tuple(re.sub(r"[^\w\s']", " ", text.lower()).split()))
+
+
+def _without_nya(norm: str) -> str:
+    return " ".join(w[:-3] if len(w) > 6 and w.endswith("nya") else w for w in norm.split())
+
+
+def _scoped(clause: _Clause, start: int, text: str) -> bool:
+    """Return True when the harm at `start` (in `text`, a form of the clause) is hypothetical."""
+    if clause.opens_question:
+        return True
+    before = text[:start]
+    if any(w in SCOPE_WORDS for w in before.split()) or any(p in before for p in SCOPE_PHRASES):
+        return True
+    return clause.asks and not clause.has(PERSON_WORDS)
+
+
+def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
+    """Return the report intents of the firm (not hypothetical) harm, and the clauses it is in."""
+    harm: list[str] = []
+    harmed: set[int] = set()
+    signals = _signals()
+    for index, clause in enumerate(parts):
+        forms = {clause.norm, _without_nya(clause.norm)}
+        for intent, patterns in signals.items():
+            for pattern in patterns:
+                for form in forms:
+                    if any(not _scoped(clause, m.start(), form) for m in pattern.finditer(form)):
+                        harmed.add(index)
+                        if intent not in harm:
+                            harm.append(intent)
+    # A pattern may span clauses ("dijanjikan kerja di restoran, ternyata di kebun"): try the whole text too.
+    joined = " ".join(c.norm for c in parts)
+    if len(parts) > 1 and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
+        for intent, patterns in signals.items():
+            if intent not in harm and any(p.search(joined) for p in patterns) and not _any_scope(parts):
+                harm.append(intent)
+    return harm, harmed
+
+
+NUMBER_WORDS = frozenset("""
+nomor nomer no nombor telepon telpon telp tlp hubungi kontak hotline darurat kecemasan polisi polis ambulans
+number phone call dial contact hotline emergency police ambulance whatsapp wa
+""".split())
+
+
+def asks_for_numbers(text: str) -> bool:
+    """Return True when `text` asks for a phone number or a help line ("nomor polisi di johor berapa")."""
+    words = set(normalise.normalise(text).split()) | set(re.sub(r"[^\w\s]", " ", (text or "").lower()).split())
+    return bool(words & NUMBER_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _signals() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Return the harm patterns: report_signals.yml's, then EXTRA_SIGNALS."""
+    merged = {intent: tuple(patterns) for intent, patterns in load_signals().patterns.items()}
+    for intent, patterns in EXTRA_SIGNALS.items():
+        merged[intent] = merged.get(intent, ()) + patterns
+    return merged
+
+
+def _any_scope(parts: list[_Clause]) -> bool:
+    return any(c.has(SCOPE_WORDS) for c in parts)
+
+
+@lru_cache(maxsize=2048)
+def read(text: str) -> Reading:
+    """Read `text` clause by clause: firm harm or a story (a report), questions, or both."""
+    parts = [c for c in (_clause(piece) for piece in clauses(text)) if c.tokens]
+    harm, harmed = _harm(parts)
+    asks = "?" in (text or "")
+    tells = bool(harm)
+    person = False
+    troubled = False
+    grave = False
+    question_parts: list[str] = []
+    for index, clause in enumerate(parts):
+        clause_asks = clause.asks
+        asks = asks or clause_asks
+        stated = not clause_asks and not clause.has(SCOPE_WORDS)
+        if stated and clause.has(PERSON_WORDS):
+            person = True
+            if clause.has(STORY_WORDS) or clause.has(TROUBLE_WORDS) or any(ch.isdigit() for ch in clause.text):
+                tells = True
+            troubled = troubled or clause.has(TROUBLE_WORDS)
+            grave = grave or clause.has(GRAVE_WORDS)
+        if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
+            tells = True
+        if index not in harmed and (clause_asks or clause.has(NEED_WORDS)):
+            question_parts.append(clause.text)
+    if tells:
+        kind = BOTH if asks or question_parts else REPORT
+    elif asks:
+        kind = QUESTION
+    else:
+        kind = NEITHER
+    lead = parts[0] if parts else None
+    leads = lead is not None and (lead.asks or lead.opens_question or _scope_start(lead))
+    return Reading(kind, tuple(harm), asks, tells, ", ".join(question_parts), person, troubled or bool(harm),
+                   grave, leads)
+
+
+def _scope_start(clause: _Clause) -> bool:
+    """Return True when a clause starts by asking or supposing within its first words ("saya mau tanya apakah")."""
+    head = " ".join(clause.tokens[:4])
+    return any(w in SCOPE_WORDS | INTERROGATIVES for w in clause.tokens[:4]) or any(p in head for p in SCOPE_PHRASES)
+
+
+__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "asks_for_numbers", "clauses", "read"]
