@@ -19,6 +19,7 @@ from flask import request
 from flask.cli import with_appcontext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import dashboard
 from bot import logs
 from bot.understanding import nlu
 from bot import outbox
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["teman"] = {"settings": settings, "vault": vault, "engine": engine}
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)  # type: ignore[method-assign]
     app.register_blueprint(bp)
+    dashboard.init_app(app, production)
     _register_commands(app)
     if not app.config.get("TWILIO_AUTH_TOKEN"):
         log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* answers 503 until it is")

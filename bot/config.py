@@ -13,6 +13,7 @@ ENV_DEFAULTS: dict[str, Any] = {
     "APP_ENV": "development",
     "DATABASE": None,
     "DATA_KEY": None,
+    "SECRET_KEY": None,
     "TWILIO_ACCOUNT_SID": None,
     "TWILIO_AUTH_TOKEN": None,
     "TWILIO_SMS_NUMBER": None,
@@ -48,7 +49,7 @@ ENV_DEFAULTS: dict[str, Any] = {
 }
 
 # Secrets a production deployment cannot run without.
-REQUIRED_IN_PRODUCTION = ("DATA_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_URL")
+REQUIRED_IN_PRODUCTION = ("DATA_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_URL", "SECRET_KEY")
 
 
 class ConfigError(RuntimeError):

@@ -33,6 +33,7 @@ MIGRATION_MODULES = (
     "bot.recruiters.registry",
     "bot.cases.records",
     "bot.officers.registry",
+    "bot.officers.passwords",
 )
 
 
