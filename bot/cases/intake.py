@@ -290,6 +290,26 @@ def find_relation(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+# The sex of the worker a report is about, when the report names them by a relation ("anak perempuan saya").
+RELATION_SEX = {
+    "anak perempuan": "f", "istri": "f", "ibu": "f", "bibi": "f", "saudara perempuan": "f",
+    "anak laki-laki": "m", "suami": "m", "ayah": "m", "paman": "m", "saudara laki-laki": "m",
+}
+_SELF_SEX = re.compile(r"(?<!\w)(?:saya|sa|beta|aku|i am|i m) (?:(?:ini|seorang|a) )?"
+                       r"(perempuan|wanita|tkw|cewek|woman|laki-laki|pria|cowok|man)(?!\w)")
+
+
+def worker_sex_in(text: str) -> str | None:
+    """Return "f" or "m" when the report says who the worker is ("anak perempuan saya", "saya TKW"), else None."""
+    relation, words = find_relation(text)
+    if relation in RELATION_SEX and words and re.search(rf"(?<!\w){_POSSESSIVE}(?!\w)", words):
+        return RELATION_SEX[relation]
+    found = _SELF_SEX.search(_word(text))
+    if found:
+        return "m" if found.group(1) in ("laki-laki", "pria", "cowok", "man") else "f"
+    return None
+
+
 _NAME_FILLER = re.compile(r"\b(?:nama|namanya|name|is|dia|she|he|her|his|lengkap|full|adalah|itu|yaitu|alias|"
                           r"juga|also|called|dipanggil|panggil|biasa|usually)\b", re.IGNORECASE)
 _PASSPORT = re.compile(r"\b([A-Za-z]{1,2}\s?\d{6,8})\b")
@@ -349,6 +369,9 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     if home:
         # Route the first alert to the right district at once; the form still asks to confirm home and desa.
         cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=home)
+    sex = worker_sex_in(text)
+    if sex:  # stated in the report: the optional question is not asked
+        cases.update_case(turn.db, case.id, turn.now_iso, worker_sex=sex)
     case = cases.get_case_by_id(turn.db, case.id)
     _alert_for(turn, case)
     ref = _ref(turn, case.ref)
@@ -366,7 +389,7 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
                       **extra)
         head = turn.tr(MISSING_RECEIVED, ref=ref)
     else:
-        questions = ["role", "where", "employer", "home", "contact", "sex"]
+        questions = ["role", "where", "employer", "home", "contact"] + ([] if sex else ["sex"])
         turn.set_flow(FLOW_FORM, case_id=case.id, ref=case.ref, questions=questions, asked=0)
         head = turn.tr(RECEIVED, ref=ref)
     questions_left = turn.state.get("questions") or []
