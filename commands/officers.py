@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import AppGroup
 
@@ -79,7 +81,7 @@ def set_password_command(id_or_phone: str, from_stdin: bool) -> None:
     """
     if not from_stdin:
         raise click.UsageError("give --password-stdin and pipe the password in (never on the command line)")
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    password = sys.stdin.readline().rstrip("\r\n")
     try:
         officer = passwords.set_password(get_db(), get_vault(), id_or_phone, password, utcnow())
     except passwords.PasswordError as exc:

@@ -43,14 +43,17 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask, production: bool) -> None:
     """Register the dashboard on `app`: secret key, cookies, CSRF, sign-in and templates."""
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _development_secret(app)
+    if not app.config.get("SECRET_KEY"):  # production refused to start without it (bot.config)
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(32) if app.config.get("TESTING") else _development_secret(app)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_NAME="teman_session",
         SESSION_COOKIE_PATH="/dashboard",
         SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,  # "remember me" is not offered; Flask-Login may still clear the cookie
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=production,
         WTF_CSRF_CHECK_DEFAULT=False,  # the Twilio and WhatsApp webhooks are signed, not sessions
         WTF_CSRF_TIME_LIMIT=None,      # the token lives as long as the session
     )

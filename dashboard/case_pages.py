@@ -1,5 +1,3 @@
-"""Cases on the web: the list and a case's page (placeholder until the access rule lands)."""
-
 from __future__ import annotations
 
 from flask_login import login_required
@@ -10,5 +8,16 @@ from dashboard import bp
 @bp.get("/cases")
 @login_required
 def case_list() -> str:
-    """List the officer's cases."""
+    return "todo"
+
+
+@bp.route("/cases/<ref>", methods=["GET"])
+@login_required
+def case_page(ref: str) -> str:
+    return "todo"
+
+
+@bp.route("/cases/<ref>/<action>", methods=["POST"])
+@login_required
+def act(ref: str, action: str) -> str:
     return "todo"

@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Response
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -164,6 +166,8 @@ class RegistryForm(FlaskForm):
 def registry() -> str | Response | tuple[str, int]:
     """Show the registry in use (its date and companies); the provincial desk uploads a new list here."""
     db = get_db()
+    if request.method == "POST" and not current_user.is_desk:
+        abort(403)
     form = RegistryForm() if current_user.is_desk else None
     problems: list[str] = []
     status = 200
