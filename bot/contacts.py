@@ -152,6 +152,19 @@ def address_of(db: Database, vault: Vault, contact_id: int) -> tuple[str, str, s
     return row["channel"], row["provider"], vault.decrypt(row["address_enc"]), vault.decrypt(row["phone_enc"])
 
 
+def opted_out_anywhere(db: Database, contact_id: int) -> bool:
+    """Return True when this contact, or any contact with the same phone number on another channel, sent STOP."""
+    row = fetch_one(db, "select opted_out, phone_hash from contacts where id = ?", [contact_id])
+    if row is None:
+        return True
+    if row["opted_out"]:
+        return True
+    if not row["phone_hash"]:
+        return False
+    return fetch_one(db, "select 1 from contacts where phone_hash = ? and opted_out = 1 limit 1",
+                     [row["phone_hash"]]) is not None
+
+
 def name_of(db: Database, vault: Vault, contact_id: int) -> str | None:
     """Return the decrypted profile name of a contact, if any."""
     return vault.decrypt(get(db, "contacts", contact_id)["name_enc"])

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 
 from bot import sms
 from bot.config import Settings
+from bot.contacts import opted_out_anywhere
 from bot.messages import SMS
 from bot.messages import WHATSAPP
 from bot.privacy import Vault
@@ -198,6 +199,21 @@ def shape(env: Envelope, pol: Policy, now: datetime) -> Envelope:
                      retry=False, code=OUTSIDE_WINDOW_CODE)
 
 
+OPTED_OUT = "opted_out"
+
+
+def _opted_out(db: Database, message_id: int) -> bool:
+    """Return True when a row must not leave because its recipient (by any channel of the same phone) sent STOP.
+
+    A direct reply to the person's own message still goes (it answers STOP, START or a message they just sent).
+    """
+    row = fetch_one(db, "select m.contact_id, i.contact_id as asked_by from messages m "
+                        "left join messages i on i.id = m.reply_to where m.id = ?", [message_id])
+    if row is None or row["asked_by"] == row["contact_id"]:
+        return False
+    return opted_out_anywhere(db, row["contact_id"])
+
+
 def record_sent(db: Database, message_id: int, provider_id: str, env: Envelope | None = None,
                 now: datetime | None = None) -> None:
     """Record that a row left with `provider_id` (and how: channel, provider, template)."""
@@ -229,6 +245,10 @@ def send_one(db: Database, vault: Vault, message_id: int, send: Sender, pol: Pol
     if not claim(db, message_id, now):
         return None
     attempts = fetch_one(db, "select attempts from messages where id = ?", [message_id])["attempts"]
+    if _opted_out(db, message_id):
+        record_failure(db, message_id, SendFailed("the recipient opted out (STOP) before it was sent", retry=False,
+                                                  code=OPTED_OUT), None, now)
+        return False
     try:
         env = shape(envelope(db, vault, message_id), pol, now)
         if not env.text.strip() and not env.template:

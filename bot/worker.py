@@ -70,6 +70,7 @@ def run_once(
     if _has_table(db, "alerts") and _has_table(db, "cases"):
         result.alerts = alerts.dispatch_alerts(db, vault, settings, now)
         result.digests = alerts.run_digests(db, vault, settings, now)
+        alerts.drop_undeliverable(db, now)
     pol = outbox.policy(settings)
     while True:
         ids = outbox.due(db, now, BATCH)

@@ -7,8 +7,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from bot.cases.records import audit
 from bot.officers import passwords
+from bot.officers import pins
 from bot.officers import registry as officers
+from bot.store import transaction
 from bot.store import utcnow
 from commands.common import get_db
 from commands.common import get_settings
@@ -87,3 +90,30 @@ def set_password_command(id_or_phone: str, from_stdin: bool) -> None:
     except passwords.PasswordError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"officer {officer.id} ({officer.masked}): password set; sign in at /dashboard/login")
+
+
+@group.command("set-pin")
+@click.argument("id_or_phone")
+@click.option("--pin-stdin", is_flag=True, help="Read the PIN from standard input instead of asking for it.")
+def set_pin_command(id_or_phone: str, pin_stdin: bool) -> None:
+    """Set or reset an officer's PIN (4 to 8 digits) for case commands by SMS/WhatsApp.
+
+    \b
+        flask --app webhook officers set-pin +6281234567890
+        echo 4821 | flask --app webhook officers set-pin 3 --pin-stdin
+    """
+    db = get_db()
+    officer = officers.find_officer(db, get_vault(), id_or_phone)
+    if officer is None:
+        raise click.ClickException(f"no officer {id_or_phone!r}; see `flask --app webhook officers list`")
+    if pin_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = click.prompt("PIN (4 to 8 digits)", hide_input=True, confirmation_prompt=True)
+    try:
+        with transaction(db):
+            pins.set_pin(db, officer.id, pin, utcnow())
+            audit(db, "operator", "pin_set", None, f"PIN set for officer {officer.id}", utcnow())
+    except pins.PinError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    click.echo(f"PIN set for officer {officer.id} ({officer.masked}); wrong PINs are counted again from zero")

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault
+from bot.officers import registry as officers
 from bot.store import transaction
 
 
@@ -81,6 +82,8 @@ def rotate_key_command() -> None:
                 if values:
                     db[table].update(row[0], values)
                     changed += 1
+        if "officers" in db.table_names():
+            officers.rehash_officers(db, vault)  # officers.phone_hash is the phone's hash: no _enc column of its own
     click.echo(f"re-encrypted {changed} rows with the newest key")
 
 

@@ -44,7 +44,8 @@ YES_WORDS = frozenset({"ya", "iya", "y", "yes", "ok", "oke", "boleh", "bisa", "s
 NO_WORDS = frozenset({"tidak", "tdk", "gak", "nggak", "enggak", "ga", "jangan", "no", "n", "sonde", "son", "2",
                       "tidak bisa", "nanti", "later", "not now"})
 NEW_REPORT_WORDS = frozenset({"BARU", "LAPOR BARU", "LAPORAN BARU", "NEW", "NEW REPORT"})
-STATUS_WORDS = frozenset({"STATUS", "CEK LAPORAN", "CEK LAPORAN SAYA", "CEK STATUS", "STATUS LAPORAN",
+OFFICER_REPLY = "officer_reply"  # a note an officer wrote for the reporter (BALAS); other notes stay internal
+STATUS_WORDS = frozenset({"STATUS", "CEK", "CHECK", "CEK LAPORAN", "CEK LAPORAN SAYA", "CEK STATUS", "STATUS LAPORAN",
                           "CHECK STATUS", "MY REPORT", "CHECK MY REPORT"})
 MENU_REPORT_WORDS = frozenset({"LAPOR", "MELAPOR", "ADUAN", "PENGADUAN", "REPORT", "LAPORAN"})
 # Answers to a follow-up that are conversation, not news about the case.
@@ -155,6 +156,7 @@ CALLBACK_NO = _l("Understood, we will not call you. You can write here any time,
                  "with STATUS %(ref)s.")
 
 STATUS_LINE = _l("Report %(ref)s (%(category)s), sent %(date)s: %(status)s.")
+OFFICER_NEWS = _l("Message from the officer, %(date)s: %(text)s")
 STATUS_NOT_FOUND = _l("I could not find report %(ref)s for this number. Please check the number, or reply MENU.")
 STATUS_NONE = _l("There is no open report from this number. To report a problem, reply MENU, then 4.")
 STATUS_ASK_REF = _l("To check one report, reply STATUS and its number, for example STATUS ADU-7K3M9P.")
@@ -835,6 +837,17 @@ def _status_line(turn: Turn, case: Case) -> str:
                    date=day, status=turn.tr(STATUS_LABELS.get(case.status, STATUS_LABELS["open"])))
 
 
+def _officer_news(turn: Turn, case: Case) -> str | None:
+    """Return the officer's last message to the reporter (sent in neutral words when it was not safe), if any."""
+    row = fetch_one(turn.db, "select text_enc, created_at from case_notes where case_id = ? and author = ? "
+                             "order by id desc limit 1", [case.id, OFFICER_REPLY])
+    text = turn.vault.decrypt(row["text_enc"]) if row else None
+    if not text:
+        return None
+    day = format_date(date.fromisoformat(row["created_at"][:10]), format="medium", locale=turn.locale)
+    return turn.tr(OFFICER_NEWS, date=day, text=text)
+
+
 def check_status(turn: Turn) -> None:
     """Handle check_case_status: answer only the number that reported; anyone else hears "not found"."""
     ref = cases.normalise_ref(turn.text)
@@ -843,7 +856,7 @@ def check_status(turn: Turn) -> None:
         case = cases.get_case(turn.db, ref)
         if case is not None and case.contact_id in mine and case.purged_at is None:
             cases.audit(turn.db, "reporter", "read", case.id, "status check by the reporter", turn.now_iso)
-            turn.say_text(_status_line(turn, case))
+            turn.say_text("\n".join(p for p in (_status_line(turn, case), _officer_news(turn, case)) if p))
             return
         if case is not None:
             cases.audit(turn.db, "reporter", "denied", case.id, "status check from another number", turn.now_iso)
@@ -853,7 +866,7 @@ def check_status(turn: Turn) -> None:
     if not own:
         turn.say(STATUS_NONE)
         return
-    lines = [_status_line(turn, case) for case in own]
+    lines = [line for case in own for line in (_status_line(turn, case), _officer_news(turn, case)) if line]
     if len(own) > 1:
         lines.append(turn.tr(STATUS_ASK_REF))
     turn.say_text("\n".join(lines))

@@ -28,9 +28,11 @@ from sqlite_utils import Database
 
 from bot import sms
 from bot.config import Settings
+from bot.contacts import opted_out_anywhere
 from bot.i18n import _l
 from bot.i18n import render
 from bot.messages import SMS
+from bot.officers.access import visible_clause
 from bot.officers.registry import PROVINCIAL
 from bot.officers.registry import Officer
 from bot.officers.registry import get_officer
@@ -136,6 +138,23 @@ def reporter_notice(kind: str, ref: str, locale: str) -> str:
                              "continues, write to us here. In danger call 110 or 0800-1000 (free)."), ref=ref)
 
 
+NEUTRAL_NOTICE = _l("Teman Migran: there is news for you. Reply CEK when it is safe.")
+
+
+def needs_neutral_words(case: Any) -> bool:
+    """Return True when a message to the reporter must not say what it is about.
+
+    The reporter named a safe time to be contacted (a message outside it may be read by the employer), or the
+    case is sensitive: the notice then says only that there is news, and CEK shows it when they are safe.
+    """
+    return bool(_get(case, "contact_time") or _get(case, "contact_time_enc") or _get(case, "sensitive"))
+
+
+def neutral_notice(locale: str) -> str:
+    """Return the notice that says only that there is news ("ada kabar untuk Anda, balas CEK bila aman")."""
+    return render(locale, NEUTRAL_NOTICE)
+
+
 def relay_text(ref: str, text: str, locale: str) -> str:
     """Return an officer's message as the reporter receives it."""
     return render(locale, _l("Teman Migran, from the officer handling %(ref)s: %(text)s"), ref=ref, text=text)
@@ -196,7 +215,7 @@ def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: dateti
     if case["status"] != "open" or case["priority"] not in URGENT_PRIORITIES or case["purged_at"]:
         return 0
     count = 0
-    officers = route_case(db, case)
+    officers = [o for o in route_case(db, case) if not opted_out_anywhere(db, o.contact_id)]
     for officer in officers:
         text, variables = urgent_alert(case, officer.language, now)
         count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
@@ -222,13 +241,28 @@ def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
     return count
 
 
+OFFICER_KINDS = ("urgent_alert", "digest")
+
+
+def drop_undeliverable(db: Database, now: datetime) -> int:
+    """Fail queued alerts and digests to officers who were deactivated since they were queued; return how many."""
+    with transaction(db):
+        cursor = db.execute(
+            "update messages set status = 'failed', error = 'the officer was deactivated before it was sent', "
+            "error_code = 'officer_inactive', next_attempt_at = null, updated_at = ? "
+            "where direction = 'out' and status = 'queued' and kind in (?, ?) and contact_id in "
+            "(select contact_id from officers group by contact_id having max(active) = 0)",
+            [iso(now), *OFFICER_KINDS])
+    return cursor.rowcount
+
+
 def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str, Any], now: datetime) -> int:
     kind = alert["kind"]
     if kind in ("urgent", "new_case"):
         return alert_officers(db, vault, case, now)
     if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
         locale = contact_language(db, case["contact_id"])
-        text = reporter_notice(kind, case["ref"], locale)
+        text = neutral_notice(locale) if needs_neutral_words(case) else reporter_notice(kind, case["ref"], locale)
         return len(queue(db, vault, case["contact_id"], text, kind, f"alert:{alert['id']}:reporter", now,
                          {"1": case["ref"]}))
     return 0
@@ -249,12 +283,8 @@ def deadline_hours(settings: Settings | None = None) -> dict[str, int]:
 
 
 def area_clause(officer: Officer) -> tuple[str, list[Any]]:
-    """Return the SQL condition (on table alias c) and parameters for the cases in an officer's area."""
-    if officer.role == PROVINCIAL:
-        return "1 = 1", []
-    if officer.role == "desa":
-        return "c.kabupaten = ? and lower(trim(c.desa)) = lower(trim(?))", [officer.kabupaten, officer.desa or ""]
-    return "c.kabupaten = ?", [officer.kabupaten]
+    """Return the SQL condition (on table alias c) and parameters for the cases the officer may see."""
+    return visible_clause(officer)
 
 
 def is_overdue(case: Mapping[str, Any], now: datetime, hours: Mapping[str, int]) -> bool:
@@ -425,6 +455,8 @@ def run_digests(db: Database, vault: Vault, settings: Settings, now: datetime) -
         return 0
     sent = 0
     for officer in list_officers(db, vault, active_only=True):
+        if opted_out_anywhere(db, officer.contact_id):
+            continue
         if send_digest(db, vault, settings, officer, local.date(), now) is not None:
             sent += 1
     return sent

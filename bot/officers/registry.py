@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +94,23 @@ def m001_officers(db: Database) -> None:
     db["digests"].create_index(["officer_id", "day"], unique=True)
 
 
+@migrations()
+def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
+    """One active officer row per contact; PINs for commands; a case's outcome when closed."""
+    # Older stores may hold two active rows for one contact (re-added after a key rotation): keep the newest.
+    db.execute("update officers set active = 0 where active = 1 and id not in "
+               "(select max(id) from officers where active = 1 group by contact_id)")
+    db.execute("create unique index if not exists idx_officers_one_active_per_contact on officers (contact_id) "
+               "where active = 1")
+    columns = {c.name for c in db["officers"].columns}
+    for name, kind in (("pin_hash", "text"), ("pin_failures", "integer not null default 0"),
+                       ("pin_locked_until", "text")):
+        if name not in columns:
+            db.execute(f"alter table officers add column {name} {kind}")
+    if "outcome" not in {c.name for c in db["cases"].columns}:
+        db.execute("alter table cases add column outcome text")
+
+
 def normalise_phone(phone: str) -> str:
     """Return `phone` in E.164 (+62...), accepting 08... and 62... as Indonesian numbers."""
     digits = re.sub(r"[\s\-().]", "", phone or "")
@@ -176,7 +192,9 @@ def add_officer(
             "active": 1,
             "updated_at": now,
         }
-        existing = _row_by_phone(db, vault, phone)
+        # The officer's contact first: after a key rotation the stored phone hash may be an old key's.
+        existing = fetch_one(db, "select * from officers where contact_id = ? order by active desc, id desc",
+                             [contact.id]) or _row_by_phone(db, vault, phone)
         if existing is not None:
             update(db, "officers", existing["id"], values)
             officer_id = existing["id"]
@@ -194,6 +212,24 @@ def _row_by_phone(db: Database, vault: Vault, phone: str) -> dict[str, Any] | No
         if row:
             return row
     return None
+
+
+def rehash_officers(db: Database, vault: Vault) -> int:
+    """Recompute every officer's phone hash under the newest key, through the officer's contact; return how many."""
+    changed = 0
+    for row in fetch(db, "select o.id, o.phone_hash, c.phone_enc, c.address_enc from officers o "
+                         "join contacts c on c.id = o.contact_id"):
+        phone = vault.decrypt(row["phone_enc"]) or vault.decrypt(row["address_enc"])
+        if not phone:
+            continue
+        try:
+            digest = vault.hash(normalise_phone(phone))
+        except OfficerError:
+            continue
+        if digest != row["phone_hash"]:
+            update(db, "officers", row["id"], {"phone_hash": digest})
+            changed += 1
+    return changed
 
 
 def get_officer(db: Database, vault: Vault, officer_id: int) -> Officer | None:
@@ -261,32 +297,21 @@ def _same_place(a: str | None, b: str | None) -> bool:
 
 
 def route_case(db: Database, case: Any, vault: Vault | None = None) -> list[Officer]:
-    """Return the active officers a case goes to: its kabupaten (and desa), plus the provincial desk.
+    """Return the active officers a case goes to: everyone the access rule lets see it, local ones first.
 
-    A reporter's wish for a woman officer is honoured with the women of the area when there are
-    any, else the provincial desk's women, else the provincial desk. No known area: the provincial desk.
+    That is the officers of its kabupaten (and desa) and the provincial desk; when the reporter asked for a
+    woman officer, only the women among them. Nobody may be found (no woman registered): the caller logs it.
     """
+    from bot.officers.access import may_see
+
     rows = fetch(db, _SELECT + " where o.active = 1 order by o.id")
     officers = [_from_row(vault, row) if vault else _from_row(_NoVault(), row) for row in rows]
-    provincial = [o for o in officers if o.role == PROVINCIAL]
-    kabupaten = _field(case, "kabupaten")
-    desa = _field(case, "desa")
-    local = [o for o in officers if o.role != PROVINCIAL and covers(o, kabupaten, desa)] if kabupaten else []
-    if _field(case, "prefers_woman_officer") == 1:
-        local_women = _women(local)
-        provincial_women = _women(provincial)
-        if local_women:
-            return local_women + (provincial_women or provincial)
-        return provincial_women or provincial
-    return local + provincial
+    allowed = [o for o in officers if may_see(o, case)]
+    return [o for o in allowed if o.role != PROVINCIAL] + [o for o in allowed if o.role == PROVINCIAL]
 
 
 def _field(case: Any, name: str) -> Any:
     return case.get(name) if isinstance(case, Mapping) else getattr(case, name, None)
-
-
-def _women(officers: Iterable[Officer]) -> list[Officer]:
-    return [o for o in officers if o.sex == "f"]
 
 
 class _NoVault:
