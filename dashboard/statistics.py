@@ -11,6 +11,7 @@ from collections import Counter
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 
 from bot.cases import records as cases
-from bot.officers.alerts import area_clause
+from bot.officers.access import visible_clause
 from bot.officers.registry import Officer
 from bot.store import fetch
 
@@ -91,9 +92,18 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def counted_clause(officer: Officer) -> tuple[str, list[Any]]:
+    """Return the SQL condition of the cases an officer's figures count: the access rule's area, every sex.
+
+    A man may not open a case whose reporter asked for a woman officer, but he sees it as a count: the rule's
+    clause as a woman of the same area has it is exactly that area.
+    """
+    return visible_clause(replace(officer, sex="f"))
+
+
 def figures(db: Database, officer: Officer, now: datetime, tz: str, deadline_hours: dict[str, int]) -> Figures:
     """Return the figures of the officer's area, as of `now`, with weeks in the local time zone."""
-    where, params = area_clause(officer)
+    where, params = counted_clause(officer)
     total = BySex("total")
     by_status: dict[str, BySex] = {}
     by_category: dict[str, BySex] = {}

@@ -73,7 +73,7 @@ def priority_name(code: str) -> str:
 def home() -> str:
     """Show the start page: the area's open, unassigned and overdue cases, and where to go next."""
     db = get_db()
-    where, params = alerts.area_clause(officer())
+    where, params = statistics.counted_clause(officer())
     stamp = now().isoformat(timespec="seconds")
     counts = fetch(db, f"select count(*) as open, "
                        f"coalesce(sum(c.status = 'open'), 0) as new, "
