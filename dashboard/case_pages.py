@@ -65,6 +65,7 @@ INDICATOR_LABELS = {
     "abusive_conditions": _l("Abusive working and living conditions"),
     "excessive_overtime": _l("Excessive overtime"),
 }
+REPORTER_LABELS = {"worker": _l("the worker"), "family": _l("family"), "other": _l("someone else")}
 ACTION_LABELS = {
     "read": _l("opened the case"), "assign": _l("took the case"), "note": _l("added a note"),
     "relay": _l("replied to the reporter"), "close": _l("closed the case"), "contact": _l("asked for the number"),
@@ -170,8 +171,9 @@ def case_page(ref: str) -> str:
     with transaction(db):
         view = casework.view_case(db, get_vault(), officer(), case, now(), via=VIA)
     trail = casework.timeline(db, officer(), case)
+    # The audit trail says who took the case; the system's own "taken by officer N" note would repeat it.
     events = [{"at": n["created_at"], "who": _note_author(n), "text": n["text"], "media": len(n["media"] or [])}
-              for n in view.notes]
+              for n in view.notes if n["author"] != "system"]
     events += [{"at": a["created_at"], "who": _actor_name(a["actor"]),
                 "text": gettext(ACTION_LABELS.get(a["action"], a["action"])) + (f" ({a['detail']})" if a["detail"]
                                                                                  else ""), "media": 0}
@@ -186,7 +188,9 @@ def case_page(ref: str) -> str:
                            note_form=NoteForm(), reply_form=NoteForm(prefix="reply"), close_form=CloseForm(),
                            take_form=TakeForm(), outcomes=OUTCOME_LABELS, indicators=INDICATOR_LABELS,
                            category=alerts.category_label(case, current_locale()), priority_name=priority_name,
-                           status_labels=STATUS_LABELS, woman_officer=case["prefers_woman_officer"] == 1)
+                           status_labels=STATUS_LABELS, woman_officer=case["prefers_woman_officer"] == 1,
+                           reporter=gettext(REPORTER_LABELS[view.reporter_role]) if view.reporter_role in
+                           REPORTER_LABELS else (view.reporter_role or "-"))
 
 
 def _note_author(note: dict[str, Any]) -> str:

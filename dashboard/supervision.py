@@ -137,20 +137,15 @@ def watch() -> str:
     for row in fetch(db, query, [since, area] if area else [since]):
         where = vault.decrypt(row["where_enc"]) or ""
         found, rest = cases.match_kabupaten(where) if where else ([], "")
-        desa = (rest if found else "").title()[:60]
+        # "Kefa, TTU": what is left names the kabupaten again, not a desa.
+        desa = "" if not found or cases.named_kabupaten(rest) else rest.title()[:60]
         key = (row["kabupaten"] or "", desa)
         places[key] = places.get(key, 0) + 1
     rows = sorted(places.items(), key=lambda kv: (kv[0][0] == "", kv[0][0], -kv[1], kv[0][1]))
     names = [s for s in recruiters.signals(db, kabupaten=area, days=WATCH_DAYS, vault=vault, today=today)
-             if _senders(s) > 1]
+             if s.senders > 1]
     audit("watch", None, "village watch viewed on the dashboard")
-    return render_template("dashboard/watch.html", places=rows, names=names, days=WATCH_DAYS,
-                           senders=_senders)
-
-
-def _senders(signal: recruiters.Signal) -> int:
-    """Return how many different people asked about or reported a name (distinct senders per name per day)."""
-    return int(getattr(signal, "senders", signal.total))
+    return render_template("dashboard/watch.html", places=rows, names=names, days=WATCH_DAYS)
 
 
 class RegistryForm(FlaskForm):
