@@ -143,12 +143,12 @@ def test_digest_once_per_officer_per_day_even_after_restart(app, db_path, provid
     assert len(digests) == 2
     belu = s.vault.decrypt(next(d for d in digests if d["contact_id"] == maria.contact_id)["text_enc"])
     assert "Jumat, 27 November 2026" in belu and "(Belu)" in belu
-    assert "Kasus baru: 3 (darurat 1, tinggi 1, sedang 1)" in belu
+    assert "Kasus baru sejak 26 Nov 07.30: 3 (darurat 1, tinggi 1, sedang 1)" in belu
     assert f"Lewat tenggat: 2 ({emergency.ref}, {old.ref})" in belu
     assert "Perempuan 1, laki-laki 1, tidak diketahui 1" in belu
     assert sms.measure(belu).segments <= 2 and sms.is_gsm7(belu)
     english = s.vault.decrypt(next(d for d in digests if d["contact_id"] != maria.contact_id)["text_enc"])
-    assert "Friday, November 27, 2026" in english and "New cases: 4" in english
+    assert "Friday, November 27, 2026" in english and "New cases since 26 Nov" in english and ": 4 (" in english
     worker.run_once(restarted, s.vault, s.settings, now=DIGEST_TIME + timedelta(hours=3))
     assert len([m for m in provider_api.twilio_created if "Ringkasan" in m["form"]["Body"]]) == 1
 
@@ -159,9 +159,10 @@ def test_digest_names_unlicensed_recruiters_of_the_area(app):
     s = stores_of(app)
     maria = add(s, "Maria Bere", "+6281234567890", "kabupaten", "Belu")
     with s.db.conn:
-        for _ in range(3):
-            recruiters.record_not_found(s.db, "PT Sinar Jaya Abadi", "Belu", date(2026, 11, 25))
-        recruiters.record_not_found(s.db, "CV Elsewhere", "Alor", date(2026, 11, 25))
+        for sender in ("a", "b", "c"):  # three people (keyed hashes of their numbers)
+            recruiters.record_not_found(s.db, "PT Sinar Jaya Abadi", "Belu", date(2026, 11, 25), sender=sender)
+        for sender in ("a", "b"):
+            recruiters.record_not_found(s.db, "CV Elsewhere", "Alor", date(2026, 11, 25), sender=sender)
     text = alerts.render_digest(alerts.build_digest(s.db, s.vault, s.settings, maria, date(2026, 11, 27)))
     assert "Perekrut tanpa izin yang paling sering disebut: PT Sinar Jaya Abadi (3)" in text
     assert "Elsewhere" not in text and "Tidak ada kasus baru" in text
@@ -177,7 +178,7 @@ def test_digest_fits_two_segments_when_the_area_is_busy(app):
                alert=None)
     text = alerts.render_digest(alerts.build_digest(s.db, s.vault, s.settings, prov, date(2026, 11, 27)))
     assert sms.measure(text).segments <= 2
-    assert "Kasus baru: 8" in text and "Lewat tenggat: 8" in text and "KASUS" in text
+    assert "Kasus baru sejak 26 Nov 07.00: 8" in text and "Lewat tenggat: 8" in text and "KASUS" in text
 
 
 def test_digest_command_dry_run_and_resend(app, db_path):

@@ -124,7 +124,7 @@ def test_officer_cannot_act_outside_the_area(engine, belu, db_path):
 def test_ringkasan_gives_my_digest_now(engine, belu):
     report(belu, kabupaten="Belu", alert=None)
     reply = Conversation(engine, OFFICER).say("RINGKASAN")
-    assert reply.startswith("Ringkasan Teman Migran,") and "(Belu)" in reply and "Kasus baru: 1 (darurat 1)" in reply
+    assert reply.startswith("Ringkasan Teman Migran,") and "(Belu)" in reply and "Kasus baru sejak" in reply and ": 1 (darurat 1)" in reply
 
 
 @pytest.mark.parametrize("text", ["KASUS", "AMBIL {ref}", "KASUS {ref} 4821", "SELESAI {ref} ok", "RINGKASAN",

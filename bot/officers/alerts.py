@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.dates import format_time
 from babel.dates import format_timedelta
 from babel.numbers import format_decimal
 from sqlite_utils import Database
@@ -309,6 +310,8 @@ class Digest:
     new: list[dict[str, Any]]
     overdue: list[dict[str, Any]]
     signals: list[Any]
+    since: datetime | None = None
+    timezone: str = "Asia/Makassar"
 
     @property
     def variables(self) -> dict[str, str]:
@@ -325,11 +328,14 @@ def digest_moment(day: date, settings: Settings) -> datetime:
     return local.astimezone(timezone.utc)
 
 
+MAX_WINDOW = timedelta(days=7)
+
+
 def build_digest(db: Database, vault: Vault, settings: Settings, officer: Officer, day: date,
-                 until: datetime | None = None) -> Digest:
-    """Collect an officer's digest: new cases in the 24 h before `until`, cases past deadline, village watch."""
+                 until: datetime | None = None, since: datetime | None = None) -> Digest:
+    """Collect an officer's digest: new cases from `since` (24 h before by default) to `until`, overdue, watch."""
     until = until or digest_moment(day, settings)
-    since = until - timedelta(hours=24)
+    since = max(since or until - timedelta(hours=24), until - MAX_WINDOW)
     where, params = area_clause(officer)
     rows = fetch(db, f"select * from cases c where {where} and c.status != 'cancelled' "
                      "and c.created_at <= ? order by c.created_at desc", [*params, iso(until)])
@@ -337,7 +343,7 @@ def build_digest(db: Database, vault: Vault, settings: Settings, officer: Office
     hours = deadline_hours(settings)
     overdue = [r for r in rows if is_overdue(r, until, hours)]
     overdue.sort(key=lambda r: (_rank(r["priority"]), r["created_at"]))
-    return Digest(officer, day, new, overdue, village_watch(db, vault, officer, day))
+    return Digest(officer, day, new, overdue, village_watch(db, vault, officer, day), since, settings.timezone)
 
 
 def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days: int = 30) -> list[Any]:
@@ -356,7 +362,8 @@ def village_watch(db: Database, vault: Vault, officer: Officer, day: date, days:
         log.exception("village-watch signals failed; the digest goes without them")
         return []
     active = getattr(recruiters, "ACTIVE", "aktif")
-    return [s for s in found if getattr(s, "registry_status", None) != active][:3]
+    # A name only one person asked about (or one number, again and again) is not news, and may be a slur.
+    return [s for s in found if getattr(s, "registry_status", None) != active and getattr(s, "senders", 0) > 1][:3]
 
 
 def _rank(priority: str | None) -> int:
@@ -369,6 +376,14 @@ def _counted(counter: Counter[str], labels: Mapping[str, str], locale: str, orde
                      f"{format_decimal(counter[k], locale=locale)}" for k in keys)
 
 
+def _window_start(digest: Digest) -> str:
+    """Return when the digest's window began, in the bot's time zone ("26 Nov 07.00")."""
+    locale = digest.officer.language
+    start = (digest.since or datetime.combine(digest.day, time(), tzinfo=timezone.utc)).astimezone(
+        ZoneInfo(digest.timezone))
+    return f"{format_date(start.date(), format='d MMM', locale=locale)} {format_time(start, format='short', locale=locale)}"
+
+
 def render_digest(digest: Digest) -> str:
     """Write the digest in the officer's language, within 2 SMS segments on SMS."""
     officer = digest.officer
@@ -378,9 +393,11 @@ def render_digest(digest: Digest) -> str:
     head = render(locale, _l("Teman Migran digest, %(date)s (%(area)s)"),
                   date=format_date(digest.day, format="full", locale=locale), area=area)
     lines: list[tuple[int, str]] = [(0, head)]
+    since = _window_start(digest)
     if digest.new:
         priorities = Counter(c["priority"] or "sedang" for c in digest.new)
-        lines.append((0, render(locale, _l("New cases: %(count)s (%(priorities)s)"), count=number(len(digest.new)),
+        lines.append((0, render(locale, _l("New cases since %(since)s: %(count)s (%(priorities)s)"), since=since,
+                                count=number(len(digest.new)),
                                 priorities=_counted(priorities, PRIORITY_WORDS, locale, PRIORITY_ORDER))))
         categories = Counter("sensitive" if c["sensitive"] else (c["category"] or "other_problem") for c in digest.new)
         labels = {**CATEGORY_LABELS, "sensitive": SENSITIVE_LABEL}
@@ -391,7 +408,7 @@ def render_digest(digest: Digest) -> str:
                                     women=number(sexes["f"]), men=number(sexes["m"]),
                                     unknown=number(len(digest.new) - sexes["f"] - sexes["m"]))))
     else:
-        lines.append((0, render(locale, _l("No new cases in the last 24 hours."))))
+        lines.append((0, render(locale, _l("No new cases since %(since)s."), since=since)))
     if digest.overdue:
         refs = ", ".join(c["ref"] for c in digest.overdue[:4])
         more = "" if len(digest.overdue) <= 4 else " ..."
@@ -433,7 +450,12 @@ def send_digest(db: Database, vault: Vault, settings: Settings, officer: Officer
                             [officer.id, day.isoformat(), iso(now)])
         if cursor.rowcount != 1:
             return None
-        digest = build_digest(db, vault, settings, officer, day)
+        # The window runs from the officer's previous digest (or 24 h back) to now, when it is written: a case
+        # opened after DIGEST_HOUR but before the worker got to it is in, and in no other digest.
+        previous = fetch_one(db, "select created_at from digests where officer_id = ? and day < ? "
+                                 "order by day desc limit 1", [officer.id, day.isoformat()])
+        since = parse_time(previous["created_at"]) if previous else None
+        digest = build_digest(db, vault, settings, officer, day, until=now, since=since)
         key = f"digest:{officer.id}:{day.isoformat()}" + (f":resend:{secrets.token_hex(6)}" if force else "")
         ids = queue(db, vault, officer.contact_id, render_digest(digest), "digest", key, now, digest.variables,
                     segments=DIGEST_SMS_SEGMENTS)

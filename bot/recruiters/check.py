@@ -202,7 +202,8 @@ def say_company(turn: Turn, company: Company, result: Lookup) -> None:
 
 def say_not_found(turn: Turn, result: Lookup, query: str) -> None:
     """Say the name is not in the list, what not to do, and offer to report the recruiter."""
-    recruiters.record_not_found(turn.db, query, _kabupaten(turn), _today(turn))
+    sender = turn.vault.hash(f"village-watch:{turn.contact.phone_hash or turn.contact.id}")
+    recruiters.record_not_found(turn.db, query, _kabupaten(turn), _today(turn), sender=sender)
     parts = [
         *_demo_parts(turn, result),
         turn.tr(NOT_FOUND, query=_bold(turn, query), date=_format_date(turn, result.as_of)),

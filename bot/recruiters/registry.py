@@ -210,6 +210,18 @@ def m002_village_watch(db: Database) -> None:
     db["recruiter_queries"].create_index(["day", "name_norm", "kabupaten"], unique=True)
 
 
+@migrations()
+def m003_village_watch_senders(db: Database) -> None:
+    """Who asked, as a keyed hash only: one sender counts once per name and day, and a name needs two senders."""
+    db["recruiter_query_senders"].create(
+        {"id": int, "day": str, "name_norm": str, "kabupaten": str, "sender_hash": str},
+        pk="id",
+        not_null={"day", "name_norm", "sender_hash"},
+        defaults={"kabupaten": ""},
+    )
+    db["recruiter_query_senders"].create_index(["day", "name_norm", "kabupaten", "sender_hash"], unique=True)
+
+
 # ---------------------------------------------------------------- normalisation
 
 
@@ -1002,11 +1014,16 @@ def get_company(db: Database, company_id: int) -> Company | None:
 # ---------------------------------------------------------------- village watch
 
 
-def record_not_found(db: Database, query: str, kabupaten: str | None, day: date) -> None:
-    """Count one look-up of a name the registry does not have (never who asked)."""
+SENDERS_KEPT_DAYS = 60
+
+
+def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, sender: str | None = None) -> None:
+    """Count one look-up of a name the registry does not have; `sender` (a keyed hash) counts once a name and day."""
     name_norm = normalise_name(query)
     name_norm = _LONG_DIGITS.sub("", name_norm).strip() or normalise_licence(query)
     if not name_norm:
+        return
+    if sender and not _new_sender(db, day, name_norm, kabupaten or "", sender):
         return
     raw = _LONG_DIGITS.sub("", " ".join(query.split()))[:120]
     db.execute(
@@ -1014,6 +1031,26 @@ def record_not_found(db: Database, query: str, kabupaten: str | None, day: date)
         "on conflict (day, name_norm, kabupaten) do update set count = count + 1",
         [day.isoformat(), name_norm, raw, kabupaten or ""],
     )
+
+
+def _new_sender(db: Database, day: date, name_norm: str, kabupaten: str, sender: str) -> bool:
+    """Remember that `sender` asked about `name_norm` on `day`; return False when they already had."""
+    db.execute("delete from recruiter_query_senders where day < ?",
+               [(day - timedelta(days=SENDERS_KEPT_DAYS)).isoformat()])
+    cursor = db.execute("insert or ignore into recruiter_query_senders (day, name_norm, kabupaten, sender_hash) "
+                        "values (?, ?, ?, ?)", [day.isoformat(), name_norm, kabupaten, sender])
+    return cursor.rowcount == 1
+
+
+def _senders(db: Database, since: str, kabupaten: str | None) -> dict[str, set[str]]:
+    where, params = "day >= ?", [since]
+    if kabupaten:
+        where += " and kabupaten = ?"
+        params.append(kabupaten)
+    found: dict[str, set[str]] = {}
+    for row in db.execute(f"select name_norm, sender_hash from recruiter_query_senders where {where}", params):
+        found.setdefault(row[0], set()).add(row[1])
+    return found
 
 
 REPORT_FIELDS = ("who", "where", "offered", "when")
@@ -1082,6 +1119,7 @@ class Signal:
     reports: int = 0
     kabupaten: list[str] = field(default_factory=list)
     registry_status: str | None = None
+    senders: int = 0  # distinct senders who asked (keyed hashes) plus community reports naming it
 
     @property
     def total(self) -> int:
@@ -1093,6 +1131,7 @@ class Signal:
         return {
             "name": self.name, "spellings": self.spellings, "queries": self.queries, "reports": self.reports,
             "total": self.total, "kabupaten": self.kabupaten, "registry_status": self.registry_status,
+            "senders": self.senders,
         }
 
 
@@ -1148,6 +1187,8 @@ def signals(
     totals: Counter[str] = Counter()
     for (name_norm, _), n in entries.items():
         totals[name_norm] += n
+    asked_by = _senders(db, since, kabupaten)
+    who: dict[int, set[str]] = {}
     clusters: list[tuple[str, Signal]] = []
     for name_norm, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])):
         target = None
@@ -1159,9 +1200,12 @@ def signals(
             target = Signal(raw_names[name_norm])
             clusters.append((name_norm, target))
         target.spellings.append(raw_names[name_norm])
+        who.setdefault(id(target), set()).update(asked_by.get(name_norm, set()))
         target.queries += entries.get((name_norm, "queries"), 0)
         target.reports += entries.get((name_norm, "reports"), 0)
         target.kabupaten = sorted(set(target.kabupaten) | places.get(name_norm, set()))
+    for _, signal in clusters:
+        signal.senders = len(who.get(id(signal), set())) + signal.reports
     index = load_index(db)
     for head, signal in clusters:
         if index is not None:
