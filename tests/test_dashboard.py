@@ -324,15 +324,17 @@ def test_watch_shows_reports_by_kabupaten_and_desa(app, province):
     today = recruiters.local_today()
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with transaction(province.db):
-        for where in ("Desa Silawan, Belu", "Silawan Belu", "Desa Oenino, TTS"):
-            report = open_report(province.db, province.vault, "ada calo rekrut", day=today, now=now,
-                                 who="PT Maju Jaya Sekali")
+        for who, where in (("PT Maju Jaya Sekali", "Desa Silawan, Belu"), ("PT Maju Jaya Sekali", "Silawan Belu"),
+                           ("PT Sekali Saja", "Desa Oenino, TTS"), ("PT Maju Jaya Sekali", "Kefa, TTU")):
+            report = open_report(province.db, province.vault, "ada calo rekrut", day=today, now=now, who=who)
             update_report(province.db, province.vault, report, now, where=where)
             close_report(province.db, report, now, None)
     client = app.test_client()
     sign_in(client, DESK)
     html = client.get("/dashboard/watch").get_data(as_text=True)
     assert "Silawan" in html and "Oenino" in html and "Timor Tengah Selatan" in html
+    assert "<td>Timor Tengah Utara</td><td>-</td>" in html      # "Kefa, TTU" names no desa
+    assert "PT Maju Jaya Sekali" in html and "PT Sekali Saja" not in html  # one sender is not a signal
     belu = app.test_client()
     sign_in(belu, BELU_MAN)
     html = belu.get("/dashboard/watch").get_data(as_text=True)
