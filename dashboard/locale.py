@@ -104,7 +104,12 @@ def format_number(value: int | float | None) -> str:
     """Return a number the local way: 20.000 in Indonesian, 20,000 in English."""
     if value is None:
         return "-"
-    return format_decimal(value, locale=current_locale())
+    return _decimal(value, current_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _decimal(value: int | float, locale: str) -> str:
+    return format_decimal(value, locale=locale)
 
 
 def format_share(value: float | None) -> str:

@@ -6,9 +6,7 @@ officer may not open (a woman-officer request, a sensitive report): those are co
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
-from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -80,13 +78,6 @@ def _sex(value: Any) -> str:
     return value if value in ("f", "m") else ""
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def week_start(day: date) -> date:
     """Return the Monday of `day`'s week."""
     return day - timedelta(days=day.weekday())
@@ -108,8 +99,8 @@ def figures(db: Database, officer: Officer, now: datetime, tz: str, deadline_hou
     by_status: dict[str, BySex] = {}
     by_category: dict[str, BySex] = {}
     by_kabupaten: dict[str, BySex] = {}
-    for row in fetch(db, f"select c.status, c.category, c.kabupaten, c.worker_sex, count(*) as n from cases c "
-                         f"where {where} group by 1, 2, 3, 4", params):
+    for row in fetch(db, f"select c.kabupaten, c.status, c.category, c.worker_sex, count(*) as n "
+                         f"from cases c indexed by idx_cases_figures where {where} group by 1, 2, 3, 4", params):
         sex = _sex(row["worker_sex"])
         total.counts[sex] += row["n"]
         by_status.setdefault(row["status"], BySex(row["status"])).counts[sex] += row["n"]
@@ -122,15 +113,16 @@ def figures(db: Database, officer: Officer, now: datetime, tz: str, deadline_hou
     since = datetime.combine(first_week, datetime.min.time(), zone).astimezone(timezone.utc)
     weeks: dict[date, Counter[str]] = {first_week + timedelta(weeks=i): Counter() for i in range(WEEKS)}
     week_sex: dict[date, BySex] = {day: BySex(day.isoformat()) for day in weeks}
-    for row in fetch(db, f"select c.created_at, c.category, c.worker_sex from cases c where {where} "
-                         f"and c.created_at >= ?", [*params, since.isoformat(timespec="seconds")]):
-        moment = _when(row["created_at"])
-        if moment is None:
-            continue
-        day = week_start(moment.astimezone(zone).date())
+    # The Monday (local time) of each case's week, worked out by SQLite: NTT's zones keep one offset all year.
+    offset = int((now.astimezone(zone).utcoffset() or timedelta()).total_seconds())
+    for row in fetch(db, f"select date(c.created_at, '{offset:+d} seconds', '-6 days', 'weekday 1') as week, "
+                         f"c.category, c.worker_sex, count(*) as n from cases c indexed by idx_cases_created "
+                         f"where {where} and c.created_at >= ? group by 1, 2, 3",
+                         [*params, since.isoformat(timespec="seconds")]):
+        day = date.fromisoformat(row["week"]) if row["week"] else None
         if day in weeks:
-            weeks[day][row["category"]] += 1
-            week_sex[day].counts[_sex(row["worker_sex"])] += 1
+            weeks[day][row["category"]] += row["n"]
+            week_sex[day].counts[_sex(row["worker_sex"])] += row["n"]
     closed = {sex: by_status.get(cases.CLOSED, BySex("")).counts.get(sex, 0) for sex in SEXES}
     closed_share = {sex: (closed[sex] / total.counts[sex]) if total.counts.get(sex) else None for sex in SEXES}
     closed_share["total"] = sum(closed.values()) / total.total if total.total else None
@@ -140,43 +132,47 @@ def figures(db: Database, officer: Officer, now: datetime, tz: str, deadline_hou
         week_sex=[week_sex[day] for day in sorted(week_sex)],
         categories=sorted(by_category.values(), key=lambda r: (-r.total, r.label)),
         kabupaten=sorted(by_kabupaten.values(), key=lambda r: (-r.total, r.label)),
-        deadlines=_deadlines(db, where, params, now, deadline_hours),
+        deadlines=_deadlines(db, where, params, since, now, deadline_hours),
         status=[by_status[s] for s in (cases.OPEN, cases.ASSIGNED, cases.CLOSED, cases.CANCELLED) if s in by_status],
         closed_share=closed_share,
     )
 
 
-def _deadlines(db: Database, where: str, params: list[Any], now: datetime,
+def _deadlines(db: Database, where: str, params: list[Any], since: datetime, now: datetime,
                deadline_hours: dict[str, int]) -> list[Deadline]:
-    """Return, per priority, how many cases were first acted on within the deadline, late, or still wait."""
+    """Return, per priority, how many cases of the last WEEKS weeks were first acted on within the deadline, late,
+    or still wait."""
+    hours = {p: deadline_hours.get(p, 72) for p in cases.PRIORITIES}
+    limit = "case c.priority " + " ".join("when ? then ?" for _ in hours) + " else 72 end"
     marks = ", ".join("?" for _ in FIRST_ACTIONS)
-    rows = fetch(db, f"select c.priority, c.created_at, c.deadline_at, c.worker_sex, c.status, "
-                     f"(select min(a.created_at) from audit_log a where a.case_id = c.id and a.actor like 'officer:%' "
-                     f"and a.action in ({marks})) as first_action from cases c where {where}",
-                 [*FIRST_ACTIONS, *params])
-    found: dict[str, Deadline] = {}
-    spans: dict[str, list[float]] = defaultdict(list)
-    for priority in cases.PRIORITIES:
-        found[priority] = Deadline(priority, deadline_hours.get(priority, 72), BySex(priority), BySex(priority),
-                                   BySex(priority), BySex(priority), None)
-    for row in rows:
+    # One statement: the spans are worked out once (materialised), then counted and their medians taken.
+    sql = (f"with spans as materialized (select c.priority, coalesce(c.worker_sex, '') as sex, "
+           f"c.status in ('open', 'assigned') as waiting, {limit} as allowed, "
+           f"(julianday((select min(a.created_at) from audit_log a where a.case_id = c.id "
+           f"and a.actor like 'officer:%' and a.action in ({marks}))) - julianday(c.created_at)) * 24 as took, "
+           f"(julianday(?) - julianday(c.created_at)) * 24 as age from cases c indexed by idx_cases_created "
+           f"where {where} and c.created_at >= ?), "
+           "ranked as (select priority, took, row_number() over (partition by priority order by took) as rank, "
+           "count(*) over (partition by priority) as size from spans where took is not null) "
+           "select 'count' as kind, priority, sex, count(*) as n, "
+           "sum(took is not null and took <= allowed) as in_time, "
+           "sum((took is not null and took > allowed) or (took is null and waiting and age > allowed)) as late, "
+           "sum(took is null and waiting and age <= allowed) as wait, null as median from spans group by 2, 3 "
+           "union all select 'median', priority, null, null, null, null, null, avg(took) from ranked "
+           "where rank in ((size + 1) / 2, (size + 2) / 2) group by priority")
+    values = [*(v for pair in hours.items() for v in pair), *FIRST_ACTIONS, now.isoformat(timespec="seconds"),
+              *params, since.isoformat(timespec="seconds")]
+    found = {p: Deadline(p, h, BySex(p), BySex(p), BySex(p), BySex(p), None) for p, h in hours.items()}
+    for row in fetch(db, sql, values):
         entry = found.get(row["priority"])
-        created = _when(row["created_at"])
-        if entry is None or created is None:
+        if entry is None:
             continue
-        sex = _sex(row["worker_sex"])
-        entry.cases.counts[sex] += 1
-        deadline = created + timedelta(hours=entry.hours)
-        acted = _when(row["first_action"])
-        if acted is not None:
-            spans[entry.priority].append((acted - created).total_seconds() / 3600)
-            (entry.in_time if acted <= deadline else entry.late).counts[sex] += 1
-        elif row["status"] in cases.OPEN_STATUSES:
-            if deadline < now:
-                entry.late.counts[sex] += 1
-            else:
-                entry.waiting.counts[sex] += 1
-    for priority, values in spans.items():
-        found[priority].median_hours = statistics.median(values)
+        if row["kind"] == "median":
+            entry.median_hours = row["median"]
+            continue
+        sex = _sex(row["sex"])
+        entry.cases.counts[sex] += row["n"]
+        entry.in_time.counts[sex] += row["in_time"] or 0
+        entry.late.counts[sex] += row["late"] or 0
+        entry.waiting.counts[sex] += row["wait"] or 0
     return [found[p] for p in cases.PRIORITIES]
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
@@ -339,3 +340,44 @@ def test_watch_shows_reports_by_kabupaten_and_desa(app, province):
     sign_in(belu, BELU_MAN)
     html = belu.get("/dashboard/watch").get_data(as_text=True)
     assert "Silawan" in html and "Oenino" not in html
+
+
+def test_figures_count_first_actions_against_the_deadline_and_weeks_in_wita(app, db_path):
+    from bot.cases import records as cases
+    from bot.officers.registry import Officer
+    from bot.store import open_db
+    from bot.store import transaction
+    from dashboard import statistics
+    from tests.web import Province
+
+    ext = app.extensions["teman"]
+    province = Province(app, open_db(db_path), ext["vault"])
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)  # Monday 20:00 WITA
+    acted = {"a": 2, "b": 30}
+    for name, hours_ago, sex in (("a", 30, "f"), ("b", 48, "m"), ("c", 30, "f"), ("d", 1, None)):
+        province.report(name, "unpaid_wages", "gaji", when=now - timedelta(hours=hours_ago), kabupaten="Belu",
+                        worker_sex=sex, priority="tinggi")
+    # Sunday 23:30 UTC is Monday 07:30 WITA: the case belongs to the week of Monday 30 November, not the 23rd.
+    province.report("monday", "deception", "tipu", when=datetime(2026, 11, 29, 23, 30, tzinfo=timezone.utc),
+                    kabupaten="Belu", worker_sex="f", priority="rendah")
+    with transaction(province.db):
+        for name, hours in acted.items():
+            row = province.db.conn.execute("select id, created_at from cases where ref = ?",
+                                           [province.refs[name]]).fetchone()
+            when = datetime.fromisoformat(row[1]) + timedelta(hours=hours)
+            cases.audit(province.db, "officer:1", "read", row[0], "KASUS via sms", when - timedelta(minutes=5))
+            cases.audit(province.db, "officer:1", "assign", row[0], "AMBIL via sms", when)
+            cases.audit(province.db, "officer:1", "close", row[0], "SELESAI via sms", when + timedelta(hours=1))
+    desk = Officer(id=99, name="Desk", role="provinsi", kabupaten=None, desa=None, sex="m", language="id",
+                   channel="sms", contact_id=1, active=True)
+    found = statistics.figures(province.db, desk, now, "Asia/Makassar", {"darurat": 2, "tinggi": 24, "sedang": 72,
+                                                                          "rendah": 168})
+    tinggi = {d.priority: d for d in found.deadlines}["tinggi"]
+    assert (tinggi.cases.total, tinggi.in_time.total, tinggi.late.total, tinggi.waiting.total) == (4, 1, 2, 1)
+    assert tinggi.in_time.cells() == [1, 0, 0] and tinggi.late.cells() == [1, 1, 0] and tinggi.waiting.cells() == [0, 0, 1]
+    assert tinggi.median_hours == pytest.approx(16.0)
+    weeks = dict(found.weeks)
+    assert weeks[date(2026, 11, 30)] == {"deception": 1, "unpaid_wages": 1}   # "monday" and "d"
+    assert weeks[date(2026, 11, 23)] == {"unpaid_wages": 3}
+    assert found.total.cells() == [3, 1, 1]   # the man of the desk counts the woman-officer cases too
+    province.db.close()

@@ -125,6 +125,15 @@ def m001_cases(db: Database) -> None:
     db["audit_log"].create_index(["case_id", "created_at"])
 
 
+@migrations()
+def m002_figure_indexes(db: Database) -> None:
+    """Index what the supervision figures count, so they read an index in order instead of sorting every case."""
+    db.execute("create index if not exists idx_cases_figures on cases "
+               "(kabupaten, status, category, worker_sex, desa, prefers_woman_officer)")
+    db.execute("create index if not exists idx_cases_created on cases "
+               "(created_at, category, worker_sex, priority, status, kabupaten, desa, prefers_woman_officer)")
+
+
 # ----------------------------------------------------------------- the case
 @dataclass
 class Case:
