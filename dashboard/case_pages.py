@@ -32,6 +32,7 @@ from bot.officers import alerts
 from bot.officers import casework
 from bot.store import transaction
 from dashboard import bp
+from dashboard import statistics
 from dashboard.locale import current_locale
 from dashboard.locale import gettext
 from dashboard.supervision import STATUS_LABELS
@@ -217,6 +218,7 @@ def _officer_label(officer_id: int | None) -> str:
 
 def _done(case: dict[str, Any], action: str, result: casework.Result) -> Response:
     if result.ok:
+        statistics.forget()
         flash(gettext(DONE[action]), "ok")
     else:
         name = result.data.get("name") or (_officer_label(result.data["officer_id"])

@@ -7,6 +7,8 @@ officer may not open (a woman-officer request, a sensitive report): those are co
 from __future__ import annotations
 
 from collections import Counter
+import threading
+import time
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -25,6 +27,8 @@ from bot.officers.registry import Officer
 from bot.store import fetch
 
 SEXES = ("f", "m", "")  # woman, man, not known
+# Figures are kept this long per area; a case worked on the web (in this process) drops them at once.
+CACHE_SECONDS = 60
 WEEKS = 12
 # What an officer does that counts as the first action on a case (the SMS commands and the web write these).
 FIRST_ACTIONS = ("assign", "note", "relay", "close", "contact")
@@ -72,6 +76,7 @@ class Figures:
     deadlines: list[Deadline]
     status: list[BySex]
     closed_share: dict[str, float | None]
+    computed_at: datetime | None = None
 
 
 def _sex(value: Any) -> str:
@@ -135,6 +140,7 @@ def figures(db: Database, officer: Officer, now: datetime, tz: str, deadline_hou
         deadlines=_deadlines(db, where, params, since, now, deadline_hours),
         status=[by_status[s] for s in (cases.OPEN, cases.ASSIGNED, cases.CLOSED, cases.CANCELLED) if s in by_status],
         closed_share=closed_share,
+        computed_at=now,
     )
 
 
@@ -176,3 +182,33 @@ def _deadlines(db: Database, where: str, params: list[Any], since: datetime, now
         entry.late.counts[sex] += row["late"] or 0
         entry.waiting.counts[sex] += row["wait"] or 0
     return [found[p] for p in cases.PRIORITIES]
+
+
+_cache: dict[tuple[Any, ...], tuple[float, int, Figures]] = {}
+_cache_lock = threading.Lock()
+_generation = 0
+
+
+def forget() -> None:
+    """Drop every kept figure (a case changed through the dashboard)."""
+    global _generation
+    with _cache_lock:
+        _generation += 1
+        _cache.clear()
+
+
+def kept_figures(db: Database, store: str, officer: Officer, now: datetime, tz: str,
+                 deadline_hours: dict[str, int]) -> Figures:
+    """Return the area's figures, computed at most CACHE_SECONDS ago (changes made by SMS show within a minute)."""
+    where, params = counted_clause(officer)
+    key = (store, where, tuple(params), tz, tuple(sorted(deadline_hours.items())))
+    with _cache_lock:
+        kept = _cache.get(key)
+        generation = _generation
+    if kept is not None and kept[1] == generation and time.monotonic() - kept[0] < CACHE_SECONDS:
+        return kept[2]
+    found = figures(db, officer, now, tz, deadline_hours)
+    with _cache_lock:
+        if generation == _generation:
+            _cache[key] = (time.monotonic(), generation, found)
+    return found

@@ -88,7 +88,7 @@ def home() -> str:
 def stats() -> str:
     """Show the figures of the officer's area as charts, each with its table."""
     settings = get_settings()
-    found = statistics.figures(get_db(), officer(), now(), settings.timezone, alerts.deadline_hours(settings))
+    found = statistics.kept_figures(get_db(), settings.database, officer(), now(), settings.timezone, alerts.deadline_hours(settings))
     sexes = sex_series()
     categories = sorted({code for _, counts in found.weeks for code in counts} | {r.label for r in found.categories})
     category_series = [charts.Series(code, category_name(code), charts.PALETTE[i % len(charts.PALETTE)])

@@ -192,3 +192,28 @@ def test_the_list_is_paged_most_urgent_and_newest_first(app, province):
     assert province.refs["bulk0"] not in first and "page=2" in first
     second = listed(desk, "?page=2")
     assert province.refs["bulk0"] in second and province.refs["bulk54"] not in second
+
+
+def test_the_first_page_of_the_list_is_read_off_the_urgency_index(db):
+    """The index of bot/cases/records.py m002 is the access rule's order: no sort of every open case.
+
+    (SQLite picks it once it has statistics: ANALYZE, or PRAGMA optimize as SQLite advises for long-lived stores.)
+    """
+    from bot.officers import access
+    from bot.officers.registry import Officer
+    from bot.store import transaction
+
+    with transaction(db):
+        for i in range(400):
+            db.conn.execute("insert into cases (ref, category, status, priority, created_at) values (?, 'abuse', ?, ?, ?)",
+                            [f"ADU-T{i:05d}", ("open", "assigned", "closed")[i % 3], ("sedang", "tinggi")[i % 2],
+                             f"2026-11-{1 + i % 28:02d}T10:00:00+00:00"])
+    db.conn.execute("analyze")
+    desk = Officer(id=1, name="D", role="provinsi", kabupaten=None, desa=None, sex="f", language="id",
+                   channel="sms", contact_id=1, active=True)
+    captured: list[str] = []
+    db.conn.set_trace_callback(captured.append)
+    access.visible_cases(db, desk, limit=51)
+    db.conn.set_trace_callback(None)
+    plan = " ".join(str(step) for step in db.conn.execute("explain query plan " + captured[-1]).fetchall())
+    assert "idx_cases_urgency" in plan and "TEMP B-TREE" not in plan, plan
