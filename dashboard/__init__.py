@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import Blueprint
 from flask import Flask
 from flask import Response
-from flask import g
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager
@@ -84,7 +83,6 @@ def _development_secret(app: Flask) -> str:
 @bp.before_request
 def protect_forms() -> None:
     """Check the CSRF token of every form posted to the dashboard."""
-    g.dashboard = True
     if request.method == "POST":
         csrf.protect()
 
