@@ -22,6 +22,9 @@ from bot.understanding.intents import Understanding
 
 log = logging.getLogger("bot")
 
+# Conversation state that outlives a flow: the menu on screen, and when keywords were last answered (flood).
+KEPT_STATE = ("menu", "answered")
+
 
 @dataclass
 class Turn:
@@ -87,10 +90,9 @@ class Turn:
 
     def set_flow(self, flow: str | None, **data: Any) -> None:
         """Enter `flow` (or leave any flow with None), replacing the flow's data."""
-        menu = self.state.get("menu")
+        kept = {k: self.state[k] for k in KEPT_STATE if self.state.get(k)}
         self.state.clear()
-        if menu:
-            self.state["menu"] = menu
+        self.state.update(kept)
         if flow:
             self.state["flow"] = flow
             self.state.update(data)

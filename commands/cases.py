@@ -11,6 +11,7 @@ import click
 from flask.cli import AppGroup
 
 from bot.cases import records as cases
+from bot.cases import staff
 from bot.store import fetch
 from bot.store import transaction
 from commands.common import get_db
@@ -34,7 +35,7 @@ def list_command(status: str | None, kabupaten: str | None, priority: str | None
     \b
         flask --app webhook cases list --status open --priority darurat
     """
-    rows = cases.list_cases(get_db(), status=status, kabupaten=kabupaten, priority=priority)
+    rows = staff.list_cases(get_db(), status=status, kabupaten=kabupaten, priority=priority)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -94,9 +95,9 @@ def export_command(path: str) -> None:
         flask --app webhook cases export --csv cases.csv
     """
     db = get_db()
-    rows = cases.export_rows(db, _now())
+    rows = staff.export_rows(db, _now())
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(cases.EXPORT_COLUMNS))
+        writer = csv.DictWriter(handle, fieldnames=list(staff.EXPORT_COLUMNS))
         writer.writeheader()
         writer.writerows(rows)
     with transaction(db):
@@ -112,7 +113,7 @@ def stats_command(as_json: bool) -> None:
     \b
         flask --app webhook cases stats
     """
-    result = cases.stats(get_db())
+    result = staff.stats(get_db())
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
@@ -137,13 +138,13 @@ def purge_command(days: int, dry_run: bool) -> None:
     db = get_db()
     now = _now()
     if dry_run:
-        ids = cases.purgeable(db, days, now)
+        ids = staff.purgeable(db, days, now)
         refs = [r["ref"] for r in fetch(db, "select ref from cases where id in (%s)" % ",".join("?" * len(ids)), ids)] \
             if ids else []
         click.echo(f"would purge {len(ids)} cases" + (": " + ", ".join(refs) if refs else ""))
         return
     with transaction(db):
-        count = cases.purge(db, days, now)
+        count = staff.purge(db, days, now)
     click.echo(f"purged personal data of {count} cases")
 
 

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from bot.cases import places
 from bot.cases import records as cases
 from bot.i18n import _l
 from bot.officers import access
@@ -115,7 +116,7 @@ def _filters() -> dict[str, Any]:
         "status": status if status in (*STATUS_LABELS, ALL) else "",
         "priority": args.get("priority") if args.get("priority") in cases.PRIORITIES else "",
         "category": args.get("category") if args.get("category") in cases.CATEGORIES else "",
-        "kabupaten": args.get("kabupaten") if args.get("kabupaten") in cases.places().names else "",
+        "kabupaten": args.get("kabupaten") if args.get("kabupaten") in places.places().names else "",
         "overdue": args.get("overdue") == "1",
     }
 
@@ -149,7 +150,7 @@ def case_list() -> str:
         cases.audit(db, casework.actor(officer()), "list", None, f"KASUS list via {VIA}: {len(rows)} cases", stamp)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("dashboard/cases.html", rows=locale_rows, chosen=chosen, page=page, more=more, args=args,
-                           priorities=cases.PRIORITIES, categories=cases.CATEGORIES, places=cases.places().names,
+                           priorities=cases.PRIORITIES, categories=cases.CATEGORIES, places=places.places().names,
                            statuses=STATUS_LABELS, category_name=category_name, priority_name=priority_name)
 
 

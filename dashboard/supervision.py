@@ -27,7 +27,9 @@ from wtforms import StringField
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from bot.cases import places
 from bot.cases import records as cases
+from bot.cases import staff
 from bot.i18n import _l
 from bot.officers import alerts
 from bot.officers import passwords
@@ -132,16 +134,16 @@ def watch() -> str:
     today = recruiters.local_today(get_settings().timezone)
     since = (today - timedelta(days=WATCH_DAYS)).isoformat()
     area = officer().kabupaten if not current_user.is_desk else None
-    places: dict[tuple[str, str], int] = {}
+    counted: dict[tuple[str, str], int] = {}
     query = "select kabupaten, where_enc from community_reports where day >= ?" + (" and kabupaten = ?" if area else "")
     for row in fetch(db, query, [since, area] if area else [since]):
         where = vault.decrypt(row["where_enc"]) or ""
-        found, rest = cases.match_kabupaten(where) if where else ([], "")
+        found, rest = places.match_kabupaten(where) if where else ([], "")
         # "Kefa, TTU": what is left names the kabupaten again, not a desa.
-        desa = "" if not found or cases.named_kabupaten(rest) else rest.title()[:60]
+        desa = "" if not found or places.named_kabupaten(rest) else rest.title()[:60]
         key = (row["kabupaten"] or "", desa)
-        places[key] = places.get(key, 0) + 1
-    rows = sorted(places.items(), key=lambda kv: (kv[0][0] == "", kv[0][0], -kv[1], kv[0][1]))
+        counted[key] = counted.get(key, 0) + 1
+    rows = sorted(counted.items(), key=lambda kv: (kv[0][0] == "", kv[0][0], -kv[1], kv[0][1]))
     names = [s for s in recruiters.signals(db, kabupaten=area, days=WATCH_DAYS, vault=vault, today=today)
              if s.senders > 1]
     audit("watch", None, "village watch viewed on the dashboard")
@@ -219,9 +221,9 @@ def officers() -> str:
 def export_csv() -> Response:
     """Download the anonymous case export of `cases export --csv` (same columns and cells), audit-logged."""
     db = get_db()
-    rows = cases.export_rows(db, now())
+    rows = staff.export_rows(db, now())
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=list(cases.EXPORT_COLUMNS))
+    writer = csv.DictWriter(buffer, fieldnames=list(staff.EXPORT_COLUMNS))
     writer.writeheader()
     writer.writerows(rows)
     with transaction(db):

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from bot.cases import records as cases
+from bot.cases import triage
+from bot.cases import staff
+from bot.cases import places
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
@@ -118,11 +121,11 @@ def test_detect_indicators_is_conservative(text):
 
 
 def test_danger_and_sensitive_cues():
-    assert cases.shows_danger("tolong saya dikurung majikan")
-    assert cases.shows_danger("I am locked in the house")
-    assert not cases.shows_danger("gaji saya belum dibayar")
-    assert cases.is_sensitive_text("saya dilecehkan anak majikan")
-    assert not cases.is_sensitive_text("saya dipukul majikan")
+    assert triage.shows_danger("tolong saya dikurung majikan")
+    assert triage.shows_danger("I am locked in the house")
+    assert not triage.shows_danger("gaji saya belum dibayar")
+    assert triage.is_sensitive_text("saya dilecehkan anak majikan")
+    assert not triage.is_sensitive_text("saya dipukul majikan")
 
 
 # ----------------------------------------------------------------- places and dates
@@ -136,13 +139,13 @@ def test_danger_and_sensitive_cues():
     ("Malakka", ["Malaka"], ""),
 ])
 def test_match_kabupaten(text, names, rest):
-    found, left = cases.match_kabupaten(text)
+    found, left = places.match_kabupaten(text)
     assert found == names
     assert left == rest
 
 
 def test_there_are_22_kabupaten_kota():
-    assert len(cases.places().names) == 22
+    assert len(places.places().names) == 22
 
 
 @pytest.mark.parametrize("text, day", [
@@ -155,7 +158,7 @@ def test_there_are_22_kabupaten_kota():
     ("waktu lebaran", None),
 ])
 def test_parse_last_contact(text, day):
-    assert cases.parse_last_contact(text, date(2026, 6, 1))[0] == day
+    assert places.parse_last_contact(text, date(2026, 6, 1))[0] == day
 
 
 # ----------------------------------------------------------------- purge, stats, export
@@ -174,11 +177,11 @@ def test_purge_removes_personal_data_and_keeps_counts(db, vault):
     old = _closed_case(db, vault, 800, "Malaka", "f")
     recent = _closed_case(db, vault, 10, "Belu", "m")
     still_open = cases.open_case(db, vault, _contact(db), "abuse", "saya dipukul", None, NOW - timedelta(days=900))
-    before = cases.stats(db)
-    assert cases.purgeable(db, 730, NOW) == [old.id]
-    assert cases.purge(db, 730, NOW) == 1
+    before = staff.stats(db)
+    assert staff.purgeable(db, 730, NOW) == [old.id]
+    assert staff.purge(db, 730, NOW) == 1
     row = fetch_one(db, "select * from cases where id = ?", [old.id])
-    for column in cases.PERSONAL_COLUMNS:
+    for column in staff.PERSONAL_COLUMNS:
         assert row[column] is None, column
     assert row["contact_id"] is None and row["purged_at"]
     assert (row["category"], row["kabupaten"], row["priority"], row["worker_sex"]) == \
@@ -187,15 +190,15 @@ def test_purge_removes_personal_data_and_keeps_counts(db, vault):
         [{"text_enc": None, "media": None}]
     assert fetch_one(db, "select text_enc from cases where id = ?", [recent.id])["text_enc"]
     assert fetch_one(db, "select text_enc from cases where id = ?", [still_open.id])["text_enc"]
-    assert cases.stats(db) == before
+    assert staff.stats(db) == before
     assert fetch_one(db, "select count(*) n from audit_log where action = 'purge'")["n"] == 1
-    assert cases.purge(db, 730, NOW) == 0
+    assert staff.purge(db, 730, NOW) == 0
 
 
 def test_export_rows_hold_no_personal_data(db, vault):
     case = _closed_case(db, vault, 5, "Sikka", "f")
-    rows = cases.export_rows(db, NOW)
-    assert list(rows[0]) == list(cases.EXPORT_COLUMNS)
+    rows = staff.export_rows(db, NOW)
+    assert list(rows[0]) == list(staff.EXPORT_COLUMNS)
     assert rows[0]["ref"] == case.ref and rows[0]["kabupaten"] == "Sikka"
     flat = json.dumps(rows)
     for secret in ("Yuliana", "Oenino", "Tawau", "Sinar", "C1234567", "Gaji saya"):
@@ -241,7 +244,7 @@ def test_cli_list_show_stats_export_and_purge(app, app_db, tmp_path: Path):
     assert exported.exit_code == 0, exported.output
     with out.open(encoding="utf-8") as handle:
         table = list(csv.DictReader(handle))
-    assert len(table) == 2 and set(table[0]) == set(cases.EXPORT_COLUMNS)
+    assert len(table) == 2 and set(table[0]) == set(staff.EXPORT_COLUMNS)
     assert "dipukul" not in out.read_text() and "Yuliana" not in out.read_text()
     assert fetch_one(app_db, "select count(*) n from audit_log where action = 'export'")["n"] == 1
 

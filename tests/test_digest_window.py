@@ -9,6 +9,7 @@ from datetime import timezone
 import pytest
 
 from bot.officers import alerts
+from bot.officers.sealing import unseal
 from tests.conftest import rows
 from tests.test_officers import add
 from tests.test_officers import report
@@ -25,7 +26,7 @@ def config(config, provider_api):
 
 
 def _digests(s, db_path):
-    return [s.vault.decrypt(r["text_enc"]) for r in rows(db_path, "select text_enc from messages where kind = 'digest' "
+    return [unseal(s.vault, r["text_enc"], "messages.text_enc") for r in rows(db_path, "select text_enc from messages where kind = 'digest' "
                                                                  "order by id")]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cases import records as cases
 from bot.conversation.engine import Engine
+from bot.officers.sealing import unseal
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
 from tests.conftest import rows
@@ -63,7 +64,7 @@ def test_case_commands_need_the_pin_and_lists_do_not(engine, belu, db_path):
     assert "belum punya PIN" in Conversation(engine, OTHER).say(f"KASUS {case.ref} {PIN}")
     [failed] = rows(db_path, "select * from audit_log where action = 'pin_failed'")
     assert failed["actor"] == f"officer:{belu.maria.id}" and "1111" not in failed["detail"]
-    stored = [belu.vault.decrypt(r["text_enc"]) for r in rows(db_path, "select text_enc from messages "
+    stored = [unseal(belu.vault, r["text_enc"], "messages.text_enc") for r in rows(db_path, "select text_enc from messages "
                                                                          "where direction = 'in'")]
     assert not any(PIN in text for text in stored)  # the PIN is kept out of the store
     assert f"AMBIL {case.ref}" in stored

@@ -12,6 +12,7 @@ from bot import worker
 from bot.officers import alerts
 from bot.officers import pins
 from bot.officers import registry as officers
+from bot.officers.sealing import unseal
 from tests.conftest import Conversation
 from tests.conftest import rows
 from tests.test_officers import add
@@ -75,7 +76,7 @@ def test_an_officer_who_sent_stop_gets_no_alerts_nor_digests(engine, belu, db_pa
     assert done.digests == 0
     queued = rows(db_path, "select * from messages where kind in ('urgent_alert', 'digest') order by id")
     assert [(r["kind"], r["status"], r["error_code"]) for r in queued] == [("urgent_alert", "failed", "opted_out")]
-    assert first.ref in belu.vault.decrypt(queued[0]["text_enc"])
+    assert first.ref in unseal(belu.vault, queued[0]["text_enc"], "messages.text_enc")
     assert _to(provider_api, OFFICER) == []
 
 

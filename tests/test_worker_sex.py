@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases.intake import worker_sex_in
+from bot.cases.details import worker_sex_in
 from tests.conftest import Conversation
 from tests.conftest import rows
 

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from datetime import datetime
 from datetime import timedelta
 
+from bot.conversation import flood
 from bot.knowledge import answers
 from bot import menu
-from bot.cases.records import shows_danger
+from bot.cases.triage import shows_danger
 from bot.i18n import _l
 from bot.understanding.language import language_scores
 from bot.turn import Turn
@@ -44,11 +45,11 @@ def needs_understanding(text: str) -> bool:
 # Domain modules plug in by exporting any of these names; they are merged on first use:
 #   INTENT_HANDLERS  {intent: handler(turn)}
 #   FLOWS            {flow name: step(turn)}            the contact's turn.state["flow"] picks one
-#   PRE_HOOKS        [hook(turn) -> bool]               before anything but opt-out (officers, flood)
+#   PRE_HOOKS        [hook(turn) -> bool]               after opt-out and flood control (officer commands)
 #   BEFORE_INTENT    [hook(turn) -> bool]               after menus, before NLU routing (case follow-ups)
 #   MEDIA_HANDLERS   [hook(turn) -> bool]               a message with media and no text
 #   CONTINUE_HOOKS   [hook(turn, word) -> bool]         "more" keywords after a long answer
-DOMAIN_MODULES = ("bot.conversation.flood", "bot.knowledge.answers", "bot.recruiters.check", "bot.cases.intake", "bot.officers.commands")
+DOMAIN_MODULES = ("bot.knowledge.answers", "bot.recruiters.check", "bot.cases.intake", "bot.officers.commands")
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
 PRE_HOOKS: list[Callable[[Turn], bool]] = []
@@ -79,18 +80,28 @@ def respond(turn: Turn) -> None:
     wire()
     word = keyword(turn.text)
     contact = turn.contact
+    flooding = flood.check_flood(turn)  # every message counts, STOP and START too
     if word in OPT_OUT_WORDS:
-        opt_out(turn)
+        repeated = flood.answered_recently(turn, "STOP")
+        opt_out(turn)  # always takes effect; the confirmation goes once per window
+        if repeated:
+            turn.replies = [r for r in turn.replies if r.contact_id not in (None, contact.id)]
         return
     if contact.opted_out:
         if word in OPT_IN_WORDS:
+            quiet = flooding or flood.answered_recently(turn, "START")
             opt_in(turn)
-        else:
+            if quiet:
+                turn.replies = []
+        elif not flooding:
             remind_opted_out(turn)
         return
     if word in OPT_IN_WORDS:
         contact.state.pop("flow", None)
-        welcome(turn)
+        if not flooding and not flood.answered_recently(turn, "START"):
+            welcome(turn)
+        return
+    if flooding:
         return
     for hook in PRE_HOOKS:
         if hook(turn):

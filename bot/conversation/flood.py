@@ -1,9 +1,21 @@
-"""Flood protection: a stuck phone or an abuser cannot run up the SMS bill or bury officers in alerts."""
+"""Flood protection: a stuck phone or an abuser cannot run up the SMS bill or bury officers in alerts.
+
+Every inbound message counts, STOP and START included. Past the per-minute limit the sender gets one notice
+and then silence (STOP still takes effect). A keyword that changes nothing when repeated (STOP, START) is
+answered at most once per KEYWORD_WINDOW. Caps on new cases and urgent alerts per sender live with the
+cases (bot/cases/intake.py) and alerts (bot/officers/alerts.py).
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from datetime import timedelta
+
 from bot.i18n import _l
 from bot.turn import Turn
+
+KEYWORD_WINDOW = timedelta(minutes=10)
+ANSWERED = "answered"  # contact.state key: {keyword: ISO time it was last answered}
 
 
 def check_flood(turn: Turn) -> bool:
@@ -29,4 +41,12 @@ def check_flood(turn: Turn) -> bool:
     return flooding
 
 
-PRE_HOOKS = [check_flood]
+def answered_recently(turn: Turn, word: str) -> bool:
+    """Return True when `word` was answered within KEYWORD_WINDOW; else remember that it is answered now."""
+    answered = turn.state.setdefault(ANSWERED, {})
+    last = answered.get(word)
+    if last and turn.now - datetime.fromisoformat(last) < KEYWORD_WINDOW:
+        return True
+    answered.clear()  # one keyword at a time: the state stays small
+    answered[word] = turn.now_iso
+    return False

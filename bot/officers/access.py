@@ -57,9 +57,22 @@ def may_see(officer: Officer | None, case: Any) -> bool:
         return False
     if wants_woman(case) and officer.sex != "f":
         return False
+    return in_area(officer, case)
+
+
+def in_area(officer: Officer, case: Any) -> bool:
+    """Return True when the case is in the officer's area (the province, their kabupaten, or their desa)."""
     if officer.role == PROVINCIAL:
         return True
-    return covers(officer, _field(case, "kabupaten"), _field(case, "desa"))
+    kabupaten = _field(case, "kabupaten")
+    if not kabupaten or officer.kabupaten != kabupaten:
+        return False
+    if officer.role != "desa":
+        return True
+    keys = tuple(getattr(officer, "desa_keys", ()) or ())
+    if keys:  # the case's desa is sealed and matched by its keyed hash (security branch)
+        return bool(_field(case, "desa_key")) and _field(case, "desa_key") in keys
+    return covers(officer, kabupaten, _field(case, "desa"))
 
 
 def is_assignee(officer: Officer, case: Any) -> bool:
@@ -107,18 +120,25 @@ def visible_clause(officer: Officer, alias: str = "c") -> tuple[str, list[Any]]:
         parts.append(f"{alias}.kabupaten = ?")
         params.append(officer.kabupaten)
         if officer.role == "desa":
-            if not officer.desa:
+            keys = tuple(getattr(officer, "desa_keys", ()) or ())
+            if keys:  # the case's desa is sealed and matched by its keyed hash (security branch)
+                parts.append(f"{alias}.desa_key in ({', '.join('?' for _ in keys)})")
+                params.extend(keys)
+            elif officer.desa:
+                parts.append(f"{alias}.desa is not null and lower(trim({alias}.desa)) = lower(trim(?))")
+                params.append(" ".join(officer.desa.split()))
+            else:
                 return "0 = 1", []
-            parts.append(f"{alias}.desa is not null and lower(trim({alias}.desa)) = lower(trim(?))")
-            params.append(" ".join(officer.desa.split()))
     if officer.sex != "f":
         parts.append(f"coalesce({alias}.prefers_woman_officer, 0) != 1")
     return (" and ".join(parts) or "1 = 1"), params
 
 
-def _urgency_order(alias: str = "c") -> str:
+def _urgency_order(alias: str | None = "c") -> str:
+    """Return the SQL rank of a case's priority (0 darurat ... 4 unknown); the same expression is indexed."""
     ranks = " ".join(f"when '{p}' then {i}" for i, p in enumerate(PRIORITY_ORDER))
-    return f"case {alias}.priority {ranks} else {len(PRIORITY_ORDER)} end"
+    column = f"{alias}.priority" if alias else "priority"
+    return f"case {column} {ranks} else {len(PRIORITY_ORDER)} end"
 
 
 def visible_cases(
@@ -139,11 +159,14 @@ def visible_cases(
     """
     where, params = visible_clause(officer)
     conditions = [where]
+    # Without an area the desk reads most of the table: walk the urgency index in order (`+` keeps the planner
+    # off the status index, which would sort every open case) and stop at the page.
+    column = "+c.status" if officer.role == PROVINCIAL and not kabupaten else "c.status"
     if isinstance(status, str):
-        conditions.append("c.status = ?")
+        conditions.append(f"{column} = ?")
         params.append(status)
     elif status:
-        conditions.append(f"c.status in ({', '.join('?' for _ in status)})")
+        conditions.append(f"{column} in ({', '.join('?' for _ in status)})")
         params.extend(status)
     for column, value in (("priority", priority), ("category", category), ("kabupaten", kabupaten)):
         if value:

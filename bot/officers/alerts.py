@@ -4,6 +4,9 @@ Everything here only queues rows in the outbox (exactly once, by idempotency key
 Alerts say as little as an SMS left on a shared phone may say: the reference, a category, the kabupaten
 and the age of the case. Names, free text and phone numbers never leave in an alert; an officer reads
 them with KASUS ADU-X, which is audit-logged.
+
+One module on purpose: urgent alerts and the daily digest share routing, the outbox rows they
+queue and the officer's language and window rules.
 """
 
 from __future__ import annotations
@@ -39,12 +42,15 @@ from bot.officers.registry import Officer
 from bot.officers.registry import get_officer
 from bot.officers.registry import list_officers
 from bot.officers.registry import route_case
+from bot.officers.sealing import seal
 from bot.outbox import enqueue
 from bot.outbox import iso
 from bot.privacy import Vault
 from bot.privacy import mask_text
+from bot.store import dumps
 from bot.store import fetch
 from bot.store import fetch_one
+from bot.store import loads
 from bot.store import transaction
 
 log = logging.getLogger("bot.officers.alerts")
@@ -125,7 +131,7 @@ def urgent_alert(case: Any, locale: str, now: datetime) -> tuple[str, dict[str, 
         "age": age_label(_get(case, "created_at"), now, locale),
     }
     text = render(locale, _l("%(priority)s %(ref)s: %(category)s, %(place)s, reported %(age)s ago. "
-                             "Reply AMBIL %(ref)s to take it, or KASUS %(ref)s for details."), **params)
+                             "Reply AMBIL %(ref)s PIN to take it, or KASUS %(ref)s PIN for details."), **params)
     variables = {"1": ref, "2": params["category"], "3": params["place"], "4": params["age"]}
     return text, variables
 
@@ -211,19 +217,104 @@ def dispatch_alerts(db: Database, vault: Vault, settings: Settings, now: datetim
     return queued + catch_up(db, vault, now)
 
 
+MAX_URGENT_CASES_PER_SENDER = 2  # urgent alerts for at most this many of one sender's cases in 24 hours
+OFFICER_ALERTS_PER_HOUR = 5  # then the rest of the hour's urgent cases go in one batched alert, sent next hour
+BATCH_TEXT = _l("Teman Migran: %(count)s more urgent cases for you this hour: %(refs)s. Reply KASUS for the list.")
+
+
 def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: datetime) -> int:
-    """Queue the urgent alert of an open case to every officer it routes to who has not had it yet."""
+    """Queue the urgent alert of an open case to every officer it routes to who has not had it yet.
+
+    Caps: one sender's urgent alerts count for at most MAX_URGENT_CASES_PER_SENDER cases a day (the rest
+    wait for KASUS and the digest); an officer gets at most OFFICER_ALERTS_PER_HOUR alerts an hour, and the
+    hour's further cases in one batched alert at the start of the next hour.
+    """
     if case["status"] != "open" or case["priority"] not in URGENT_PRIORITIES or case["purged_at"]:
+        return 0
+    if _sender_capped(db, case, now):
+        log.warning("urgent case %s not alerted: its sender already had %s urgent cases alerted today",
+                    case["ref"], MAX_URGENT_CASES_PER_SENDER)
         return 0
     count = 0
     officers = [o for o in route_case(db, case) if not opted_out_anywhere(db, o.contact_id)]
     for officer in officers:
+        key = f"urgent:{case['id']}:{case['priority']}:officer:{officer.id}"
+        if fetch_one(db, "select 1 from messages where idempotency_key = ?", [key]) or _batched(db, officer, case, now):
+            continue
+        if not _take_alert_slot(db, officer, now):
+            count += _add_to_batch(db, vault, officer, case, now)
+            continue
         text, variables = urgent_alert(case, officer.language, now)
-        count += len(queue(db, vault, officer.contact_id, text, "urgent_alert",
-                           f"urgent:{case['id']}:{case['priority']}:officer:{officer.id}", now, variables))
+        count += len(queue(db, vault, officer.contact_id, text, "urgent_alert", key, now, variables))
     if not officers:
-        log.error("urgent case %s has no active officer to alert: register the provincial desk", case["ref"])
+        log.error("urgent case %s has no active officer to alert: register the provincial desk (and a woman "
+                  "officer there, for reporters who ask for one)", case["ref"])
     return count
+
+
+def _has_urgent_alert(db: Database, case_id: int) -> bool:
+    prefix = f"urgent:{case_id}:"
+    # A range, not LIKE (case-insensitive, so it cannot use the index): keys starting with the prefix.
+    return fetch_one(db, "select 1 from messages where idempotency_key >= ? and idempotency_key < ? limit 1",
+                     [prefix, prefix[:-1] + ";"]) is not None
+
+
+def _sender_capped(db: Database, case: dict[str, Any], now: datetime) -> bool:
+    """Return True when the case's sender already had MAX_URGENT_CASES_PER_SENDER other cases alerted today."""
+    if not case.get("contact_id") or _has_urgent_alert(db, case["id"]):
+        return False
+    row = fetch_one(db, "select phone_hash from contacts where id = ?", [case["contact_id"]])
+    ids = [case["contact_id"]]
+    if row and row["phone_hash"]:
+        ids = [r["id"] for r in fetch(db, "select id from contacts where phone_hash = ?", [row["phone_hash"]])]
+    marks = ", ".join("?" for _ in ids)
+    others = fetch(db, f"select id from cases where contact_id in ({marks}) and id != ? and created_at >= ?",
+                   [*ids, case["id"], iso(now - timedelta(hours=24))])
+    return sum(1 for other in others if _has_urgent_alert(db, other["id"])) >= MAX_URGENT_CASES_PER_SENDER
+
+
+def _take_alert_slot(db: Database, officer: Officer, now: datetime) -> bool:
+    """Count one alert in the officer's hour; return False when the hour's OFFICER_ALERTS_PER_HOUR are used."""
+    hour = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+    row = fetch_one(db, "select alert_hour, alert_count from officers where id = ?", [officer.id]) or {}
+    used = row.get("alert_count") or 0 if row.get("alert_hour") == hour else 0
+    if used >= OFFICER_ALERTS_PER_HOUR:
+        return False
+    db.execute("update officers set alert_hour = ?, alert_count = ? where id = ?", [hour, used + 1, officer.id])
+    return True
+
+
+def _batch_key(officer: Officer, moment: datetime) -> str:
+    return f"urgent-batch:{officer.id}:{moment.astimezone(timezone.utc).strftime('%Y-%m-%dT%H')}"
+
+
+def _batched(db: Database, officer: Officer, case: dict[str, Any], now: datetime) -> bool:
+    """Return True when the case is already in one of the officer's batched alerts (this hour or the last)."""
+    for moment in (now, now - timedelta(hours=1)):
+        row = fetch_one(db, "select variables from messages where idempotency_key = ?", [_batch_key(officer, moment)])
+        refs = ((row and loads(row["variables"], {})) or {}).get("1", "")
+        if case["ref"] in refs.split(", "):
+            return True
+    return False
+
+
+def _add_to_batch(db: Database, vault: Vault, officer: Officer, case: dict[str, Any], now: datetime) -> int:
+    """Put an urgent case in the officer's batched alert of this hour, sent at the start of the next hour."""
+    key = _batch_key(officer, now)
+    row = fetch_one(db, "select id, variables, status from messages where idempotency_key = ?", [key])
+    refs = [r for r in ((row and loads(row["variables"], {})) or {}).get("1", "").split(", ") if r]
+    refs.append(case["ref"])
+    text = render(officer.language, BATCH_TEXT, count=len(refs), refs=", ".join(refs))
+    variables = {"1": ", ".join(refs)}
+    if row is None:
+        new = enqueue(db, vault, officer.contact_id, text, "urgent_batch", key, iso(now), variables)
+        start = now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        db.execute("update messages set next_attempt_at = ? where id = ?", [iso(start), new])
+        return 1
+    if row["status"] == "queued":
+        db.execute("update messages set text_enc = ?, variables = ? where id = ? and status = 'queued'",
+                   [seal(vault, text, "messages.text_enc"), dumps(variables), row["id"]])
+    return 0
 
 
 def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
@@ -232,10 +323,7 @@ def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
     count = 0
     for case in fetch(db, "select * from cases where status = 'open' and priority in (?, ?) and created_at >= ? "
                           "and purged_at is null order by id", [*URGENT_PRIORITIES, since]):
-        prefix = f"urgent:{case['id']}:"
-        # A range, not LIKE (case-insensitive, so it cannot use the index): keys starting with the prefix.
-        if fetch_one(db, "select 1 from messages where idempotency_key >= ? and idempotency_key < ? limit 1",
-                     [prefix, prefix[:-1] + ";"]) is None:
+        if not _has_urgent_alert(db, case["id"]):
             continue  # its alert row has not been dispatched yet
         with transaction(db):
             count += alert_officers(db, vault, case, now)

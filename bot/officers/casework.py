@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from bot.officers import access
 from bot.officers import alerts
 from bot.officers.registry import Officer
+from bot.officers.sealing import unseal
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
@@ -100,7 +101,7 @@ def _officer_name(db: Database, vault: Vault | None, officer_id: int | None) -> 
     if not officer_id:
         return None
     row = fetch_one(db, "select name_enc from officers where id = ?", [officer_id])
-    return vault.decrypt(row["name_enc"]) if vault is not None and row else None
+    return unseal(vault, row["name_enc"], "officers.name_enc") if vault is not None and row else None
 
 
 # ---------------------------------------------------------------- reading
@@ -142,7 +143,7 @@ def _plain_or_sealed(vault: Vault, row: dict[str, Any], name: str) -> str | None
     """Return a case field whether it is kept plain (`name`) or sealed (`name_enc`)."""
     sealed = row.get(f"{name}_enc")
     if sealed:
-        return vault.decrypt(sealed)
+        return unseal(vault, sealed, f"cases.{name}_enc")
     return row.get(name)
 
 
@@ -153,15 +154,15 @@ def view_case(db: Database, vault: Vault, officer: Officer, case: dict[str, Any]
     readable = access.may_read_text(officer, case) and not case["purged_at"]
     view = CaseView(
         ref=case["ref"], status=case["status"], priority=case["priority"], category=case["category"],
-        sensitive=bool(case["sensitive"]), kabupaten=case["kabupaten"], desa=case["desa"],
+        sensitive=bool(case["sensitive"]), kabupaten=case["kabupaten"], desa=_plain_or_sealed(vault, case, "desa"),
         created_at=case["created_at"], assigned_officer_id=case["assigned_officer_id"],
         assigned_name=_officer_name(db, vault, case["assigned_officer_id"]), contact_ok=case["contact_ok"],
         readable=readable, purged=bool(case["purged_at"]), outcome=case.get("outcome"),
         prefers_woman_officer=case["prefers_woman_officer"] == 1,
     )
     if readable:
-        view.text = vault.decrypt(case["text_enc"])
-        view.employer = vault.decrypt(case["employer_enc"])
+        view.text = unseal(vault, case["text_enc"], "cases.text_enc")
+        view.employer = unseal(vault, case["employer_enc"], "cases.employer_enc")
         for name in ("country", "city", "contact_time", "relation", "last_contact"):
             setattr(view, name, _plain_or_sealed(vault, case, name))
         view.indicators = loads(case["indicators"], []) or []
@@ -189,7 +190,7 @@ def take_case(db: Database, vault: Vault, officer: Officer, case: dict[str, Any]
     if case["assigned_officer_id"]:
         taker = fetch_one(db, "select name_enc, active from officers where id = ?", [case["assigned_officer_id"]])
         if taker and taker["active"] and not access.is_desk(officer):
-            return Result("taken_by_other", ref, {"name": vault.decrypt(taker["name_enc"]) or "-"})
+            return Result("taken_by_other", ref, {"name": unseal(vault, taker["name_enc"], "officers.name_enc") or "-"})
     stamp = _iso(now)
     with transaction(db):
         records.update_case(db, case["id"], stamp, status="assigned", assigned_officer_id=officer.id)
@@ -297,7 +298,7 @@ def reporter_number(db: Database, vault: Vault, officer: Officer, case: dict[str
     if row is None or row["opted_out"]:
         records.audit(db, actor(officer), "denied", case["id"], f"HUBUNGI via {via}: the reporter sent STOP", stamp)
         return Result("no_consent", case["ref"])
-    phone = vault.decrypt(row["phone_enc"]) if row else None
+    phone = unseal(vault, row["phone_enc"], "contacts.phone_enc") if row else None
     if not phone:
         records.audit(db, actor(officer), "denied", case["id"], f"HUBUNGI via {via}: no phone number", stamp)
         return Result("no_number", case["ref"])

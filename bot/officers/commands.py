@@ -20,6 +20,7 @@ from bot.officers import casework
 from bot.officers import pins
 from bot.officers.registry import Officer
 from bot.officers.registry import find_officer_by_contact
+from bot.officers.sealing import seal
 from bot.store import update
 from bot.turn import Turn
 
@@ -139,7 +140,7 @@ def handle_officer_command(turn: Turn) -> bool:
 def _forget_pin(turn: Turn, command: Command) -> None:
     """Keep the PIN out of the store: the stored inbound message loses it."""
     kept = " ".join(p for p in (command.verb, command.ref, command.text) if p)
-    update(turn.db, "messages", turn.message_id, {"text_enc": turn.vault.encrypt(kept)})
+    update(turn.db, "messages", turn.message_id, {"text_enc": seal(turn.vault, kept, "messages.text_enc")})
 
 
 def _pin_ok(turn: Turn, officer: Officer, command: Command) -> bool:

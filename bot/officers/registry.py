@@ -14,6 +14,7 @@ from bot.contacts import Contact
 from bot.contacts import ensure_contact
 from bot.messages import CHANNELS
 from bot.messages import SMS
+from bot.officers.sealing import unseal
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import fetch_one
@@ -96,7 +97,7 @@ def m001_officers(db: Database) -> None:
 
 @migrations()
 def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
-    """One active officer row per contact; PINs for commands; a case's outcome when closed."""
+    """One active officer row per contact; PINs for commands; hourly alert counts; a case's outcome when closed."""
     # Older stores may hold two active rows for one contact (re-added after a key rotation): keep the newest.
     db.execute("update officers set active = 0 where active = 1 and id not in "
                "(select max(id) from officers where active = 1 group by contact_id)")
@@ -104,11 +105,20 @@ def m002_one_active_officer_per_contact_pins_outcomes(db: Database) -> None:
                "where active = 1")
     columns = {c.name for c in db["officers"].columns}
     for name, kind in (("pin_hash", "text"), ("pin_failures", "integer not null default 0"),
-                       ("pin_locked_until", "text")):
+                       ("pin_locked_until", "text"), ("alert_hour", "text"),
+                       ("alert_count", "integer not null default 0")):
         if name not in columns:
             db.execute(f"alter table officers add column {name} {kind}")
     if "outcome" not in {c.name for c in db["cases"].columns}:
         db.execute("alter table cases add column outcome text")
+    from bot.officers.access import _urgency_order
+
+    # The provincial desk's listing walks this index in order, most urgent and newest first (access.visible_cases).
+    # The same definition as the dashboard branch's cases migration: whichever runs first makes it.
+    db.execute(f"create index if not exists idx_cases_urgency on cases ({_urgency_order(None)}, created_at desc, "
+               "id desc)")
+    # KASUS counts for men (who never see a woman-officer request) read only this index.
+    db.execute("create index if not exists idx_cases_status_woman on cases (status, prefers_woman_officer)")
 
 
 def normalise_phone(phone: str) -> str:
@@ -219,7 +229,8 @@ def rehash_officers(db: Database, vault: Vault) -> int:
     changed = 0
     for row in fetch(db, "select o.id, o.phone_hash, c.phone_enc, c.address_enc from officers o "
                          "join contacts c on c.id = o.contact_id"):
-        phone = vault.decrypt(row["phone_enc"]) or vault.decrypt(row["address_enc"])
+        phone = unseal(vault, row["phone_enc"], "contacts.phone_enc") or unseal(vault, row["address_enc"],
+                                                                                "contacts.address_enc")
         if not phone:
             continue
         try:

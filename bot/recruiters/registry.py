@@ -1,4 +1,8 @@
-"""The licensed-P3MI registry: dated imports, name and licence lookup, and the village watch."""
+"""The licensed-P3MI registry: dated imports, name and licence lookup, and the village watch.
+
+One module on purpose: for now. Import, matching and the village watch are due to be split
+along their seams (tables and import / names / matching / watch).
+"""
 
 from __future__ import annotations
 

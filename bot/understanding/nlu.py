@@ -1,4 +1,8 @@
-"""Understand a message: the embedded scikit-learn classifier, the Rasa backend and entity extraction."""
+"""Understand a message: the embedded scikit-learn classifier, the Rasa backend and entity extraction.
+
+One module on purpose: features, training, the model cache and scoring share one private
+representation of the n-gram tables; the Rasa backend is small and falls back to it.
+"""
 
 from __future__ import annotations
 

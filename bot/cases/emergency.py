@@ -1,0 +1,101 @@
+"""Emergencies: a bare plea for help, the numbers at once, an urgent case and an offer of questions."""
+
+from __future__ import annotations
+
+from bot.cases import records as cases
+from bot.cases import triage
+from bot.cases.common import CANCEL_WORDS
+from bot.cases.common import FLOW_EMERGENCY
+from bot.cases.common import FLOW_HELP
+from bot.cases.common import NO_WORDS
+from bot.cases.common import YES_WORDS
+from bot.cases.common import current_case
+from bot.cases.common import from_menu
+from bot.cases.common import has_letters
+from bot.cases.common import shown_ref
+from bot.cases.common import simple_words
+from bot.cases.danger import say_danger
+from bot.cases.form import say_next
+from bot.cases.form import step_form
+from bot.cases.opening import start_case
+from bot.i18n import _l
+from bot.store import fetch_one
+from bot.turn import Turn
+
+BARE_PLEA_WORDS = 8
+HELP_CHECK = _l("We are here to help. If you are in danger now, call police 110 or the crisis centre 0800-1000 "
+                "(free; from abroad +62 21 2924 4800); Kemlu for citizens abroad: +62 812 9007 0027. "
+                "Are you in danger now? Reply 1 if yes. Or tell us briefly what is happening, or reply MENU.")
+OFFER_DECLINED = _l("That is OK. Your report %(ref)s is with us. Write here any time, and stay safe.")
+OFFER_NOTED = _l("Thank you, this was added to report %(ref)s. Reply 1 if you can answer a few short questions.")
+
+
+def emergency(turn: Turn) -> None:
+    """Handle report_emergency: the numbers at once, the case marked darurat with an urgent alert, then an offer."""
+    case = current_case(turn)
+    text = turn.text
+    if case is not None and case.is_open:
+        cases.add_note(turn.db, turn.vault, case.id, "reporter", text, turn.now_iso, message_id=turn.message_id)
+        cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(text),
+                       sensitive=triage.is_sensitive_text(text))
+        cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
+        questions = list(turn.state.get("questions") or [])
+        asked = int(turn.state.get("asked", 0))
+        remaining = [q for q in questions[asked:] if q != "sex"]
+        data = {k: v for k, v in turn.state.items() if k in ("role", "relation_known", "country_known", "last_known")}
+        say_danger(turn, case, raised=True, offer=bool(remaining))
+        if not remaining:
+            turn.set_flow(None)
+            return
+        turn.set_flow(FLOW_EMERGENCY, case_id=case.id, ref=case.ref, questions=remaining, asked=0, step="offer",
+                      **data)
+        return
+    if _is_bare_plea(turn, text):
+        # "tolong bantu saya" alone: the numbers at once, but no urgent case (and no alert to officers) on a guess.
+        turn.set_flow(FLOW_HELP, first_message_id=turn.message_id)
+        turn.say(HELP_CHECK)
+        return
+    start_case(turn, "emergency", text)
+
+
+def _is_bare_plea(turn: Turn, text: str) -> bool:
+    """Return True for a short plea for help that says nothing of danger (asked once, not twice in a row)."""
+    if turn.state.get("flow") == FLOW_HELP or len(text.split()) > BARE_PLEA_WORDS:
+        return False
+    if from_menu(turn) or not has_letters(text):
+        return False  # "Emergency" chosen from the menu is an emergency, not a plea
+    return not triage.shows_danger(text) and not cases.detect_indicators(text) and not triage.is_sensitive_text(text)
+
+
+def step_help_check(turn: Turn) -> None:
+    """After a bare plea: yes means danger now (an urgent case at the first message); anything else is routed."""
+    first_id = turn.state.get("first_message_id")
+    turn.set_flow(None)
+    if simple_words(turn.text) in YES_WORDS | {"bahaya", "danger", "tolong"}:
+        row = fetch_one(turn.db, "select text_enc from messages where id = ?", [first_id]) if first_id else None
+        first = turn.vault.decrypt(row["text_enc"]) if row else None
+        start_case(turn, "emergency", first or turn.text, message_id=first_id)
+        return
+
+
+def step_emergency(turn: Turn) -> None:
+    """After an emergency: 1 starts the few questions, 2 declines; anything else is added to the case."""
+    if turn.state.get("step") != "offer":
+        step_form(turn)
+        return
+    case = current_case(turn)
+    if case is None:
+        turn.set_flow(None)
+        return
+    word = simple_words(turn.text)
+    ref = shown_ref(turn, case.ref)
+    if word in YES_WORDS:
+        turn.state["step"] = "form"
+        say_next(turn)
+        return
+    if word in NO_WORDS or word in CANCEL_WORDS:
+        turn.set_flow(None)
+        turn.say(OFFER_DECLINED, ref=ref)
+        return
+    cases.add_note(turn.db, turn.vault, case.id, "reporter", turn.text, turn.now_iso, message_id=turn.message_id)
+    turn.say(OFFER_NOTED, ref=ref)

@@ -1,0 +1,132 @@
+"""Opening a case at the first report message, or after asking what happened."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.cases import records as cases
+from bot.cases import places
+from bot.cases.caps import add_to_capped
+from bot.cases.caps import capped_case
+from bot.cases.common import CANCEL_WORDS
+from bot.cases.common import FLOW_EMERGENCY
+from bot.cases.common import FLOW_FORM
+from bot.cases.common import FLOW_MISSING
+from bot.cases.common import FLOW_STORY
+from bot.cases.common import alert_for
+from bot.cases.common import from_menu
+from bot.cases.common import has_letters
+from bot.cases.common import say_parts
+from bot.cases.common import shown_ref
+from bot.cases.common import simple_words
+from bot.cases.danger import say_danger
+from bot.cases.details import find_country
+from bot.cases.details import find_relation
+from bot.cases.details import worker_sex_in
+from bot.cases.form import ask_question
+from bot.cases.form import question_key
+from bot.cases.records import Case
+from bot.i18n import _l
+from bot.turn import Turn
+
+RECEIVED = _l("Thank you for telling us. We believe you, and your report is saved. Your report number is %(ref)s.")
+MISSING_RECEIVED = _l("We are sorry you have had no news. Your report is saved. Your report number is %(ref)s.")
+FORM_INTRO = _l("A few short questions help an officer act. Reply LEWATI to skip one, BATAL to stop.")
+ASK_STORY = _l("Please tell us briefly what happened, in your own words. Reply BATAL to stop.")
+ASK_STORY_MISSING = _l("Please tell us briefly who you have lost contact with, and since when. Reply BATAL to stop.")
+ASK_STORY_AGAIN = _l("Please write a few words about what happened, or BATAL to stop.")
+STORY_CANCELLED = _l("OK, nothing was saved. Reply MENU for the menu.")
+
+
+def start_case(turn: Turn, category: str, text: str, message_id: int | None = None) -> Case:
+    """Open the case at this message, give its number (and the emergency numbers if needed), then the form."""
+    capped = capped_case(turn)
+    if capped is not None:  # the sender's daily cap: a note on their open case instead
+        add_to_capped(turn, capped, category, text, message_id)
+        return capped
+    case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, message_id or turn.message_id,
+                           turn.now)
+    extra: dict[str, Any] = {}
+    if category == "missing_contact":
+        extra = _missing_from_text(turn, case, text)
+    home = places.named_kabupaten(text)
+    if home:
+        # Route the first alert to the right district at once; the form still asks to confirm home and desa.
+        cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=home)
+    sex = worker_sex_in(text)
+    if sex:  # stated in the report: the optional question is not asked
+        cases.update_case(turn.db, case.id, turn.now_iso, worker_sex=sex)
+    case = cases.get_case_by_id(turn.db, case.id)
+    alert_for(turn, case)
+    ref = shown_ref(turn, case.ref)
+    if case.priority == cases.DARURAT:
+        say_danger(turn, case, offer=True)
+        questions = ["role", "where", "contact", "home"]
+        turn.set_flow(FLOW_EMERGENCY, case_id=case.id, ref=case.ref, questions=questions, asked=0, step="offer",
+                      **extra)
+        return case
+    if category == "missing_contact":
+        questions = [q for q in ("name", "country", "last_contact", "agency", "home", "contact")
+                     if not (q == "country" and extra.get("country_known"))
+                     and not (q == "last_contact" and extra.get("last_known"))]
+        turn.set_flow(FLOW_MISSING, case_id=case.id, ref=case.ref, questions=questions, asked=0, role="family",
+                      **extra)
+        head = turn.tr(MISSING_RECEIVED, ref=ref)
+    else:
+        questions = ["role", "where", "employer", "home", "contact"] + ([] if sex else ["sex"])
+        turn.set_flow(FLOW_FORM, case_id=case.id, ref=case.ref, questions=questions, asked=0)
+        head = turn.tr(RECEIVED, ref=ref)
+    questions_left = turn.state.get("questions") or []
+    say_parts(turn, [head, turn.tr(FORM_INTRO), ask_question(turn, question_key(turn, questions_left[0]), 1,
+                                                      len(questions_left))])
+    return case
+
+
+def _missing_from_text(turn: Turn, case: Case, text: str) -> dict[str, Any]:
+    """Fill what the first message of a missing-contact report already says: relation, country, since when."""
+    fields: dict[str, Any] = {"reporter_role": "family"}
+    extra: dict[str, Any] = {}
+    relation, _ = find_relation(text)
+    if relation:
+        fields["relation"] = relation
+        extra["relation_known"] = True
+    country, _ = find_country(text)
+    if country:
+        fields["country"] = country
+        extra["country_known"] = True
+    day, days = places.parse_last_contact(text, turn.now.date())
+    if day:
+        fields["last_contact"] = day
+        extra["last_known"] = True
+        priority, _ = cases.triage("missing_contact", case.indicators, text, last_contact_days=days)
+        fields["priority"] = cases.more_urgent(case.priority, priority)
+    cases.update_case(turn.db, case.id, turn.now_iso, **fields)
+    return extra
+
+
+def report_handler(category: str) -> Callable[[Turn], None]:
+    """Return the handler of one report intent: a case at once, or first "what happened?" after a menu."""
+    def handle(turn: Turn) -> None:
+        if from_menu(turn):
+            turn.set_flow(FLOW_STORY, category=category)
+            turn.say(ASK_STORY_MISSING if category == "missing_contact" else ASK_STORY)
+            return
+        start_case(turn, category, turn.text)
+    handle.__doc__ = f"Handle report_{category}: open the case at the first message, then the intake form."
+    return handle
+
+
+def step_story(turn: Turn) -> None:
+    """Take the story asked for after a menu choice and open the case with it."""
+    word = simple_words(turn.text)
+    category = turn.state.get("category") or "other_problem"
+    if word in CANCEL_WORDS:
+        turn.set_flow(None)
+        turn.say(STORY_CANCELLED)
+        return
+    if not has_letters(turn.text):
+        turn.say(ASK_STORY_AGAIN)
+        return
+    turn.set_flow(None)
+    start_case(turn, category, turn.text)
