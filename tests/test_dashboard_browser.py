@@ -72,7 +72,7 @@ def browser() -> Iterator[Any]:
     except WebDriverException as exc:
         shutil.rmtree(profile, ignore_errors=True)
         pytest.fail(f"Chromium did not start: {exc.msg}")
-    driver.set_page_load_timeout(30)
+    driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -152,8 +152,8 @@ def click(driver: Any, by: str, value: str) -> None:
     """Click a link or button and wait until the next page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, value).click()
-    WebDriverWait(driver, 15).until(staleness_of(page))
-    WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 40).until(staleness_of(page))
+    WebDriverWait(driver, 40).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def text(driver: Any, element_id: str) -> str:
