@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck
+from hypothesis import example
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -55,11 +56,13 @@ def valid_state(state: dict) -> bool:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(conversation=conversations)
+@example(conversation=[("MULAI", "sms"), ("MULAI", "sms"), ("STOP", "sms"), ("STOP", "sms"), ("START", "sms")])
 def test_any_conversation_gets_valid_replies_and_keeps_a_valid_state(prop_app, conversation):
     engine = prop_app.extensions["teman"]["engine"]
     db_path = Path(prop_app.config["DATABASE"])
     sender = f"+62819{next(_senders):08d}"
     opted_out = False
+    last_keyword: dict[str, str] = {}  # STOP or START last answered, per channel (repeats within 10 minutes: silent)
     for index, (text, channel) in enumerate(conversation):
         inbound = Inbound(channel=channel, sender=sender, text=text, provider="cli",
                           provider_id=f"prop-{sender}-{channel}-{index}", phone=sender)
@@ -70,7 +73,11 @@ def test_any_conversation_gets_valid_replies_and_keeps_a_valid_state(prop_app, c
             opted_out = True
         elif word in dialogue.OPT_IN_WORDS:
             opted_out = False
-        if not opted_out and not (outcome.duplicate):
+        family = "STOP" if word in dialogue.OPT_OUT_WORDS else "START" if word in dialogue.OPT_IN_WORDS else None
+        repeated = family is not None and last_keyword.get(channel) == family
+        if family:
+            last_keyword[channel] = family
+        if not opted_out and not (outcome.duplicate) and not repeated:
             assert replies, f"no reply to {text!r} on {channel}"
         for reply in replies:
             if channel == "sms":
