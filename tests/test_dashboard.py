@@ -381,3 +381,9 @@ def test_figures_count_first_actions_against_the_deadline_and_weeks_in_wita(app,
     assert weeks[date(2026, 11, 23)] == {"unpaid_wages": 3}
     assert found.total.cells() == [3, 1, 1]   # the man of the desk counts the woman-officer cases too
     province.db.close()
+
+
+def test_the_webhook_needs_no_csrf_token_and_gets_no_cookie(twilio):
+    response = twilio.send("halo")
+    assert response.status_code == 200 and "<Response>" in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
