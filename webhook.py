@@ -20,6 +20,7 @@ from flask import request
 from flask.cli import with_appcontext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import dashboard
 from bot import logs
 from bot.understanding import nlu
 from bot import outbox
@@ -83,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,  # type: ignore[method-assign]
                                 x_port=hops, x_prefix=hops)
     app.register_blueprint(bp)
+    dashboard.init_app(app, production)
     _register_commands(app)
     if not app.config.get("TWILIO_AUTH_TOKEN"):
         log.warning("TWILIO_AUTH_TOKEN is not set: /twilio/* answers 503 until it is")

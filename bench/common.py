@@ -91,6 +91,7 @@ def bot_env(database: str) -> dict[str, str]:
     """Return the environment for the bot under benchmark: its own database, keys and secrets."""
     return {
         "DATABASE": database, "DATA_KEY": DATA_KEY, "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_URL": PUBLIC_URL,
+        "SECRET_KEY": "bench-secret-key-for-the-dashboard-session",
         "APP_ENV": "production", "LOG_LEVEL": "WARNING", "DEMO_MODE": "1",
         "NLU_CACHE_DIR": str(Path(database).parent / "nlu-cache"),
         "NLU_BACKEND": os.environ.get("NLU_BACKEND", "embedded"),

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+import dashboard_browsing
 from common import bot_env
 from common import machine
 from common import post
@@ -290,6 +291,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--browse", action="store_true",
+                        help="A dashboard user browses during the whole run (bench/dashboard_browsing.py).")
     args = parser.parse_args()
     print(f"machine: {machine()}; gunicorn sync workers: {args.workers}; senders: {args.senders}; "
           f"{args.seconds:.0f} s")
@@ -297,8 +300,13 @@ def main() -> None:
     # The bot and the bare route take turns in short slices, so drift on a shared machine weighs on both alike.
     slices = max(2, int(args.seconds // 10))
     slice_seconds = args.seconds / slices
+    if args.browse:
+        dashboard_browsing.register_officer(db_path, bot_env(db_path)["DATA_KEY"])
     bare_server = start_gunicorn("bench.bare_app:app", args.workers)
     server = start_gunicorn("webhook:app", args.workers, bot_env(db_path))
+    browser = dashboard_browsing.Browsing(server.port) if args.browse else None
+    if browser is not None:
+        browser.thread.start()
     events: list[str] = []
     bare_latencies: list[float] = []
     elapsed = bare_elapsed = 0.0
@@ -330,6 +338,9 @@ def main() -> None:
             t.join()
         failed_during_run = load.failures
         resent = load.resend_unanswered()
+        if browser is not None:
+            browser.stop.set()
+            browser.thread.join()
     finally:
         server.stop()
         bare_server.stop()
@@ -346,6 +357,10 @@ def main() -> None:
     print(f"  bare: {bare['requests']} answered, {bare['throughput']:.1f} req/s, p50 {bare['p50_ms']:.2f} ms, "
           f"p99 {bare['p99_ms']:.2f} ms")
     print(f"throughput ratio bot/bare: {ratio:.1%} (floor 40 %); bot p99 {bot['p99_ms']:.1f} ms (floor 100 ms)")
+    if browser is not None:
+        pages = summarise(browser.latencies, 1.0)
+        print(f"dashboard user: {pages['requests']} pages, p50 {pages['p50_ms']:.1f} ms, p99 {pages['p99_ms']:.1f} ms, "
+              f"not 200: {browser.failures}")
     print("store audit:")
     for key, value in findings.items():
         print(f"  {key}: {value}")

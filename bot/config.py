@@ -13,6 +13,7 @@ ENV_DEFAULTS: dict[str, Any] = {
     "APP_ENV": "development",
     "DATABASE": None,
     "DATA_KEY": None,
+    "SECRET_KEY": None,
     "TWILIO_ACCOUNT_SID": None,
     "TWILIO_AUTH_TOKEN": None,
     "TWILIO_SMS_NUMBER": None,
@@ -62,8 +63,9 @@ ENV_DEFAULTS: dict[str, Any] = {
 GATEWAY_FIELDS = ("URL", "USERNAME", "PASSWORD", "SIGNING_KEY", "MAX_PER_HOUR")
 DEFAULT_PHONE = "main"
 
-# Secrets a production deployment cannot run without (TWILIO_AUTH_TOKEN only while Twilio carries SMS).
-REQUIRED_IN_PRODUCTION = ("DATA_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_URL")
+# Secrets a production deployment cannot run without (TWILIO_AUTH_TOKEN only while Twilio carries SMS;
+# SECRET_KEY signs the dashboard's sessions).
+REQUIRED_IN_PRODUCTION = ("DATA_KEY", "TWILIO_AUTH_TOKEN", "PUBLIC_URL", "SECRET_KEY")
 APP_ENVS = ("production", "development", "test")
 WHATSAPP_VALUES = ("WHATSAPP_APP_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID")
 # The shortest value that can be real: Twilio auth tokens and Meta app secrets are 32 hex characters, Graph API

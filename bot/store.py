@@ -35,6 +35,7 @@ MIGRATION_MODULES = (
     "bot.officers.registry",
     "bot.conversation.inbox",
     "bot.pacing",
+    "bot.officers.passwords",
 )
 
 

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from bot.cases.records import audit
+from bot.officers import passwords
 from bot.officers import pins
 from bot.officers import registry as officers
 from bot.store import transaction
@@ -67,7 +68,28 @@ def deactivate_command(id_or_phone: str) -> None:
     officer = officers.deactivate_officer(get_db(), get_vault(), id_or_phone, utcnow())
     if officer is None:
         raise click.ClickException(f"no officer {id_or_phone!r}; see `flask --app webhook officers list`")
-    click.echo(f"officer {officer.id} ({officer.masked}) deactivated")
+    passwords.forget_password(get_db(), officer.id, utcnow())
+    click.echo(f"officer {officer.id} ({officer.masked}) deactivated; web access ended")
+
+
+@group.command("set-password")
+@click.argument("id_or_phone")
+@click.option("--password-stdin", "from_stdin", is_flag=True,
+              help="Read the password from the first line of stdin (never from the command line).")
+def set_password_command(id_or_phone: str, from_stdin: bool) -> None:
+    """Set the password an officer signs in to the dashboard with (stored as an scrypt hash).
+
+    \b
+        printf '%s\\n' "$PASSWORD" | flask --app webhook officers set-password +6281234567890 --password-stdin
+    """
+    if not from_stdin:
+        raise click.UsageError("give --password-stdin and pipe the password in (never on the command line)")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        officer = passwords.set_password(get_db(), get_vault(), id_or_phone, password, utcnow())
+    except passwords.PasswordError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"officer {officer.id} ({officer.masked}): password set; sign in at /dashboard/login")
 
 
 @group.command("set-pin")

@@ -22,7 +22,7 @@ def _lint(tree: Path) -> subprocess.CompletedProcess[str]:
 
 def _copy_tree(tmp_path: Path) -> Path:
     """Copy the packages and pyproject.toml the contracts read into `tmp_path`."""
-    for name in ("bot", "commands"):
+    for name in ("bot", "commands", "dashboard"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "data"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     return tmp_path

@@ -100,6 +100,26 @@ PASSPORT = re.compile(r"\b([A-Za-z]{1,2}\s?\d{6,8})\b")
 PASSPORT_WORDS = re.compile(r"\b(?:no|nomor|nomer|number|paspor|passport|pasport|nya)\b\.?", re.IGNORECASE)
 
 
+# The sex of the worker a report is about, when the report names them by a relation ("anak perempuan saya").
+RELATION_SEX = {
+    "anak perempuan": "f", "istri": "f", "ibu": "f", "bibi": "f", "saudara perempuan": "f",
+    "anak laki-laki": "m", "suami": "m", "ayah": "m", "paman": "m", "saudara laki-laki": "m",
+}
+_SELF_SEX = re.compile(r"(?<!\w)(?:saya|sa|beta|aku|i am|i m) (?:(?:ini|seorang|a) )?"
+                       r"(perempuan|wanita|tkw|cewek|woman|laki-laki|pria|cowok|man)(?!\w)")
+
+
+def worker_sex_in(text: str) -> str | None:
+    """Return "f" or "m" when the report says who the worker is ("anak perempuan saya", "saya TKW"), else None."""
+    relation, words = find_relation(text)
+    if relation in RELATION_SEX and words and re.search(rf"(?<!\w){_POSSESSIVE}(?!\w)", words):
+        return RELATION_SEX[relation]
+    found = _SELF_SEX.search(simple_words(text))
+    if found:
+        return "m" if found.group(1) in ("laki-laki", "pria", "cowok", "man") else "f"
+    return None
+
+
 def split_name(text: str) -> tuple[str, str | None]:
     """Return (name, relation) from an answer like "Maria Bano, anak saya"."""
     relation, words = find_relation(text)

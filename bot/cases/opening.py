@@ -29,6 +29,7 @@ from bot.cases.danger import say_danger
 from bot.cases.danger import woman_first
 from bot.cases.details import find_country
 from bot.cases.details import find_relation
+from bot.cases.details import worker_sex_in
 from bot.cases.form import ask_question
 from bot.cases.form import question_key
 from bot.cases.records import Case
@@ -66,6 +67,9 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     if home:
         # Route the first alert to the right district at once; the form still asks to confirm home and desa.
         cases.update_case(turn.db, case.id, turn.now_iso, kabupaten=home)
+    sex = worker_sex_in(text)
+    if sex:  # stated in the report: the optional question is not asked
+        cases.update_case(turn.db, case.id, turn.now_iso, worker_sex=sex)
     case = cases.get_case_by_id(turn.db, case.id)
     alert_for(turn, case)
     ref = shown_ref(turn, case.ref)
@@ -94,7 +98,7 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
         turn.set_flow(FLOW_FORM, case_id=case.id, ref=case.ref, questions=questions, asked=0, sensitive=True)
         head = turn.tr(RECEIVED, ref=ref)
     else:
-        questions = ["role", "where", "employer", "home", "contact", "sex"]
+        questions = ["role", "where", "employer", "home", "contact"] + ([] if sex else ["sex"])
         turn.set_flow(FLOW_FORM, case_id=case.id, ref=case.ref, questions=questions, asked=0)
         head = turn.tr(RECEIVED, ref=ref)
     guidance: list[str | None] = []

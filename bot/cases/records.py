@@ -132,6 +132,15 @@ def sealed(vault: Vault, **answers: str | None) -> dict[str, Any]:
     return columns
 
 
+@migrations()
+def m003_figure_indexes(db: Database) -> None:
+    """Index what the supervision figures count, so they read an index in order instead of sorting every case."""
+    db.execute("create index if not exists idx_cases_figures on cases "
+               "(kabupaten, status, category, worker_sex, desa, prefers_woman_officer)")
+    db.execute("create index if not exists idx_cases_created on cases "
+               "(created_at, category, worker_sex, priority, status, kabupaten, desa, prefers_woman_officer)")
+
+
 # ----------------------------------------------------------------- the case
 @dataclass
 class Case:
