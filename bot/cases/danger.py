@@ -8,6 +8,7 @@ call) are made only when routing can deliver the case to an active officer or de
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -38,6 +39,10 @@ EMERGENCY_SAVED_UNSTAFFED = _l("Your report %(ref)s is saved and marked urgent. 
 EMERGENCY_OFFER = _l("If it is safe to write, reply 1 and we will ask a few short questions so officers can help. "
                      "If not, that is OK: reply 2.")
 UNSTAFFED = _l("No officer for your area is on our list yet, so we cannot promise a call. For help now: %(line)s")
+NO_WOMAN = _l("No woman officer for your area is on our list yet, so we cannot promise her call. We told the "
+              "officers' desk that a report waits, without your story. For help now: %(line)s")
+EMERGENCY_SAVED_NO_WOMAN = _l("Your report %(ref)s is saved and marked urgent. No woman officer for your area is on "
+                              "our list yet, so please call the numbers above now.")
 KEEP_NUMBERS = _l("If your phone may be taken, write these numbers on paper and keep them in another place:")
 
 _INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh pulang|su pulang)(?!\w)")
@@ -106,11 +111,24 @@ def staffed(db: Database, case: Case) -> bool:
     return bool(_STAFFING) and _STAFFING[0](db, case)
 
 
+def woman_missing(db: Database, case: Case) -> bool:
+    """Return True when no active woman officer covers the case (of its area or the provincial desk)."""
+    return not staffed(db, dataclasses.replace(case, prefers_woman_officer=1))
+
+
+def waits_for_woman(db: Database, case: Case) -> bool:
+    """Return True when the reporter asked for a woman officer and none covers the case (the desk is told)."""
+    return case.prefers_woman_officer == 1 and woman_missing(db, case)
+
+
 def unstaffed_line(turn: Turn, case: Case) -> str | None:
     """Return what really happens when no officer can take the case (None when one can)."""
     if staffed(turn.db, case):
         return None
-    return turn.tr(UNSTAFFED, line=hotlines.short_numbers(turn.locale, place_of(turn, case)))
+    line = hotlines.short_numbers(turn.locale, place_of(turn, case))
+    if case.prefers_woman_officer == 1 and staffed(turn.db, dataclasses.replace(case, prefers_woman_officer=0)):
+        return turn.tr(NO_WOMAN, line=line)
+    return turn.tr(UNSTAFFED, line=line)
 
 
 # ----------------------------------------------------------------- the first reply in danger
@@ -127,7 +145,9 @@ def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False
     """Say the numbers for the person's place, the urgent notice, the offer if asked, then `then` (a question)."""
     ref = shown_ref(turn, case.ref)
     extra = advice(turn, "splp") if needs_splp(turn, case) else None
-    if not staffed(turn.db, case):
+    if waits_for_woman(turn.db, case):
+        notice = turn.tr(EMERGENCY_SAVED_NO_WOMAN, ref=ref)
+    elif not staffed(turn.db, case):
         notice = turn.tr(EMERGENCY_SAVED_UNSTAFFED, ref=ref)
     else:
         notice = turn.tr(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref)

@@ -23,6 +23,8 @@ from bot.cases.common import shown_ref
 from bot.cases.common import simple_words
 from bot.cases.danger import say_danger
 from bot.cases.danger import unstaffed_line
+from bot.cases.danger import waits_for_woman
+from bot.cases.danger import woman_missing
 from bot.cases.details import PASSPORT
 from bot.cases.details import PASSPORT_WORDS
 from bot.cases.details import find_country
@@ -55,6 +57,9 @@ QUESTIONS = {
                             "time, for example: 2 after 7pm."),
     "contact": _l("May an officer contact you at this number? Reply 1 yes, 2 yes but a woman officer, 3 no. "
                   "You can add a safe time, for example: 1 after 7pm."),
+    "contact_no_woman": _l("No woman officer for your area is on our list yet. May an officer contact you at this "
+                           "number? Reply 1 yes, 2 only a woman officer (you may wait long), 3 no. You can add a "
+                           "safe time, for example: 1 after 7pm."),
     "sex": _l("Last one, optional: is the worker a woman or a man? Reply 1 woman, 2 man, or LEWATI. "
               "We use it only for anonymous figures."),
     "sex_self": _l("Last one, optional: are you a woman or a man? Reply 1 woman, 2 man, or LEWATI. "
@@ -104,6 +109,10 @@ def question_key(turn: Turn, question: str) -> str:
         return "home_family"
     if question == "name" and turn.state.get("relation_known"):
         return "name_known"
+    if question == "contact":
+        case = current_case(turn)
+        if case is not None and woman_missing(turn.db, case):
+            return "contact_no_woman"  # no promise of a woman officer that routing cannot keep
     if question == "contact" and turn.state.get("sensitive"):
         return "contact_sensitive"
     return question
@@ -250,7 +259,7 @@ _TIME = re.compile(r"\b(jam|pukul|pagi|siang|sore|malam|after|before|pm|am|morni
                    r"\d{1,2}([:.]\d{2})?)\b")
 
 
-def _answer_contact(turn: Turn, case: Case, text: str) -> bool | None:
+def _answer_contact(turn: Turn, case: Case, text: str) -> bool | str | None:
     word = simple_words(text)
     first = word.split(" ", 1)[0] if word else ""
     ok: int | None = None
@@ -274,6 +283,11 @@ def _answer_contact(turn: Turn, case: Case, text: str) -> bool | None:
     time = clip(rest, 80) if ok == 1 and rest and _TIME.search(simple_words(rest)) else None
     cases.update_case(turn.db, case.id, turn.now_iso, contact_ok=ok, **cases.sealed(turn.vault, contact_time=time),
                       prefers_woman_officer=woman if ok == 1 else None)
+    updated = cases.get_case_by_id(turn.db, case.id)
+    if waits_for_woman(turn.db, updated):
+        # Men may not open it, but someone must act: the desk hears that a report waits (reference only).
+        cases.raise_alert(turn.db, case.id, "no_woman", turn.now_iso)
+        return unstaffed_line(turn, updated)
     return None
 
 

@@ -40,6 +40,7 @@ from bot.hotlines import place_for
 from bot.hotlines import short_line
 from bot.messages import SMS
 from bot.officers.access import visible_clause
+from bot.officers.access import wants_woman
 from bot.officers.registry import PROVINCIAL
 from bot.officers.registry import Officer
 from bot.officers.registry import get_officer
@@ -250,14 +251,47 @@ def alert_officers(db: Database, vault: Vault, case: dict[str, Any], now: dateti
             continue
         text, variables = urgent_alert(case, officer.language, now)
         count += len(queue(db, vault, officer.contact_id, text, "urgent_alert", key, now, variables))
-    if not officers:
-        log.error("urgent case %s has no active officer to alert: register the provincial desk (and a woman "
-                  "officer there, for reporters who ask for one)", case["ref"])
+    if not officers and wants_woman(case):
+        count += alert_desk_no_woman(db, vault, case, now)
+    elif not officers:
+        log.error("urgent case %s has no active officer to alert: register the provincial desk", case["ref"])
     return count
 
 
-def _has_urgent_alert(db: Database, case_id: int) -> bool:
-    prefix = f"urgent:{case_id}:"
+NO_WOMAN_ALERT = _l("Teman Migran: report %(ref)s waits for a woman officer, and none is registered for its area. "
+                    "Please register a woman officer so she can take it.")
+NO_WOMAN_LABEL = _l("waits for a woman officer")
+
+
+def alert_desk_no_woman(db: Database, vault: Vault, case: dict[str, Any], now: datetime) -> int:
+    """Tell the provincial desk (any sex) that a report waits for a woman officer and none covers it.
+
+    The reporter asked for a woman officer, so men may not open the case; but someone must act. The alert
+    says the reference only: no category, no place, no report text. Queued once per case and officer.
+    """
+    if case["status"] != "open" or case["purged_at"] or not wants_woman(case) or route_case(db, case, vault):
+        return 0
+    desk = [o for o in list_officers(db, vault) if o.active and o.role == PROVINCIAL
+            and not opted_out_anywhere(db, o.contact_id)]
+    if not desk:
+        log.error("case %s waits for a woman officer and there is no active provincial desk to tell: register "
+                  "a woman officer (or the desk)", case["ref"])
+        return 0
+    log.warning("case %s waits for a woman officer and none covers its area: the desk is told", case["ref"])
+    count = 0
+    for officer in desk:
+        key = f"no-woman:{case['id']}:officer:{officer.id}"
+        if fetch_one(db, "select 1 from messages where idempotency_key = ?", [key]):
+            continue
+        text = render(officer.language, NO_WOMAN_ALERT, ref=case["ref"])
+        variables = {"1": case["ref"], "2": render(officer.language, NO_WOMAN_LABEL), "3": "-",
+                     "4": age_label(case.get("created_at"), now, officer.language)}
+        count += len(queue(db, vault, officer.contact_id, text, "urgent_alert", key, now, variables))
+    return count
+
+
+def _has_urgent_alert(db: Database, case_id: int, prefix: str = "urgent") -> bool:
+    prefix = f"{prefix}:{case_id}:"
     # A range, not LIKE (case-insensitive, so it cannot use the index): keys starting with the prefix.
     return fetch_one(db, "select 1 from messages where idempotency_key >= ? and idempotency_key < ? limit 1",
                      [prefix, prefix[:-1] + ";"]) is not None
@@ -327,8 +361,8 @@ def catch_up(db: Database, vault: Vault, now: datetime, hours: int = 24) -> int:
     count = 0
     for case in fetch(db, "select * from cases where status = 'open' and priority in (?, ?) and created_at >= ? "
                           "and purged_at is null order by id", [*URGENT_PRIORITIES, since]):
-        if not _has_urgent_alert(db, case["id"]):
-            continue  # its alert row has not been dispatched yet
+        if not _has_urgent_alert(db, case["id"]) and not _has_urgent_alert(db, case["id"], "no-woman"):
+            continue  # its alert row has not been dispatched yet (a desk told it waits for a woman counts)
         with transaction(db):
             count += alert_officers(db, vault, case, now)
     return count
@@ -353,6 +387,8 @@ def _dispatch(db: Database, vault: Vault, alert: dict[str, Any], case: dict[str,
     kind = alert["kind"]
     if kind in ("urgent", "new_case"):
         return alert_officers(db, vault, case, now)
+    if kind == "no_woman":
+        return alert_desk_no_woman(db, vault, case, now)
     if kind in ("case_taken", "case_closed") and reporter_may_hear(db, case):
         locale = contact_language(db, case["contact_id"])
         reporter = fetch_one(db, "select masked from contacts where id = ?", [case["contact_id"]]) or {}
