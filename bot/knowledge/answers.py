@@ -250,11 +250,8 @@ ANSWERS: dict[str, Answer] = {
         pages=(_l("Teman Migran can help you with these topics."),),
     ),
     "thanks_goodbye": Answer(
-        pages=(
-            _l("Thank you for contacting Teman Migran. Take care. Reply MENU at any time. In an emergency "
-               "in Indonesia, call the police on 110."),
-        ),
-        facts=("hotline_police_110",),
+        # bot.knowledge.hotline says it with the danger line for where the person is (bot.hotlines.short_line).
+        pages=(_l("Thank you for contacting Teman Migran. Take care. Reply MENU at any time."),),
     ),
     "out_of_scope": Answer(
         pages=(
@@ -380,6 +377,6 @@ def _say_sms_page(turn: Turn, intent: str, page: int) -> None:
 
 # What bot.conversation.dialogue.wire() merges. greet and help_menu stay with the dialogue's welcome (which shows the menu).
 INTENT_HANDLERS: dict[str, Callable[[Turn], Any]] = {
-    intent: partial(answer, intent=intent) for intent in (*INFORMATION_ANSWERS, "thanks_goodbye", "out_of_scope")
+    intent: partial(answer, intent=intent) for intent in (*INFORMATION_ANSWERS, "out_of_scope")
 }
 CONTINUE_HOOKS = [continue_hook]

@@ -8,6 +8,7 @@ from bot import hotlines
 from bot import i18n
 from bot import sms
 from bot.i18n import _l
+from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import STATE_KEY
 from bot.knowledge.answers import next_steps_line
 from bot.menu import MAIN
@@ -38,4 +39,11 @@ def hotline_answer(turn: Turn) -> None:
         turn.say_text(current)
 
 
-INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {"ask_hotline": hotline_answer}
+def goodbye(turn: Turn) -> None:
+    """Handle thanks_goodbye: a short goodbye, then the danger line for where the person is (not 110 for all)."""
+    turn.state.pop(STATE_KEY, None)
+    text = i18n.render(turn.locale, ANSWERS["thanks_goodbye"].pages[0])
+    turn.say_text(f"{text}\n{hotlines.short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
+
+
+INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {"ask_hotline": hotline_answer, "thanks_goodbye": goodbye}
