@@ -56,3 +56,6 @@ TITLES = {
 
 # Where each information intent sits in the main menu, for "Reply 2 for costs" hints.
 MAIN_NUMBER = {intent: number for number, (_, intent) in MENUS[MAIN].items()}
+
+# The title of each topic's answer page is the label of the menu item that opens it: one title per menu item.
+LABELS = {intent: label for menu in (MAIN, MORE) for label, intent in MENUS[menu].values()}

@@ -73,7 +73,7 @@ QUESTIONS = {
 }
 PICK_HOME = _l("Which one do you mean? Reply with the number:")
 PICK_AGAIN = _l("Please reply with one of the numbers, or write the kabupaten again, or LEWATI.")
-HOME_UNKNOWN = _l("I could not find that kabupaten in NTT, so I saved what you wrote.")
+HOME_UNKNOWN = _l("We could not find that kabupaten in NTT, so we saved what you wrote.")
 ROLE_AGAIN = _l("Please reply 1, 2 or 3, or LEWATI.")
 DONE = _l("Thank you, that is all. Your report %(ref)s is complete.")
 NEXT_CONTACT = _l("An officer of your kabupaten or the provincial desk will follow up and contact you %(when)s.")

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot import i18n
 from bot.i18n import _l
+from bot.menu import LABELS
 from bot.menu import MAIN
 from bot.menu import MAIN_NUMBER
 from bot.turn import Turn
@@ -29,12 +30,14 @@ STATE_KEY = "more"
 
 @dataclass(frozen=True)
 class Answer:
-    """One answer: its pages (msgids), the facts it states, and the main-menu intents to suggest next."""
+    """One answer: its pages (msgids), the facts it states, and the main-menu intents to suggest next.
+
+    Its title is the label of the menu item that opens it (bot.menu.LABELS): one title per menu item.
+    """
 
     pages: tuple[str, ...]
     facts: tuple[str, ...] = ()
     next_steps: tuple[str, ...] = ()
-    title: str | None = None
 
 
 # How each next step is offered: "Reply 2 for costs". The number comes from bot.menu.MAIN_NUMBER.
@@ -53,7 +56,6 @@ MORE_PROMPT = _l("Reply M for more (%(page)s/%(pages)s)")
 
 ANSWERS: dict[str, Answer] = {
     "ask_requirements": Answer(
-        title=_l("Requirements to work abroad"),
         pages=(
             _l("To work abroad through the official path you must be at least 18 years old, have the "
                "skills for the job (a competence certificate), be physically and mentally healthy, be "
@@ -70,7 +72,6 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("ask_costs", "verify_recruiter"),
     ),
     "ask_procedure": Answer(
-        title=_l("The official path"),
         pages=(
             _l("Main steps:\n"
                "1. Register at the district labour office (Disnaker) or the LTSA (one-stop service centre), "
@@ -82,7 +83,8 @@ ANSWERS: dict[str, Answer] = {
                "4. Training, competence certificate and medical check.\n"
                "5. Passport, with a Disnaker recommendation. It is free on the official path.\n"
                "6. Sign the placement agreement at the LTSA and read your work contract."),
-            _l("7. Pre-departure orientation (OPP) at BP3MI, work visa, then departure.\n"
+            _l("7. Pre-departure orientation (OPP) at BP3MI (the government office for migrant workers), work "
+               "visa, then departure.\n"
                "8. When you arrive, report to the Indonesian embassy or consulate.\n"
                "Only the government, a licensed P3MI or a company sending its own staff may place workers. "
                "A calo or sponsor may not. If someone offers a shortcut, ask Disnaker or BP3MI first."),
@@ -96,14 +98,14 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("verify_recruiter", "ask_costs"),
     ),
     "ask_costs": Answer(
-        title=_l("Costs of going abroad"),
         pages=(
             _l("By law you may not be charged placement costs (UU 18/2017 Pasal 30). A company may not "
                "charge you costs the employer already pays. Never pay a fee or deposit into a personal "
                "account, and never pay a calo or sponsor: they may not place workers."),
             _l("The detailed cost rule changed in 2025: Permen P2MI 17/2025 revised the earlier rule, and what "
                "it charges is not yet clear. Do not rely on amounts a recruiter tells you: before you pay "
-               "anything, ask BP3MI, the LTSA or Disnaker. If someone asks you for money, you can report it."),
+               "anything, ask BP3MI (the government office for migrant workers), the LTSA (one-stop service "
+               "centre) or Disnaker. If someone asks you for money, you can report it."),
             _l("Under the earlier rule (Perban BP2MI 9/2020), 10 jobs had no placement costs for the worker: "
                "housekeeper, baby carer, elderly carer, cook, family driver, gardener, child carer, cleaner, "
                "farm or plantation worker, and fishing-boat crew."),
@@ -120,7 +122,6 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "verify_recruiter"),
     ),
     "ask_rights": Answer(
-        title=_l("Your rights as a migrant worker"),
         pages=(
             _l("Your rights as a migrant worker (UU 18/2017 Pasal 6) include: correct information about the "
                "job and the procedure; wages at the destination country's standard; an explanation of your "
@@ -139,14 +140,14 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "ask_hotline"),
     ),
     "ask_social_security": Answer(
-        title=_l("BPJS Ketenagakerjaan"),
         pages=(
-            _l("Migrant workers must be registered with BPJS Ketenagakerjaan. Work-accident cover (JKK) and "
+            _l("Migrant workers must be registered with BPJS Ketenagakerjaan, the state social security for "
+               "workers. Work-accident cover (JKK) and "
                "death cover (JKM) are compulsory; old-age savings (JHT) is optional."),
             _l("Since Permenaker 4/2023 it gives 21 benefits (up from 14), including cash for physical violence "
                "and rape, for a job that does not match your agreement, and for being dismissed by the employer "
                "alone. It covers only workers registered before they leave. Ask BPJS Ketenagakerjaan or BP3MI "
-               "how to claim."),
+               "(the government office for migrant workers) how to claim."),
         ),
         facts=(
             "pmi_requirements_pasal5", "bpjs_jkk_jkm_compulsory_jht_optional", "bpjs_covers_risks",
@@ -155,15 +156,14 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("ask_rights", "ask_requirements"),
     ),
     "ask_destinations": Answer(
-        title=_l("Where people go"),
         pages=(
             _l("Most official workers from NTT go to Malaysia (1,324 of 1,401 in 2024). Many people go to "
                "Sabah via Nunukan, often to palm-oil plantations. Almost all NTT workers who died abroad had left "
-               "without the official procedure, so please go through Disnaker or the LTSA and a licensed "
-               "company."),
+               "without the official procedure, so please go through Disnaker or the LTSA (one-stop "
+               "service centre) and a licensed company."),
             _l("Household work for private employers in the Middle East has been banned since 2015 "
                "(Kepmenaker 260/2015). In 2025 the government spoke of reopening Saudi Arabia, so ask BP3MI "
-               "or Disnaker whether the ban still applies. An offer of household work there through a calo "
+               "(the government office for migrant workers) or Disnaker whether the ban still applies. An offer of household work there through a calo "
                "or on a tourist visa is a sign of trafficking."),
         ),
         facts=(
@@ -174,11 +174,10 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("verify_recruiter", "report_menu"),
     ),
     "ask_job_vacancy": Answer(
-        title=_l("Finding a job abroad safely"),
         pages=(
             _l("Teman Migran does not recruit or place workers. Verified vacancies are listed at "
-               "siskop2mi.bp2mi.go.id/lowongan/list. You can also ask BP3MI (for NTT, in Kupang), a P4MI "
-               "post or your Disnaker to check a vacancy."),
+               "siskop2mi.bp2mi.go.id/lowongan/list. You can also ask BP3MI (the government "
+               "office for migrant workers, for NTT in Kupang), a P4MI post or your Disnaker to check a vacancy."),
             _l("Before you apply, check that the company is licensed and has a recruitment permit (SIP2MI) "
                "for that job. Treat a vacancy from a calo or from social media as unverified until you have "
                "checked it."),
@@ -190,7 +189,6 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("verify_recruiter", "ask_costs"),
     ),
     "ask_warning_signs": Answer(
-        title=_l("Warning signs"),
         pages=(
             _l("Be careful if someone: asks you for a fee up front; offers a loan to be paid back from your "
                "wages; keeps your KTP, passport or other documents; promises a job but the contract says "
@@ -208,12 +206,11 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "ask_hotline"),
     ),
     "ask_return_home": Answer(
-        title=_l("Coming home"),
         pages=(
             _l("If you are abroad and want to come home or are in trouble, contact the Indonesian embassy or "
                "consulate (KBRI or KJRI), or the Crisis Center KP2MI: +62 21 2924 4800 from abroad, 0800-1000 in "
-               "Indonesia. A safe return is your right. BP3MI NTT in Kupang receives deported workers and handles "
-               "complaints."),
+               "Indonesia. A safe return is your right. BP3MI NTT (the government office for migrant "
+               "workers, in Kupang) receives deported workers and handles complaints."),
             _l("Prepare: your passport or any ID, your work contract, your visa, the employer's name and "
                "address, and the name of the company that sent you. If your wages were not paid, you can "
                "report it to the embassy or the Crisis Center KP2MI before you leave."),
@@ -225,7 +222,6 @@ ANSWERS: dict[str, Answer] = {
         next_steps=("report_menu", "ask_hotline"),
     ),
     "ask_hotline": Answer(
-        title=_l("Emergency and help numbers"),
         pages=(
             # Said as is only when nothing tells where the person is; bot.knowledge.emergency answers by place.
             _l("In Indonesia call police 110. Abroad call the local emergency number (Malaysia: 999).\n"
@@ -312,8 +308,9 @@ def render_whatsapp(locale: str, intent: str, start: int = 1) -> list[str]:
     """Render an answer from page `start` as WhatsApp messages: one if it fits, else split between pages."""
     spec = ANSWERS[intent]
     blocks = [i18n.render(locale, msgid) for msgid in spec.pages[start - 1:]]
-    if spec.title and start == 1:
-        blocks[0] = f"*{i18n.render(locale, spec.title)}*\n{blocks[0]}"
+    title = LABELS.get(intent)
+    if title and start == 1:
+        blocks[0] = f"*{i18n.render(locale, title)}*\n{blocks[0]}"
     footer = next_steps_line(locale, spec.next_steps)
     if footer:
         blocks[-1] = f"{blocks[-1]}\n\n{footer}"

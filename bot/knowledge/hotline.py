@@ -7,14 +7,14 @@ from collections.abc import Callable
 from bot import hotlines
 from bot import i18n
 from bot import sms
-from bot.i18n import _l
 from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import STATE_KEY
 from bot.knowledge.answers import next_steps_line
+from bot.menu import LABELS
 from bot.menu import MAIN
 from bot.turn import Turn
 
-TITLE = _l("Emergency and help numbers")
+TITLE = LABELS["ask_hotline"]  # the menu item's label: one title per menu item
 
 
 def hotline_answer(turn: Turn) -> None:
