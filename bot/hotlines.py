@@ -25,7 +25,8 @@ CALLING_CODES = {
 
 # country -> (the line with its emergency numbers, the facts it states)
 LOCAL = {
-    "Malaysia": (_l("In Malaysia call 999 (police, ambulance, fire). KBRI Kuala Lumpur hotline: +60 17-668 8032."),
+    "Malaysia": (_l("In Malaysia call 999 (police, ambulance, fire). Indonesian embassy (KBRI) Kuala Lumpur hotline: "
+                      "+60 17-668 8032."),
                  ("emergency_malaysia_999", "hotline_kbri_kuala_lumpur")),
     "Hong Kong": (_l("In Hong Kong call 999 (police, ambulance, fire)."), ("emergency_hong_kong_999",)),
     "Taiwan": (_l("In Taiwan call police 110 or ambulance 119. Labour hotline 1955: free, 24 hours, in "

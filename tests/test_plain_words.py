@@ -104,3 +104,16 @@ def test_home_not_found_says_kami(engine):
 def test_every_menu_topic_has_its_label_as_title():
     for intent in answers.INFORMATION_ANSWERS:
         assert intent in menu.LABELS, intent
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("sender", ["+60123456789", "+6281234567890", "+85291234567"])
+def test_emergency_numbers_page_explains_each_acronym_at_first_use(engine, locale, sender):
+    user = person(engine, "sms", locale, sender)
+    user.say("MENU")
+    text = user.say("6")
+    for acronym, explanation in EXPLAINED[locale].items():
+        found = re.search(rf"(?<![\w/.]){acronym}(?![\w/.])", text)
+        if found is not None:
+            near = text[max(0, found.start() - NEAR):found.end() + NEAR]
+            assert explanation.lower() in near.lower(), (sender, locale, acronym, near)
