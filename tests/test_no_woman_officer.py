@@ -89,3 +89,17 @@ def test_with_a_woman_at_the_desk_nothing_changes(app, engine, db_path):
     user.say("2")
     assert "no_woman" not in store.alerts(store.last())
     store.db.close()
+
+
+@pytest.mark.parametrize("sender", SENDERS)
+def test_danger_later_in_a_case_waiting_for_a_woman_officer_says_call_now(app, engine, men_only, sender):
+    user = person(engine, "sms", "id", sender)
+    user.say("gaji sy tdk dibayar 4 bulan")
+    for answer in ("1", "Malaysia, Tawau", "PT Maju", "Desa Oenino, TTS", "2"):
+        user.say(answer)
+    reply = user.say("tolong sy dikunci dr luar sm majikan")
+    assert men_only.last().priority == "darurat"
+    assert "Belum ada petugas perempuan untuk daerah Anda di daftar kami, jadi segera telepon nomor di atas" in reply
+    assert "Petugas akan menanganinya" not in reply
+    desk = _desk_messages(app, men_only)
+    assert sum(men_only.last().ref in m for m in desk) == 1  # the desk is told once, not paged again
