@@ -35,6 +35,8 @@ from bot.officers import alerts
 from bot.officers import passwords
 from bot.officers.registry import list_officers
 from bot.recruiters import registry as recruiters
+from bot.recruiters import registry_file
+from bot.recruiters import watch as village_watch
 from bot.store import fetch
 from bot.store import transaction
 from dashboard import bp
@@ -137,14 +139,14 @@ def watch() -> str:
     counted: dict[tuple[str, str], int] = {}
     query = "select kabupaten, where_enc from community_reports where day >= ?" + (" and kabupaten = ?" if area else "")
     for row in fetch(db, query, [since, area] if area else [since]):
-        where = vault.decrypt(row["where_enc"]) or ""
+        where = vault.decrypt(row["where_enc"], "community_reports.where_enc") or ""
         found, rest = places.match_kabupaten(where) if where else ([], "")
         # "Kefa, TTU": what is left names the kabupaten again, not a desa.
         desa = "" if not found or places.named_kabupaten(rest) else rest.title()[:60]
         key = (row["kabupaten"] or "", desa)
         counted[key] = counted.get(key, 0) + 1
     rows = sorted(counted.items(), key=lambda kv: (kv[0][0] == "", kv[0][0], -kv[1], kv[0][1]))
-    names = [s for s in recruiters.signals(db, kabupaten=area, days=WATCH_DAYS, vault=vault, today=today)
+    names = [s for s in village_watch.signals(db, kabupaten=area, days=WATCH_DAYS, vault=vault, today=today)
              if s.senders > 1]
     audit("watch", None, "village watch viewed on the dashboard")
     return render_template("dashboard/watch.html", places=rows, names=names, days=WATCH_DAYS)
@@ -170,7 +172,7 @@ def registry() -> str | Response | tuple[str, int]:
     status = 200
     if form is not None and form.validate_on_submit():
         try:
-            mapping = recruiters.parse_column_map(form.column_map.data or None)
+            mapping = registry_file.parse_column_map(form.column_map.data or None)
         except ValueError as exc:
             mapping, problems = None, [str(exc)]
         if mapping is not None:
@@ -196,9 +198,9 @@ def _import(form: RegistryForm, mapping: dict[str, str]) -> list[str]:
         path = Path(folder) / name
         upload.save(path)
         try:
-            loaded = recruiters.import_registry(get_db(), path, column_map=mapping, as_of=form.as_of.data,
+            loaded = registry_file.import_registry(get_db(), path, column_map=mapping, as_of=form.as_of.data,
                                                today=recruiters.local_today(get_settings().timezone))
-        except recruiters.ImportFailed as exc:
+        except registry_file.ImportFailed as exc:
             return [str(p) for p in exc.problems[:50]]
     audit("registry_import", None, f"registry of {loaded.row_count} companies as of {loaded.as_of} imported on the web")
     return []

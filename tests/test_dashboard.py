@@ -317,9 +317,9 @@ def test_registry_upload_runs_the_cli_import(app, province, tmp_path):
 
 
 def test_watch_shows_reports_by_kabupaten_and_desa(app, province):
-    from bot.recruiters.registry import close_report
-    from bot.recruiters.registry import open_report
-    from bot.recruiters.registry import update_report
+    from bot.recruiters.watch import close_report
+    from bot.recruiters.watch import open_report
+    from bot.recruiters.watch import update_report
     from bot.store import transaction
 
     today = recruiters.local_today()

@@ -29,6 +29,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from bot.recruiters import registry as recruiters
+from bot.recruiters import registry_file
+from bot.recruiters import watch as village_watch
 from bot.store import transaction
 from tests.web import BELU_MAN
 from tests.web import DESK
@@ -95,15 +97,15 @@ def province(app):
         found.report(f"old{i}", kinds[i % 6], "laporan lama", kabupaten=places[(i * 5) % 6],
                      worker_sex=("f", "m", None)[i % 3], when=now - timedelta(days=3 + i * 1.6),
                      status="closed" if i % 4 == 0 else "open")
-    recruiters.import_demo(found.db)
+    registry_file.import_demo(found.db)
     today = recruiters.local_today()
     stamp = now.isoformat(timespec="seconds")
     with transaction(found.db):
         for who, where in (("PT Maju Jaya Sekali", "Desa Silawan, Belu"), ("PT Maju Jaya Sekali", "Silawan Belu"),
                            ("Bapak Yoris calo", "Desa Oenino, TTS"), ("PT Maju Jaya Sekali", "Kefa, TTU")):
-            report = recruiters.open_report(found.db, found.vault, "ada yang rekrut", day=today, now=stamp, who=who)
-            recruiters.update_report(found.db, found.vault, report, stamp, where=where)
-            recruiters.close_report(found.db, report, stamp, None)
+            report = village_watch.open_report(found.db, found.vault, "ada yang rekrut", day=today, now=stamp, who=who)
+            village_watch.update_report(found.db, found.vault, report, stamp, where=where)
+            village_watch.close_report(found.db, report, stamp, None)
     yield found
     found.db.close()
 

@@ -463,7 +463,7 @@ def test_status_command_and_healthz_details(app, phone, live, db_path, client):
 def test_production_refuses_a_partial_gateway_configuration(config):
     from webhook import create_app
 
-    prod = dict(config, TESTING=False, APP_ENV="production")
+    prod = dict(config, TESTING=False, APP_ENV="production", SECRET_KEY="s" * 40)
     with pytest.raises(ConfigError, match="SMS_GATEWAY_PASSWORD"):
         create_app(dict(prod, SMS_GATEWAY_PASSWORD=None))
     with pytest.raises(ConfigError, match="at least 16"):

@@ -112,7 +112,7 @@ def test_unknown_environments_are_refused(config, changes, problem):
         create_app(dict(config, **changes))
 
 
-PRODUCTION = {"TESTING": False, "APP_ENV": "production", "TWILIO_AUTH_TOKEN": "f" * 32,
+PRODUCTION = {"TESTING": False, "APP_ENV": "production", "SECRET_KEY": "s" * 40, "TWILIO_AUTH_TOKEN": "f" * 32,
               "WHATSAPP_APP_SECRET": "a" * 32, "WHATSAPP_VERIFY_TOKEN": "v" * 24, "WHATSAPP_ACCESS_TOKEN": "E" * 180,
               "WHATSAPP_PHONE_NUMBER_ID": "1099887766", "PUBLIC_URL": "https://bot.example.org"}
 

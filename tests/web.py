@@ -44,6 +44,9 @@ class Province:
         with transaction(self.db):
             contact = ensure_contact(self.db, self.vault, "sms", phone, stamp, provider="twilio", phone=phone)
             case = cases.open_case(self.db, self.vault, contact.id, category, text, None, when)
+            answers = {name: fields.pop(name) for name in cases.SEALED_ANSWERS if name in fields}
+            if answers:
+                fields.update(cases.sealed(self.vault, **answers))
             if fields:
                 cases.update_case(self.db, case.id, when, **fields)
         self.refs[name] = case.ref

@@ -87,7 +87,7 @@ def answer_or_report(turn: Turn) -> bool:
         return _report(turn, reading, None, understanding)  # a report told as a question: never missed
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
-    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS)
+    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled)
 
 
 def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
@@ -151,7 +151,7 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     return True
 
 
-def _question(turn: Turn, intent: str, sure: bool, chat: bool) -> bool:
+def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False) -> bool:
     """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap."""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == HOTLINES and sure:
@@ -172,6 +172,9 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool) -> bool:
         return False  # the classifier is sure of the topic: its page answers
     if found.topic is not None and found.topic != HOTLINES:
         fact_replies.ask_about_topic(turn, found.topic)
+        if troubled or found.topic in PROBLEM_TOPICS.values():  # a question about trouble: one tap reports it
+            fact_replies.report_offer(turn)
+            _remember(turn, "report_other_problem", found, found.topic)
         return True
     return False
 
@@ -203,7 +206,7 @@ def report_question(turn: Turn) -> None:
     if isinstance(asked, dict) and _recent(turn, asked.get("at")):
         row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
                         [asked.get("message_id"), turn.contact.id])
-        text = turn.vault.decrypt(row["text_enc"]) if row else None
+        text = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
     if not text:
         dialogue.report_menu(turn)
         return
