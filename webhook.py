@@ -22,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import dashboard
 from bot import logs
+from bot.knowledge import retrieval
 from bot.understanding import nlu
 from bot import outbox
 from bot import pacing
@@ -78,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     seal_plaintext(db, vault)
     close_db(db)
     engine = Engine(settings, vault, classifier=_load_classifier(settings, app, vault))
+    retrieval.default_retriever()  # train fact retrieval at start-up (about a second), not on someone's question
     app.extensions["teman"] = {"settings": settings, "vault": vault, "engine": engine}
     hops = app.config.get("TRUSTED_PROXY_HOPS") or 0
     if hops:  # only then are X-Forwarded-* set by our own proxies; otherwise they are whatever the client sent
