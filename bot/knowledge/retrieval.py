@@ -23,6 +23,7 @@ from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
 from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.understanding import normalise
+from bot.understanding.nlu import sparse_tfidf
 
 log = logging.getLogger("bot.knowledge.retrieval")
 
@@ -177,21 +178,12 @@ class Retriever:
 
     def scores(self, text: str) -> np.ndarray:
         """Return the decision score of every fact for a raw text."""
-        norm = normalise.normalise(text)
-        rows: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        for family, (idf, offset) in enumerate(zip(self.idfs, self.offsets)):
-            found = self._columns(family, norm)
-            if found is None:
-                continue
-            idx, tf = found
-            v = (1.0 + np.log(tf)) * idf[idx]
-            v *= math.sqrt(0.5) / math.sqrt(float(v @ v))
-            rows.append(idx + offset)
-            values.append(v)
-        if not rows:
+        vector = sparse_tfidf(list(zip(self.idfs, self.offsets)), self._columns, normalise.normalise(text),
+                              family_weight=math.sqrt(0.5))
+        if vector is None:
             return np.full(len(self.facts), -10.0)
-        return np.concatenate(values) @ self.weights[np.concatenate(rows)] + self.intercept
+        rows, values = vector
+        return values @ self.weights[rows] + self.intercept
 
     def rank(self, text: str, size: int = RANKING_SIZE) -> list[tuple[str, float]]:
         """Return the `size` most likely facts with their probabilities (softmax of the scores)."""

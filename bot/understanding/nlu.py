@@ -272,6 +272,34 @@ def build_vectorizers() -> list[TfidfVectorizer]:
     return [TfidfVectorizer(sublinear_tf=True, lowercase=False, dtype=np.float32, **params) for params in FEATURES]
 
 
+def sparse_tfidf(families: list[tuple[np.ndarray, int]], features: Any, text: str,
+                 family_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the columns and values of `text`'s sublinear tf-idf vector, each feature family L2-normalised.
+
+    :param families: (idf vector, column offset) of each feature family
+    :param features: features(family, text) -> (column indexes, term counts) or None
+    :param family_weight: the weight each family's normalised part gets
+    """
+    rows: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    for family, (idf, offset) in enumerate(families):
+        found = features(family, text)
+        if found is None:
+            continue
+        idx, tf = found
+        v = (1.0 + np.log(tf)) * idf[idx]
+        norm = math.sqrt(float(v @ v))
+        if family_weight == 1.0:
+            v /= norm
+        else:
+            v *= family_weight / norm
+        rows.append(idx + offset)
+        values.append(v)
+    if not rows:
+        return None
+    return np.concatenate(rows), np.concatenate(values)
+
+
 @dataclass
 class LinearModel:
     """A trained linear intent model stored as plain arrays, so one message costs microseconds."""
@@ -330,20 +358,11 @@ class LinearModel:
 
     def scores(self, norm_text: str) -> np.ndarray:
         """Return the decision score of every intent for a normalised text."""
-        rows: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        for family, (idf, offset) in enumerate(zip(self.idfs, self.offsets)):
-            found = self._features(family, norm_text)
-            if found is None:
-                continue
-            idx, tf = found
-            v = (1.0 + np.log(tf)) * idf[idx]
-            v /= math.sqrt(float(v @ v))
-            rows.append(idx + offset)
-            values.append(v)
-        if not rows:
+        vector = sparse_tfidf(list(zip(self.idfs, self.offsets)), self._features, norm_text)
+        if vector is None:
             return self.intercept.astype(np.float64)
-        return np.concatenate(values) @ self.weights[np.concatenate(rows)] + self.intercept
+        rows, values = vector
+        return values @ self.weights[rows] + self.intercept
 
     def knows_a_word(self, norm_text: str) -> bool:
         """Return True when a word of two letters or more in the text was seen in training."""
