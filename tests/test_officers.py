@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.cases import records as cases
+from bot.officers import pins
 from bot.officers import registry as officers
 from bot.contacts import ensure_contact
 from bot.store import open_db
@@ -39,6 +40,15 @@ def stores_of(app) -> Stores:
 def add(s: Stores, name: str, phone: str, role: str, kabupaten: str | None = None, **extra: Any) -> officers.Officer:
     """Register an officer now."""
     return officers.add_officer(s.db, s.vault, name, phone, role, _now(), kabupaten=kabupaten, **extra)
+
+
+def woman_officer_with_pin(app, phone: str, pin: str) -> Stores:
+    """Stores with Maria Bere, a woman kabupaten officer in Belu whose PIN is `pin`."""
+    s = stores_of(app)
+    s.maria = add(s, "Maria Bere", phone, "kabupaten", "Belu", sex="f")
+    pins.set_pin(s.db, s.maria.id, pin, "2026-11-30T00:00:00+00:00")
+    s.db.conn.commit()
+    return s
 
 
 def _now() -> str:

@@ -10,14 +10,12 @@ import pytest
 
 from bot import worker
 from bot.officers import alerts
-from bot.officers import pins
 from bot.officers import registry as officers
 from bot.officers.sealing import unseal
 from tests.conftest import Conversation
 from tests.conftest import rows
-from tests.test_officers import add
 from tests.test_officers import report
-from tests.test_officers import stores_of
+from tests.test_officers import woman_officer_with_pin
 
 OFFICER = "+6281234567890"
 REPORTER = "+6281311112222"
@@ -33,11 +31,7 @@ def config(config, provider_api):
 @pytest.fixture
 def belu(app):
     """One kabupaten officer in Belu with a PIN."""
-    s = stores_of(app)
-    s.maria = add(s, "Maria Bere", OFFICER, "kabupaten", "Belu", sex="f")
-    pins.set_pin(s.db, s.maria.id, PIN, "2026-11-30T00:00:00+00:00")
-    s.db.conn.commit()
-    return s
+    return woman_officer_with_pin(app, OFFICER, PIN)
 
 
 def _to(provider_api, number):

@@ -6,12 +6,10 @@ import pytest
 
 from bot import worker
 from bot.cases import records as cases
-from bot.officers import pins
 from tests.conftest import Conversation
 from tests.conftest import assert_dialog
-from tests.test_officers import add
 from tests.test_officers import report
-from tests.test_officers import stores_of
+from tests.test_officers import woman_officer_with_pin
 
 OFFICER = "+6281234567890"
 REPORTER = "+60123456789"
@@ -27,11 +25,7 @@ def config(config, provider_api):
 @pytest.fixture
 def belu(app):
     """A woman officer in Belu with a PIN."""
-    s = stores_of(app)
-    s.maria = add(s, "Maria Bere", OFFICER, "kabupaten", "Belu", sex="f")
-    pins.set_pin(s.db, s.maria.id, PIN, "2026-11-30T00:00:00+00:00")
-    s.db.conn.commit()
-    return s
+    return woman_officer_with_pin(app, OFFICER, PIN)
 
 
 def _case(s):
