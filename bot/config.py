@@ -74,6 +74,9 @@ MIN_LENGTHS = {"TWILIO_AUTH_TOKEN": 32, "WHATSAPP_APP_SECRET": 32, "WHATSAPP_VER
                "WHATSAPP_ACCESS_TOKEN": 64}
 
 
+GATEWAY_PREFIX = "gateway:"
+
+
 @dataclass(frozen=True)
 class GatewayPhone:
     """One Android phone running SMS Gateway for Android: where it listens, its credentials, its pace."""
@@ -84,6 +87,11 @@ class GatewayPhone:
     password: str
     signing_key: str
     max_per_hour: int = 30
+
+    @property
+    def provider(self) -> str:
+        """Return the provider name stored on messages and contacts for this phone: gateway:<name>."""
+        return GATEWAY_PREFIX + self.name
 
 
 class ConfigError(RuntimeError):

@@ -94,6 +94,8 @@ class Policy:
     retry_max_seconds: int = 3600
     sending_lease_seconds: int = 120
     templates: dict[str, str] = field(default_factory=dict)
+    sms_fallback: str = "twilio"              # who carries an SMS that stands in for a WhatsApp message
+    paced: frozenset[str] = frozenset()       # providers whose SMS leave at their own pace (gateway phones)
 
     def retry_at(self, attempts: int, now: datetime) -> str | None:
         """Return when to try again after `attempts` tries, or None when it is time to give up."""
@@ -133,7 +135,17 @@ def policy(settings: Settings | None) -> Policy:
         retry_max_seconds=_setting(settings, "OUTBOX_RETRY_MAX_SECONDS", 3600),
         sending_lease_seconds=_setting(settings, "OUTBOX_SENDING_LEASE_SECONDS", 120),
         templates=templates,
+        **_sms_route(settings),
     )
+
+
+def _sms_route(settings: Settings | None) -> dict[str, Any]:
+    """Return who carries a fallback SMS (SMS_PROVIDER: the first gateway phone, or Twilio) and the paced phones."""
+    phones = getattr(settings, "gateway_phones", ()) or ()
+    if not phones:
+        return {}
+    fallback = phones[0].provider if getattr(settings, "sms_provider", "twilio") == "gateway" else "twilio"
+    return {"sms_fallback": fallback, "paced": frozenset(p.provider for p in phones)}
 
 
 def iso(moment: datetime) -> str:
@@ -164,10 +176,12 @@ def envelope(db: Database, vault: Vault, message_id: int) -> Envelope:
     if row is None:
         raise LookupError(f"messages {message_id} not found")
     provider = row["provider"] or row["contact_provider"]
+    channel = row["channel"] or row["contact_channel"]
+    phone = vault.decrypt(row["phone_enc"], "contacts.phone_enc")
+    # A row moved to another channel than the contact's (a WhatsApp message that fell back to SMS) goes to the phone.
+    to = vault.decrypt(row["address_enc"], "contacts.address_enc") if channel == row["contact_channel"] else phone
     return Envelope(
-        id=row["id"], channel=row["channel"] or row["contact_channel"], provider=provider,
-        to=vault.decrypt(row["address_enc"], "contacts.address_enc") or "",
-        phone=vault.decrypt(row["phone_enc"], "contacts.phone_enc"),
+        id=row["id"], channel=channel, provider=provider, to=to or "", phone=phone,
         text=vault.decrypt(row["text_enc"], "messages.text_enc") or "", kind=row["kind"], template=row["template"],
         idempotency_key=row["idempotency_key"] or f"message-{row['id']}",
         variables={str(k): str(v) for k, v in (loads(row["variables"], {}) or {}).items()},
@@ -197,7 +211,7 @@ def shape(env: Envelope, pol: Policy, now: datetime) -> Envelope:
         return replace(env, template=template)
     if env.phone:
         text = sms.fit(sms.to_gsm7(env.text), sms.SMS_BUDGET_SEGMENTS)[0] if env.text.strip() else ""
-        return replace(env, channel=SMS, provider="twilio", to=env.phone, text=text)
+        return replace(env, channel=SMS, provider=pol.sms_fallback, to=env.phone, text=text)
     raise SendFailed("outside WhatsApp's 24-hour window, with no template for this kind and no phone number",
                      retry=False, code=OUTSIDE_WINDOW_CODE)
 
@@ -253,7 +267,11 @@ def send_one(db: Database, vault: Vault, message_id: int, send: Sender, pol: Pol
                                                   code=OPTED_OUT), None, now)
         return False
     try:
-        env = shape(envelope(db, vault, message_id), pol, now)
+        original = envelope(db, vault, message_id)
+        env = shape(original, pol, now)
+        if env.channel != original.channel and env.provider in pol.paced:
+            hand_to_phone(db, vault, message_id, env, now)
+            return None
         if not env.text.strip() and not env.template:
             raise SendFailed("nothing to send: empty text", retry=False)
         provider_id = send(env)
@@ -266,6 +284,15 @@ def send_one(db: Database, vault: Vault, message_id: int, send: Sender, pol: Pol
     record_sent(db, message_id, provider_id, env, now)
     log.info("sent message %s (%s) to %s", message_id, env.kind, mask_phone(env.to))
     return True
+
+
+def hand_to_phone(db: Database, vault: Vault, message_id: int, env: Envelope, now: datetime) -> None:
+    """Queue a WhatsApp row that must fall back to SMS on a gateway phone, to leave at that phone's pace."""
+    with transaction(db):
+        db.execute("update messages set status = 'queued', channel = ?, provider = ?, text_enc = ?, "
+                   "attempts = max(attempts - 1, 0), next_attempt_at = null, updated_at = ? where id = ?",
+                   [env.channel, env.provider, vault.encrypt(env.text, "messages.text_enc"), iso(now), message_id])
+    log.info("message %s falls back to SMS through %s, at its pace", message_id, env.provider)
 
 
 def deliver(db: Database, vault: Vault, settings: Settings, message_ids: Iterable[int], send: Sender,

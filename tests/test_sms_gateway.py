@@ -352,6 +352,22 @@ def test_phone_offline_then_back_loses_nothing(app, phone, db_path):
     assert pacing.queue(s.db, PROVIDER, now + timedelta(minutes=32)).offline_since is None
 
 
+def test_whatsapp_outside_the_window_falls_back_to_sms_through_the_phone_at_its_pace(app, phone, db_path):
+    s = stores_of(app)
+    s.settings = dataclasses.replace(s.settings, gateway_phones=tuple(
+        dataclasses.replace(p, max_per_hour=30) for p in s.settings.gateway_phones))
+    add(s, "Maria Bere", OFFICER, "kabupaten", "Belu", channel="whatsapp", provider="twilio")  # never wrote in
+    case = report(s, kabupaten="Belu")
+    now = datetime.now(timezone.utc)
+    worker.run_once(s.db, s.vault, s.settings, now=now)
+    worker.run_once(s.db, s.vault, s.settings, now=now + timedelta(seconds=1))
+    [row] = out_rows(db_path, "urgent_alert")
+    assert row["channel"] == "sms" and row["provider"] == PROVIDER and row["status"] == "sent"
+    [sent] = phone.sent  # not through Twilio, which cannot deliver SMS from a local number in Indonesia
+    assert sent["to"] == [OFFICER] and case.ref in sent["text"]
+    assert pacing.queue(s.db, PROVIDER, now + timedelta(seconds=1)).sent_last_hour == 1
+
+
 # ----------------------------------------------------------------- the engine's rules, unchanged
 def test_opt_out_and_gsm7_apply_through_the_gateway(app, phone, live, db_path):
     person = Person(phone, live, db_path, app=app)

@@ -28,6 +28,7 @@ from android_sms_gateway import enums
 from android_sms_gateway import errors
 from android_sms_gateway import http as gateway_http
 
+from bot.config import GATEWAY_PREFIX
 from bot.config import DEFAULT_PHONE
 from bot.config import GatewayPhone
 from bot.config import Settings
@@ -36,7 +37,7 @@ from bot.messages import Inbound
 from bot.outbox import Envelope
 from bot.outbox import SendFailed
 
-PREFIX = "gateway:"
+PREFIX = GATEWAY_PREFIX
 RECEIVED = "sms:received"
 STATUS_EVENTS = {"sms:sent": "sent", "sms:delivered": "delivered", "sms:failed": "failed"}
 PING = "system:ping"
@@ -57,7 +58,7 @@ class BadPayload(ValueError):
 
 def provider_for(phone: GatewayPhone | str) -> str:
     """Return the provider name stored on messages and contacts for a phone: gateway:<name>."""
-    return PREFIX + (phone if isinstance(phone, str) else phone.name)
+    return PREFIX + phone if isinstance(phone, str) else phone.provider
 
 
 def is_gateway(provider: str | None) -> bool:
