@@ -16,6 +16,7 @@ from datetime import timezone
 
 from sqlite_utils import Database
 
+from bot.conversation import inbox
 from bot.officers import alerts
 from bot import outbox
 from bot import pacing
@@ -68,6 +69,8 @@ def run_once(
     send = send or make_sender(settings)
     lookup = lookup or make_lookup(settings)
     result = Pass(outbox.reconcile(db, vault, settings, lookup, now))
+    if _has_table(db, "inbox_events"):
+        inbox.prune(db, now)
     if _has_table(db, "alerts") and _has_table(db, "cases"):
         result.alerts = alerts.dispatch_alerts(db, vault, settings, now)
         result.digests = alerts.run_digests(db, vault, settings, now)

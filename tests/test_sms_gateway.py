@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -82,6 +83,10 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
             return value
         time.sleep(0.02)
     raise AssertionError("timed out waiting")
+
+
+def json_body(envelope: dict) -> bytes:
+    return json.dumps(envelope).encode()
 
 
 def inbound_rows(db_path):
@@ -366,6 +371,22 @@ def test_whatsapp_outside_the_window_falls_back_to_sms_through_the_phone_at_its_
     [sent] = phone.sent  # not through Twilio, which cannot deliver SMS from a local number in Indonesia
     assert sent["to"] == [OFFICER] and case.ref in sent["text"]
     assert pacing.queue(s.db, PROVIDER, now + timedelta(seconds=1)).sent_last_hour == 1
+
+
+def test_handled_events_are_forgotten_after_two_weeks_pending_ones_never(app, phone, live, db_path):
+    s = stores_of(app)
+    assert Person(phone, live, db_path, app=app).say("MENU")
+    [event] = rows(db_path, "select * from inbox_events")
+    assert event["status"] == "done" and event["body_enc"] is None
+    created = datetime.fromisoformat(event["created_at"])
+    inbox.hold(s.db, s.vault, PROVIDER, "waiting-1", sms_gateway.RECEIVED, event["created_at"],
+               inbound=sms_gateway.received(sms_gateway.parse_event(
+                   json_body(phone.received(PERSON, "halo"))), PROVIDER).inbound)
+    worker.run_once(s.db, s.vault, s.settings, now=created + timedelta(days=13))
+    assert len(rows(db_path, "select * from inbox_events")) == 2  # the phone may still retry: kept
+    assert inbox.prune(s.db, created + timedelta(days=15)) == 1
+    [left] = rows(db_path, "select * from inbox_events")
+    assert left["event_id"] == "waiting-1" and left["status"] == "pending"  # an SMS not yet handled is never lost
 
 
 # ----------------------------------------------------------------- the engine's rules, unchanged

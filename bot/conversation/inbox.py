@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
@@ -33,6 +36,8 @@ migrations = Migrations("inbox")
 
 PENDING = "pending"
 DONE = "done"
+# The phone retries a webhook for about two days: a handled event is kept well past that, then forgotten.
+KEEP_HANDLED = timedelta(days=14)
 
 
 @migrations()
@@ -47,6 +52,20 @@ def m001_inbox_events(db: Database) -> None:
     db.execute("create index idx_inbox_events_pending on inbox_events (provider, received_at) "
                "where status = 'pending'")
     db.execute("create index idx_inbox_events_latest on inbox_events (provider, event, id)")
+
+
+@migrations()
+def m002_inbox_events_prune_index(db: Database) -> None:
+    """Index handled events by age, so forgetting old ones reads only those."""
+    db.execute("create index idx_inbox_events_done on inbox_events (created_at) where status = 'done'")
+
+
+def prune(db: Database, now: datetime) -> int:
+    """Forget handled events older than KEEP_HANDLED (no retry of theirs can come any more); return how many."""
+    before = (now - KEEP_HANDLED).astimezone(timezone.utc).isoformat(timespec="seconds")
+    with transaction(db):
+        cursor = db.execute("delete from inbox_events where status = 'done' and created_at < ?", [before])
+    return cursor.rowcount
 
 
 def hold(db: Database, vault: Vault, provider: str, event_id: str, event: str, now: str,
