@@ -103,3 +103,20 @@ def test_danger_later_in_a_case_waiting_for_a_woman_officer_says_call_now(app, e
     assert "Petugas akan menanganinya" not in reply
     desk = _desk_messages(app, men_only)
     assert sum(men_only.last().ref in m for m in desk) == 1  # the desk is told once, not paged again
+
+
+def test_a_woman_desa_officer_of_the_reporters_village_counts(app, engine, men_only):
+    with men_only.db.conn:
+        registry.add_officer(men_only.db, men_only.vault, "Yuliana Tefa", "+6281100000077", "desa",
+                             datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                             kabupaten="Timor Tengah Selatan", desa="Oenino", sex="f")
+    user = person(engine, "sms", "id", SENDERS[1])
+    user.say("gaji sy tdk dibayar 4 bulan")
+    for answer in ("1", "Malaysia, Tawau", "PT Maju", "Desa Oenino, TTS"):
+        user.say(answer)
+    reply = user.say("2")
+    case = men_only.last()
+    assert (case.prefers_woman_officer, case.kabupaten) == (1, "Timor Tengah Selatan") and case.desa_key
+    assert "Kami sudah memberi tahu meja petugas provinsi" not in reply  # she covers Oenino: nobody is missing
+    assert "no_woman" not in men_only.alerts(case)
+    assert [o.name for o in registry.route_case(men_only.db, case, men_only.vault)] == ["Yuliana Tefa"]

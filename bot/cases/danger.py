@@ -26,6 +26,7 @@ from bot.cases.details import find_country
 from bot.cases.records import Case
 from bot.hotlines import Place
 from bot.i18n import _l
+from bot.privacy import Vault
 from bot.turn import Turn
 
 BELIEVE = _l("We believe you, and your safety comes first.")
@@ -97,7 +98,7 @@ def advice(turn: Turn, key: str) -> str:
 
 
 # ----------------------------------------------------------------- can an officer follow up?
-Staffing = Callable[[Database, Case], bool]
+Staffing = Callable[[Database, Vault, Case], bool]
 _STAFFING: list[Staffing] = []
 
 
@@ -106,27 +107,27 @@ def register_staffing(check: Staffing) -> None:
     _STAFFING[:] = [check]
 
 
-def staffed(db: Database, case: Case) -> bool:
+def staffed(db: Database, vault: Vault, case: Case) -> bool:
     """Return True when routing delivers the case to an active officer of its area or the provincial desk."""
-    return bool(_STAFFING) and _STAFFING[0](db, case)
+    return bool(_STAFFING) and _STAFFING[0](db, vault, case)
 
 
-def woman_missing(db: Database, case: Case) -> bool:
+def woman_missing(db: Database, vault: Vault, case: Case) -> bool:
     """Return True when no active woman officer covers the case (of its area or the provincial desk)."""
-    return not staffed(db, dataclasses.replace(case, prefers_woman_officer=1))
+    return not staffed(db, vault, dataclasses.replace(case, prefers_woman_officer=1))
 
 
-def waits_for_woman(db: Database, case: Case) -> bool:
+def waits_for_woman(db: Database, vault: Vault, case: Case) -> bool:
     """Return True when the reporter asked for a woman officer and none covers the case (the desk is told)."""
-    return case.prefers_woman_officer == 1 and woman_missing(db, case)
+    return case.prefers_woman_officer == 1 and woman_missing(db, vault, case)
 
 
 def unstaffed_line(turn: Turn, case: Case) -> str | None:
     """Return what really happens when no officer can take the case (None when one can)."""
-    if staffed(turn.db, case):
+    if staffed(turn.db, turn.vault, case):
         return None
     line = hotlines.short_numbers(turn.locale, place_of(turn, case))
-    if case.prefers_woman_officer == 1 and staffed(turn.db, dataclasses.replace(case, prefers_woman_officer=0)):
+    if case.prefers_woman_officer == 1 and staffed(turn.db, turn.vault, dataclasses.replace(case, prefers_woman_officer=0)):
         return turn.tr(NO_WOMAN, line=line)
     return turn.tr(UNSTAFFED, line=line)
 
@@ -145,9 +146,9 @@ def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False
     """Say the numbers for the person's place, the urgent notice, the offer if asked, then `then` (a question)."""
     ref = shown_ref(turn, case.ref)
     extra = advice(turn, "splp") if needs_splp(turn, case) else None
-    if waits_for_woman(turn.db, case):
+    if waits_for_woman(turn.db, turn.vault, case):
         notice = turn.tr(EMERGENCY_SAVED_NO_WOMAN, ref=ref)
-    elif not staffed(turn.db, case):
+    elif not staffed(turn.db, turn.vault, case):
         notice = turn.tr(EMERGENCY_SAVED_UNSTAFFED, ref=ref)
     else:
         notice = turn.tr(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref)

@@ -111,7 +111,7 @@ def question_key(turn: Turn, question: str) -> str:
         return "name_known"
     if question == "contact":
         case = current_case(turn)
-        if case is not None and woman_missing(turn.db, case):
+        if case is not None and woman_missing(turn.db, turn.vault, case):
             return "contact_no_woman"  # no promise of a woman officer that routing cannot keep
     if question == "contact" and turn.state.get("sensitive"):
         return "contact_sensitive"
@@ -284,7 +284,7 @@ def _answer_contact(turn: Turn, case: Case, text: str) -> bool | str | None:
     cases.update_case(turn.db, case.id, turn.now_iso, contact_ok=ok, **cases.sealed(turn.vault, contact_time=time),
                       prefers_woman_officer=woman if ok == 1 else None)
     updated = cases.get_case_by_id(turn.db, case.id)
-    if waits_for_woman(turn.db, updated):
+    if waits_for_woman(turn.db, turn.vault, updated):
         # Men may not open it, but someone must act: the desk hears that a report waits (reference only).
         cases.raise_alert(turn.db, case.id, "no_woman", turn.now_iso)
         return unstaffed_line(turn, updated)

@@ -341,4 +341,4 @@ class _NoVault:
 
 
 # Intake promises "an officer will contact you" only when a case routes to an active officer or desk.
-register_staffing(lambda db, case: bool(route_case(db, case)))
+register_staffing(lambda db, vault, case: bool(route_case(db, case, vault)))
