@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint
 from flask import Flask
@@ -34,6 +35,12 @@ SECURITY_HEADERS = {
 
 class SessionInterface(SecureCookieSessionInterface):
     """Signed cookie sessions whose cookie is Secure whenever the request came over https."""
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        """Open the session only under /dashboard (its cookie's path); the webhooks are signed and need none."""
+        if not request.path.startswith(app.config["SESSION_COOKIE_PATH"]):
+            return None  # Flask then uses a null session and saves nothing
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True under https (ProxyFix has applied X-Forwarded-Proto) or when configured."""
