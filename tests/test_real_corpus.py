@@ -116,9 +116,9 @@ def test_dev_says_it_is_tunable_but_kept_out_of_training() -> None:
 
 
 def test_dev_is_big_and_varied_enough() -> None:
-    """The development part holds at least 100 texts of every kind and language, most report intents among them."""
+    """The development part holds at least 180 texts of every kind and language, most report intents among them."""
     entries = load("dev.yml")
-    assert len(entries) >= 100
+    assert len(entries) >= 180
     assert {e["kind"] for e in entries} == KINDS
     assert {e["lang"] for e in entries} == LANGS
     assert len({e["label"] for e in entries} & set(REPORT_INTENTS)) == len(REPORT_INTENTS)
