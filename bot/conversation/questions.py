@@ -17,15 +17,18 @@ from typing import Any
 
 from bot import menu
 from bot.cases.opening import start_case
+from bot.cases.triage import says
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
+from bot.recruiters.check import extract_query
 from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding import asking
+from bot.understanding import normalise
 from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.intents import Understanding
@@ -56,6 +59,25 @@ PROBLEM_TOPICS = {
 }
 # Reports that intake opens as cases (report_recruiter_activity has the village-watch dialogue instead).
 CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
+# The fact that answers what a person asks about their own problem of each kind ("itu legal?", "is that allowed?",
+# "what should I do?") when retrieval finds no closer one: the right that problem breaks, or what to prepare.
+PROBLEM_FACTS = {
+    "report_documents_held": "right_hold_travel_documents",
+    "report_unpaid_wages": "right_wages",
+    "report_fees_or_debt": "zero_placement_cost_pasal30",
+    "report_deception": "complaint_channels",
+    "report_missing_contact": "missing_relative_data",
+}
+# A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
+SPLP = "splp_travel_document"
+PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "pasport"})
+# Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
+NUMBER_ASKS = frozenset("""
+nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
+number numbers hotline emergency dial
+""".split())
+# The facts that answer "how do I check a company?" before the company check asks for its name.
+CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi"})
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -73,18 +95,25 @@ def answer_or_report(turn: Turn) -> bool:
     if intent in OWN_DIALOGUES and sure and (intent != "change_language"
                                               or len(text.split()) <= LANGUAGE_SWITCH_WORDS):
         return False
-    if intent == "verify_recruiter" and (sure or understanding.entity("company")):
-        return False  # the company check (it asks for the name when none is given)
     reading = asking.read(text)
+    if intent == "verify_recruiter" and (sure or understanding.entity("company")):
+        # The company check (it asks for the name when none is given); "how do I check?" gets the how first.
+        named = understanding.entity("company") or extract_query(text)
+        return not named and reading.asks and _how_to_check(turn)
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
             return _report(turn, reading, intent, understanding)
         if reading.asks and (reading.leads_with_question or not sure or not reading.person):
             return _question_about_problem(turn, reading, intent, sure)
+        if reading.asks and intent in CASE_INTENTS:
+            return _report(turn, reading, intent, understanding)  # own problem told, then asked: case + answer
         return False  # the writer's own problem told first: the report handler opens the case
     if reading.harm or _told_as_a_question(reading, understanding):
         return _report(turn, reading, None, understanding)  # a report told as a question: never missed
+    if _asks_for_a_number(reading):
+        _topic_page(turn, HOTLINES)  # the numbers for where the person is (Malaysia: 999), never a guess
+        return True
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled)
@@ -112,13 +141,46 @@ def _find(text: str, intent: str | None = None, confident_intent: bool = False) 
 
 def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
     """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
-    if not reading.question_text:
+    if not (reading.question_text or reading.asks):
         return None
-    for text, intent in ((reading.question_text, None), (turn.text, report)):
+    fact = _note_fact(turn, reading, report)
+    return fact_replies.render(turn.locale, fact) if fact else None
+
+
+def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
+    if _passport_going_home(turn.text):
+        return SPLP
+    asked = reading.question_text or turn.text
+    for text, intent in ((asked, None), (turn.text, report)):
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
-            return fact_replies.render(turn.locale, found.fact)
-    return fact_replies.render(turn.locale, WHERE_TO_GO) if reading.asks else None
+            return found.fact
+    if not reading.asks:
+        return None
+    return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+
+
+def _passport_going_home(text: str) -> bool:
+    """Return True when a message tells of a passport (held, lost or missing) and of going home."""
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return bool(words & PASSPORT_WORDS) and says("going_home", text)
+
+
+def _asks_for_a_number(reading: asking.Reading) -> bool:
+    """Return True when the question a message asks is for a phone number ("nomornya apa", "what number")."""
+    asked = reading.question_text
+    return bool(reading.asks and asked and set(normalise.normalise(asked).split()) & NUMBER_ASKS)
+
+
+def _how_to_check(turn: Turn) -> bool:
+    """Say how to check a company (SISKOP2MI), then let the company check ask for its name; False if not asked."""
+    found = _find(turn.text, "verify_recruiter", True)
+    if found is None or not found.confident or found.fact not in CHECK_FACTS:
+        return False
+    fact_replies.say_fact(turn, found.fact)
+    _topic_page(turn, "verify_recruiter")
+    return True
 
 
 def _report(turn: Turn, reading: asking.Reading, report: str | None, understanding: Understanding) -> bool:
@@ -141,6 +203,9 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     found = _find(turn.text, report, sure)
     if found is not None and found.confident and not _numbers(found.fact):
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+    elif sure and report in PROBLEM_FACTS:
+        fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
+        fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
     else:
         topic = PROBLEM_TOPICS.get(report)
         if topic is None:
