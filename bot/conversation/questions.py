@@ -116,7 +116,8 @@ def answer_or_report(turn: Turn) -> bool:
         return True
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
-    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled)
+    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
+                     problem=_problem_asked(reading, understanding))
 
 
 def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
@@ -216,12 +217,21 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     return True
 
 
-def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False) -> bool:
-    """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap."""
+def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False,
+              problem: str | None = None) -> bool:
+    """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap.
+
+    :param problem: the problem the question asks about, when the classifier sees one close behind (its right is
+        the answer when retrieval finds no fact)
+    """
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == HOTLINES and sure:
         return False  # the help numbers depend on where the person is: the hotline answer knows
     found = _find(turn.text, intent, informed)
+    if (found is None or not found.confident) and problem is not None and not informed:
+        fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
+        _remember(turn, problem, None, PROBLEM_TOPICS[problem])
+        return True
     if found is None:
         return False
     if found.confident and _numbers(found.fact):
@@ -242,6 +252,14 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             _remember(turn, "report_other_problem", found, found.topic)
         return True
     return False
+
+
+def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:
+    """Return the problem a question asks about when the classifier ranks it close behind (else None)."""
+    if not reading.asks:
+        return None
+    return next((intent for intent, confidence in understanding.ranking
+                 if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
 
 
 def _numbers(fact: str) -> bool:

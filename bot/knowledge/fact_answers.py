@@ -155,16 +155,17 @@ FACT_ANSWERS: dict[str, str] = {
     "passport_free_first_pmi": _l(
         "A passport for a migrant worker is free (Rp0)."),
     "perban9_2020_costs_not_charged": _l(
-        "In the 10 zero-cost jobs you must not be charged for: tickets, work visa, contract legalisation, training, "
-        "competence certificate, company fee, passport, SKCK, social security, medical tests, transport or lodging."),
+        "Under the earlier rule (Perban 9/2020), the 10 zero-cost jobs paid nothing for tickets, visa, training, "
+        "certificate, company fee, passport, SKCK, BPJS, medical tests, transport or lodging. It changed in 2025: ask "
+        "BP3MI or Disnaker."),
     "perban9_2020_revised_2025": _l(
         "Perban BP2MI 9/2020 is the earlier cost rule; Permen P2MI 17/2025 revised it. Ask BP3MI for today's costs."),
     "perban9_2020_ten_jobs": _l(
         "10 jobs have no placement costs for the worker (Perban BP2MI 9/2020): housekeeper, baby carer, elderly "
         "carer, cook, family driver, gardener, child carer, cleaner, farm or plantation worker, fishing-boat crew."),
     "perban9_2020_who_pays": _l(
-        "For the 10 zero-cost jobs (Perban 9/2020), the employer pays most costs, and the local government (Pemda) "
-        "pays for training and the competence certificate."),
+        "Under the earlier rule (Perban 9/2020), for the 10 zero-cost jobs the employer paid most costs and the local "
+        "government (Pemda) paid for training and the certificate. It changed in 2025: ask BP3MI or Disnaker."),
     "permen_p2mi_17_2025_exists": _l(
         "A newer rule on placement costs exists: Permen P2MI 17/2025. Before you pay anything, confirm the current "
         "costs at BP3MI, the LTSA or Disnaker."),
@@ -249,8 +250,8 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "middle_east_household_ban": ("middle_east_ban_status",),
     "ntt_deaths_mostly_nonprocedural": ("register_disnaker_ltsa_siapkerja",),
     "p3mi_needs_sip3mi": ("siskop2mi_check_company",),
-    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs",),
-    "perban9_2020_who_pays": ("perban9_2020_ten_jobs",),
+    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
+    "perban9_2020_who_pays": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
     "right_contract_explanation": ("right_document_copies",),
     "right_hold_travel_documents": ("ilo_forced_labour_indicators",),
     "right_safe_return": ("hotline_kp2mi_crisis_centre_abroad",),
