@@ -70,7 +70,14 @@ PROBLEM_FACTS = {
 }
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
-PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "pasport"})
+SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
+PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
+# ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
+PASSPORT_TROUBLE = frozenset("""
+tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada sonde ga gak masih
+bos majikan agen agensi towkay tauke
+without lost no keep keeps kept took taken held hold expired still boss employer agent agency
+""".split())
 # Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
 NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
@@ -99,7 +106,12 @@ def answer_or_report(turn: Turn) -> bool:
     if intent == "verify_recruiter" and (sure or understanding.entity("company")):
         # The company check (it asks for the name when none is given); "how do I check?" gets the how first.
         named = understanding.entity("company") or extract_query(text)
-        return not named and reading.asks and _how_to_check(turn)
+        if sure and not named:
+            return reading.asks and _how_to_check(turn)
+        found = None if sure else _find(text)
+        if found is None or not found.confident or "verify_recruiter" in fact_topics(found.fact):
+            return False
+        # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
@@ -163,9 +175,9 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
 
 
 def _passport_going_home(text: str) -> bool:
-    """Return True when a message tells of a passport (held, lost or missing) and of going home."""
+    """Return True when a message tells of a passport held, lost or missing, and of going home."""
     words = set(normalise.normalise(text).split()) | set(text.lower().split())
-    return bool(words & PASSPORT_WORDS) and says("going_home", text)
+    return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
 
 
 def _asks_for_a_number(reading: asking.Reading) -> bool:
@@ -227,6 +239,10 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == HOTLINES and sure:
         return False  # the help numbers depend on where the person is: the hotline answer knows
+    if intent in SPLP_TOPICS and _passport_going_home(turn.text):
+        fact_replies.say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
+        _remember(turn, "report_documents_held", None, "ask_return_home")
+        return True
     found = _find(turn.text, intent, informed)
     if (found is None or not found.confident) and problem is not None and not informed:
         fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
