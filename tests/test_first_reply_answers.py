@@ -183,3 +183,13 @@ def test_every_fact_an_answer_states_is_sourced_dated_and_sayable():
     assert {"complaint_channels", "family_may_complain", "job_fraud_complaint_category",
             "deportee_reentry_ban_sabah", "bpjs_jkm_death_cover", "splp_travel_document",
             "emergency_malaysia_999", "middle_east_household_ban"} <= stated
+
+
+def test_a_help_topic_fact_without_a_number_is_answered_as_a_fact(engine):
+    first = person(engine, "+6281234560011").send("is there a phone app to register my stay with the embassy?")[0]
+    assert "Safe Travel" in first and "0800-1000" not in first
+
+
+def test_an_undocumented_worker_hears_that_the_government_protects_all(engine):
+    first = person(engine, "+6281234560012").send("tki yg tdk resmi msh dilindungi pemerintah ka?")[0]
+    assert "melindungi semua pekerja migran" in first and "KBRI" in first

@@ -11,6 +11,7 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from bot.cases.triage import says
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
 from bot.knowledge import fact_replies
+from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
@@ -83,6 +85,7 @@ NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
 number numbers hotline emergency dial
 """.split())
+PHONE_NUMBER = re.compile(r"\d{3}")
 # The facts that answer "how do I check a company?" before the company check asks for its name.
 CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi"})
 
@@ -279,8 +282,13 @@ def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str
 
 
 def _numbers(fact: str) -> bool:
-    """Return True for a fact about help numbers: which ones apply depends on where the person is."""
-    return HOTLINES in fact_topics(fact) or fact.startswith(("hotline_", "emergency_"))
+    """Return True for a fact about help numbers: which ones apply depends on where the person is.
+
+    A fact of the help-numbers topic that states no number (the Safe Travel app) is answered like any other.
+    """
+    if fact.startswith(("hotline_", "emergency_")):
+        return True
+    return HOTLINES in fact_topics(fact) and bool(PHONE_NUMBER.search(FACT_ANSWERS.get(fact, "")))
 
 
 def _topic_page(turn: Turn, topic: str) -> None:

@@ -72,7 +72,8 @@ FACT_ANSWERS: dict[str, str] = {
         "Yes. The family can complain for a migrant worker; the worker need not do it alone. An NGO or a lawyer needs "
         "a power of attorney (surat kuasa)."),
     "government_protects_all_pmi": _l(
-        "The embassy (KBRI) or consulate (KJRI) helps Indonesian workers with or without papers."),
+        "The government says it protects all migrant workers, with or without papers: the embassy (KBRI) or "
+        "consulate (KJRI) helps you too."),
     "hk_labour_safe_migration_advice": _l(
         "Hong Kong's Labour Department advises: keep your own identity documents, do not sign anything you do not "
         "fully understand, and do not borrow money to pay an agency."),

@@ -35,7 +35,7 @@ SCALE = 6.0
 # The bar a fact must clear to be stated as the answer: on its own, or when it belongs to the topic the
 # classifier found with confidence (two independent signals agreeing).
 CONFIDENT = 0.45
-WITH_TOPIC = 0.30
+WITH_TOPIC = 0.25
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
