@@ -193,3 +193,12 @@ def test_a_help_topic_fact_without_a_number_is_answered_as_a_fact(engine):
 def test_an_undocumented_worker_hears_that_the_government_protects_all(engine):
     first = person(engine, "+6281234560012").send("tki yg tdk resmi msh dilindungi pemerintah ka?")[0]
     assert "melindungi semua pekerja migran" in first and "KBRI" in first
+
+
+def test_a_report_of_recruiting_that_asks_gets_the_answer_then_the_village_watch(engine, store):
+    watcher = person(engine, "+6281234560013")
+    replies = watcher.send("ada bapa dari kecamatan sebelah kumpul anak2 muda mau bawa ke malaysia tanpa PT, "
+                           "dia yg urus semua. itu boleh ko?")
+    assert "tidak boleh menempatkan pekerja migran" in replies[0], replies
+    assert any("tanpa nama Anda" in r for r in replies[1:]), "then the village watch keeps the report"
+    assert opened(store) == []

@@ -69,6 +69,7 @@ PROBLEM_FACTS = {
     "report_fees_or_debt": "zero_placement_cost_pasal30",
     "report_deception": "complaint_channels",
     "report_missing_contact": "missing_relative_data",
+    "report_recruiter_activity": "calo_may_not_place",
 }
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
@@ -115,12 +116,15 @@ def answer_or_report(turn: Turn) -> bool:
         if found is None or not found.confident or "verify_recruiter" in fact_topics(found.fact):
             return False
         # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
+    watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
-            return _report(turn, reading, intent, understanding)
+            return _watch_and_answer(turn, reading) if watched else _report(turn, reading, intent, understanding)
         if reading.asks and (reading.leads_with_question or not sure or not reading.person):
             return _question_about_problem(turn, reading, intent, sure)
+        if watched:
+            return _watch_and_answer(turn, reading)
         if reading.asks and intent in CASE_INTENTS:
             return _report(turn, reading, intent, understanding)  # own problem told, then asked: case + answer
         return False  # the writer's own problem told first: the report handler opens the case
@@ -175,6 +179,16 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
     if not reading.asks:
         return None
     return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+
+
+def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
+    """Answer what a report of recruiting asks ("itu boleh?", "lapor ke mana?"), then let the village watch keep it."""
+    fact = _note_fact(turn, reading, "report_recruiter_activity")
+    if fact is None or fact == WHERE_TO_GO:
+        return False
+    turn.say_text(fact_replies.render(turn.locale, fact))
+    _topic_page(turn, "report_recruiter_activity")
+    return True
 
 
 def _passport_going_home(text: str) -> bool:
@@ -241,7 +255,11 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     """
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == HOTLINES and sure:
-        return False  # the help numbers depend on where the person is: the hotline answer knows
+        found = _find(turn.text, intent, True)
+        if found is None or not found.confident or _numbers(found.fact):
+            return False  # the help numbers depend on where the person is: the hotline answer knows
+        fact_replies.say_fact(turn, found.fact, found.topic)  # a help fact with no number (the Safe Travel app)
+        return True
     if intent in SPLP_TOPICS and _passport_going_home(turn.text):
         fact_replies.say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
         _remember(turn, "report_documents_held", None, "ask_return_home")
@@ -249,7 +267,7 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     found = _find(turn.text, intent, informed)
     if (found is None or not found.confident) and problem is not None and not informed:
         fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
-        _remember(turn, problem, None, PROBLEM_TOPICS[problem])
+        _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
     if found is None:
         return False
