@@ -87,6 +87,9 @@ nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat
 number numbers hotline emergency dial
 """.split())
 PHONE_NUMBER = re.compile(r"\d{3}")
+# Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
+CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
+LAST_CLAUSE_WORDS = 3
 # The facts that answer "how do I check a company?" before the company check asks for its name.
 CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi"})
 
@@ -152,11 +155,24 @@ def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
-    found = default_retriever().find(text, intent, confident_intent)
+    """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
+    retriever = default_retriever()
+    found = retriever.find(text, intent, confident_intent)
+    last = _last_clause(text)
+    if last:
+        tail = retriever.find(last, intent, confident_intent)
+        if tail is not None and (found is None or tail.confident and not found.confident):
+            found = tail
     if found is not None and found.confident and _numbers(found.fact) and not asking.asks_for_numbers(text):
         # A place name pulls towards that country's emergency number; only a question about numbers gets one.
         return Found(found.fact, found.confidence, False, found.topic, found.ranking)
     return found
+
+
+def _last_clause(text: str) -> str | None:
+    """Return the last clause of a long message ("..., can i complain?"), or None when there is only one."""
+    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if len(c.split()) >= LAST_CLAUSE_WORDS]
+    return clauses[-1] if len(clauses) >= 2 else None
 
 
 def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
