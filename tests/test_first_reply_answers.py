@@ -202,3 +202,9 @@ def test_a_report_of_recruiting_that_asks_gets_the_answer_then_the_village_watch
     assert "tidak boleh menempatkan pekerja migran" in replies[0], replies
     assert any("tanpa nama Anda" in r for r in replies[1:]), "then the village watch keeps the report"
     assert opened(store) == []
+
+
+def test_the_question_at_the_end_of_a_long_message_is_the_one_answered(engine, store):
+    first = person(engine, "+6281234560014").send(
+        "what if my boss sends me away because i refused to clean his shop on sunday, can i complain?")[0]
+    assert "complain to KP2MI" in first and "BP3MI" in first
