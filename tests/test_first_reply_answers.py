@@ -208,3 +208,9 @@ def test_the_question_at_the_end_of_a_long_message_is_the_one_answered(engine, s
     first = person(engine, "+6281234560014").send(
         "what if my boss sends me away because i refused to clean his shop on sunday, can i complain?")[0]
     assert "complain to KP2MI" in first and "BP3MI" in first
+
+
+def test_a_report_from_sabah_that_asks_how_to_go_home_names_the_missions_there(engine, store):
+    first = person(engine, "+6281234560015").send("paspor sy ditahan majikan di sabah, sy mau pulang. bagaimana?")[0]
+    assert "ADU-" in first and "SPLP" in first and "Tawau (KRI" in first
+

@@ -16,6 +16,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from bot import hotlines
 from bot import menu
 from bot.cases.opening import start_case
 from bot.cases.triage import says
@@ -73,6 +74,7 @@ PROBLEM_FACTS = {
 }
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
+MISSIONS_MALAYSIA = "missions_in_malaysia"
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
 PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
 # ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
@@ -180,7 +182,18 @@ def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str
     if not (reading.question_text or reading.asks):
         return None
     fact = _note_fact(turn, reading, report)
-    return fact_replies.render(turn.locale, fact) if fact else None
+    if not fact:
+        return None
+    lines = [fact_replies.render(turn.locale, fact)]
+    if fact in (SPLP, WHERE_TO_GO) and _in_malaysia(turn):
+        lines.append(fact_replies.render(turn.locale, MISSIONS_MALAYSIA))  # which KBRI/KJRI/KRI is near
+    return "\n".join(lines)
+
+
+def _in_malaysia(turn: Turn) -> bool:
+    """Return True when the message names a place in Malaysia, or comes from a Malaysian phone."""
+    place = hotlines.place_for(hotlines.country_in_text(turn.text), turn.inbound.phone or turn.inbound.sender)
+    return place.country == "Malaysia"
 
 
 def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:

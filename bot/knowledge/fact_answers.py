@@ -138,6 +138,9 @@ FACT_ANSWERS: dict[str, str] = {
     "missing_relative_route": _l(
         "A missing-relative case goes from Disnaker or BP3MI to KP2MI, then to Kemlu (PWNI), then to the embassy. You"
         " can also report it here."),
+    "missions_in_malaysia": _l(
+        "In Malaysia, Indonesia's embassy is in Kuala Lumpur (KBRI) and its consulates are in Penang, Kuching, Johor "
+        "Bahru, Kota Kinabalu (KJRI) and Tawau (KRI, for Lahad Datu and eastern Sabah)."),
     "ntt_deaths_mostly_nonprocedural": _l(
         "Almost all NTT workers who died abroad had left without the official procedure: 120 of 125 in 2024, most of "
         "them in Malaysia. Go through Disnaker or the LTSA."),

@@ -66,6 +66,7 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "missing_relative_data": ("report_missing_contact",),
     "missing_relative_police_report": ("report_missing_contact",),
     "missing_relative_route": ("report_missing_contact",),
+    "missions_in_malaysia": ("ask_return_home",),
     "p3mi_needs_sip3mi": ("verify_recruiter",),
     "perban9_2020_who_pays": ("ask_costs",),
     "placement_bodies_pasal49": ("verify_recruiter",),
