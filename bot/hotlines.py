@@ -138,6 +138,11 @@ def lines(place: Place, violence: bool = False, short: bool = False) -> list[tup
     return chosen
 
 
+def local_line(locale: str, place: Place) -> str:
+    """Render the local emergency line for `place`: police 110 in Indonesia, 999 in Malaysia, both when unknown."""
+    return i18n.render(locale, _local(place)[0])
+
+
 def numbers(locale: str, place: Place, violence: bool = False, short: bool = False) -> str:
     """Render the emergency numbers for `place` in `locale`, one line each."""
     return "\n".join(i18n.render(locale, msgid) for msgid, _ in lines(place, violence, short))

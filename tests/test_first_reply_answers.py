@@ -214,3 +214,18 @@ def test_a_report_from_sabah_that_asks_how_to_go_home_names_the_missions_there(e
     first = person(engine, "+6281234560015").send("paspor sy ditahan majikan di sabah, sy mau pulang. bagaimana?")[0]
     assert "ADU-" in first and "SPLP" in first and "Tawau (KRI" in first
 
+
+
+def test_a_report_that_asks_about_the_police_gets_the_police_number_for_the_place(engine, store):
+    first = person(engine, "+6281234560016").send(
+        "calo ambil uang sy 5 juta, janji berangkat ke malaysia tapi hilang. boleh sy lapor ke polisi?")[0]
+    assert "ADU-" in first and "polisi 110" in first, "not yet abroad: the Indonesian police number, not 999 only"
+    abroad = person(engine, "+60123456703").send(
+        "majikan tidak bayar gaji sy 5 bulan dan marah2 terus. boleh sy lapor polis?")[0]
+    assert "999" in abroad and "Di Indonesia telepon polisi 110" not in abroad
+
+
+def test_a_report_that_asks_where_to_report_gets_where_to_complain(engine, store):
+    first = person(engine, "+6281234560017").send(
+        "sponsor di soe simpan ktp dan ijazah sy sudah 2 bulan. sy mesti mengadu ke kantor mana?")[0]
+    assert "ADU-" in first and "BP3MI" in first

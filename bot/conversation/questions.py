@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import hotlines
 from bot import menu
+from bot.cases.danger import place_of
 from bot.cases.opening import start_case
 from bot.cases.triage import says
 from bot.cases.triage import shows_danger
@@ -75,6 +76,15 @@ PROBLEM_FACTS = {
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
 MISSIONS_MALAYSIA = "missions_in_malaysia"
+COMPLAINTS = "complaint_channels"
+# A question about the police ("bisa sy laporkan ke polisi?") gets the police number for where the person is.
+POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
+# "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
+WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
+REPORT_WORDS = frozenset("""
+lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
+report complain complaint help
+""".split())
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
 PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
 # ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
@@ -181,6 +191,8 @@ def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str
     """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
     if not (reading.question_text or reading.asks):
         return None
+    if _asked_words(reading, turn.text) & POLICE_WORDS:
+        return hotlines.local_line(turn.locale, _place(turn))  # "can I report it to the police?": the number here
     fact = _note_fact(turn, reading, report)
     if not fact:
         return None
@@ -190,10 +202,28 @@ def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str
     return "\n".join(lines)
 
 
+def _place(turn: Turn) -> hotlines.Place:
+    """Return where the person is: the country the message names (not one they are going "ke"), else the phone's."""
+    return place_of(turn)
+
+
 def _in_malaysia(turn: Turn) -> bool:
     """Return True when the message names a place in Malaysia, or comes from a Malaysian phone."""
-    place = hotlines.place_for(hotlines.country_in_text(turn.text), turn.inbound.phone or turn.inbound.sender)
-    return place.country == "Malaysia"
+    return _place(turn).country == "Malaysia"
+
+
+def _asked_words(reading: asking.Reading, text: str) -> set[str]:
+    """Return the normalised words of the clause a message asks in (its last clause when none was found)."""
+    if not reading.asks:
+        return set()
+    asked = reading.question_text or _last_clause(text) or text
+    return set(normalise.normalise(asked).split())
+
+
+def _asks_where_to_report(reading: asking.Reading, text: str) -> bool:
+    """Return True when the question is where (or to whom) to report or to ask for help ("lapor ke mana?")."""
+    words = _asked_words(reading, text)
+    return bool(words & WHERE_WORDS and words & REPORT_WORDS)
 
 
 def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
@@ -205,6 +235,10 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
             return found.fact
+        if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
+            # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
+            place = _place(turn).country
+            return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
     if not reading.asks:
         return None
     return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
