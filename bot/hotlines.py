@@ -138,6 +138,11 @@ def lines(place: Place, violence: bool = False, short: bool = False) -> list[tup
     return chosen
 
 
+def local_line(locale: str, place: Place) -> str:
+    """Render the local emergency line for `place`: police 110 in Indonesia, 999 in Malaysia, both when unknown."""
+    return i18n.render(locale, _local(place)[0])
+
+
 def numbers(locale: str, place: Place, violence: bool = False, short: bool = False) -> str:
     """Render the emergency numbers for `place` in `locale`, one line each."""
     return "\n".join(i18n.render(locale, msgid) for msgid, _ in lines(place, violence, short))
@@ -185,14 +190,23 @@ _PLACE_WORDS = {
 }
 
 
+# "bahasa indonesia", "orang indonesia": the language or the people, not where the person is.
+_NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
+
+
 def country_in_text(text: str) -> str | None:
-    """Return the country a short text names ("nomor darurat di malaysia" -> "Malaysia"), or None."""
+    """Return the country a short text names ("nomor darurat di malaysia" -> "Malaysia"), or None.
+
+    A country abroad wins over Indonesia ("di taiwan, ada yang bisa bahasa indonesia?", "di sabah, mau pulang ke
+    indonesia"): someone who names both is abroad or asks about someone who is, and the numbers for abroad also
+    name the crisis centre's number from Indonesia.
+    """
     words = " ".join("".join(ch if ch.isalnum() else " " for ch in (text or "").lower()).split())
     padded = f" {words} "
-    for name in sorted(_PLACE_WORDS, key=len, reverse=True):
-        if f" {name} " in padded:
-            return _PLACE_WORDS[name]
-    return None
+    for phrase in _NOT_A_PLACE:
+        padded = padded.replace(f" {phrase} ", " ")
+    named = [_PLACE_WORDS[name] for name in sorted(_PLACE_WORDS, key=len, reverse=True) if f" {name} " in padded]
+    return next((country for country in named if country != INDONESIA), named[0] if named else None)
 
 
 IN_DANGER = _l("In danger: %(numbers)s")

@@ -107,6 +107,7 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     elif needs_splp(turn, case):
         guidance = [advice(turn, "splp"), numbers_text(turn, case, short=True)]
     questions_left = turn.state.get("questions") or []
+    guidance = [part for part in guidance if not (note and part and part in note)]  # said once, not twice
     say_parts(turn, [head, note, *guidance, turn.tr(FORM_INTRO),
                      ask_question(turn, question_key(turn, questions_left[0]), 1, len(questions_left))])
     return case

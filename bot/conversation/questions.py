@@ -11,21 +11,28 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from bot import hotlines
 from bot import menu
+from bot.cases.danger import place_of
 from bot.cases.opening import start_case
+from bot.cases.triage import says
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
 from bot.knowledge import fact_replies
+from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
+from bot.recruiters.check import extract_query
 from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding import asking
+from bot.understanding import normalise
 from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.intents import Understanding
@@ -56,6 +63,47 @@ PROBLEM_TOPICS = {
 }
 # Reports that intake opens as cases (report_recruiter_activity has the village-watch dialogue instead).
 CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
+# The fact that answers what a person asks about their own problem of each kind ("itu legal?", "is that allowed?",
+# "what should I do?") when retrieval finds no closer one: the right that problem breaks, or what to prepare.
+PROBLEM_FACTS = {
+    "report_documents_held": "right_hold_travel_documents",
+    "report_unpaid_wages": "right_wages",
+    "report_fees_or_debt": "zero_placement_cost_pasal30",
+    "report_deception": "complaint_channels",
+    "report_missing_contact": "missing_relative_data",
+    "report_recruiter_activity": "calo_may_not_place",
+}
+# A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
+SPLP = "splp_travel_document"
+MISSIONS_MALAYSIA = "missions_in_malaysia"
+COMPLAINTS = "complaint_channels"
+# A question about the police ("bisa sy laporkan ke polisi?") gets the police number for where the person is.
+POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
+# "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
+WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
+REPORT_WORDS = frozenset("""
+lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
+report complain complaint help
+""".split())
+SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
+PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
+# ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
+PASSPORT_TROUBLE = frozenset("""
+tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada sonde ga gak masih
+bos majikan agen agensi towkay tauke
+without lost no keep keeps kept took taken held hold expired still boss employer agent agency
+""".split())
+# Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
+NUMBER_ASKS = frozenset("""
+nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
+number numbers hotline emergency dial
+""".split())
+PHONE_NUMBER = re.compile(r"\d{3}")
+# Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
+CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
+LAST_CLAUSE_WORDS = 3
+# The facts that answer "how do I check a company?" before the company check asks for its name.
+CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi"})
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -73,21 +121,37 @@ def answer_or_report(turn: Turn) -> bool:
     if intent in OWN_DIALOGUES and sure and (intent != "change_language"
                                               or len(text.split()) <= LANGUAGE_SWITCH_WORDS):
         return False
-    if intent == "verify_recruiter" and (sure or understanding.entity("company")):
-        return False  # the company check (it asks for the name when none is given)
     reading = asking.read(text)
+    if intent == "verify_recruiter" and (sure or understanding.entity("company")):
+        # The company check (it asks for the name when none is given); "how do I check?" gets the how first.
+        named = understanding.entity("company") or extract_query(text)
+        if sure and not named:
+            return reading.asks and _how_to_check(turn)
+        found = None if sure else _find(text)
+        if found is None or not found.confident or "verify_recruiter" in fact_topics(found.fact):
+            return False
+        # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
+    watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
-            return _report(turn, reading, intent, understanding)
+            return _watch_and_answer(turn, reading) if watched else _report(turn, reading, intent, understanding)
         if reading.asks and (reading.leads_with_question or not sure or not reading.person):
             return _question_about_problem(turn, reading, intent, sure)
+        if watched:
+            return _watch_and_answer(turn, reading)
+        if reading.asks and intent in CASE_INTENTS:
+            return _report(turn, reading, intent, understanding)  # own problem told, then asked: case + answer
         return False  # the writer's own problem told first: the report handler opens the case
     if reading.harm or _told_as_a_question(reading, understanding):
         return _report(turn, reading, None, understanding)  # a report told as a question: never missed
+    if _asks_for_a_number(reading):
+        _topic_page(turn, HOTLINES)  # the numbers for where the person is (Malaysia: 999), never a guess
+        return True
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
-    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled)
+    return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
+                     problem=_problem_asked(reading, understanding))
 
 
 def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
@@ -103,22 +167,113 @@ def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
-    found = default_retriever().find(text, intent, confident_intent)
+    """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
+    retriever = default_retriever()
+    found = retriever.find(text, intent, confident_intent)
+    last = _last_clause(text)
+    if last:
+        tail = retriever.find(last, intent, confident_intent)
+        if tail is not None and (found is None or tail.confident and not found.confident):
+            found = tail
     if found is not None and found.confident and _numbers(found.fact) and not asking.asks_for_numbers(text):
         # A place name pulls towards that country's emergency number; only a question about numbers gets one.
         return Found(found.fact, found.confidence, False, found.topic, found.ranking)
     return found
 
 
+def _last_clause(text: str) -> str | None:
+    """Return the last clause of a long message ("..., can i complain?"), or None when there is only one."""
+    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if len(c.split()) >= LAST_CLAUSE_WORDS]
+    return clauses[-1] if len(clauses) >= 2 else None
+
+
 def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
     """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
-    if not reading.question_text:
+    if not (reading.question_text or reading.asks):
         return None
-    for text, intent in ((reading.question_text, None), (turn.text, report)):
+    if _asked_words(reading, turn.text) & POLICE_WORDS:
+        return hotlines.local_line(turn.locale, _place(turn))  # "can I report it to the police?": the number here
+    fact = _note_fact(turn, reading, report)
+    if not fact:
+        return None
+    lines = [fact_replies.render(turn.locale, fact)]
+    if fact in (SPLP, WHERE_TO_GO) and _in_malaysia(turn):
+        lines.append(fact_replies.render(turn.locale, MISSIONS_MALAYSIA))  # which KBRI/KJRI/KRI is near
+    return "\n".join(lines)
+
+
+def _place(turn: Turn) -> hotlines.Place:
+    """Return where the person is: the country the message names (not one they are going "ke"), else the phone's."""
+    return place_of(turn)
+
+
+def _in_malaysia(turn: Turn) -> bool:
+    """Return True when the message names a place in Malaysia, or comes from a Malaysian phone."""
+    return _place(turn).country == "Malaysia"
+
+
+def _asked_words(reading: asking.Reading, text: str) -> set[str]:
+    """Return the normalised words of the clause a message asks in (its last clause when none was found)."""
+    if not reading.asks:
+        return set()
+    asked = reading.question_text or _last_clause(text) or text
+    return set(normalise.normalise(asked).split())
+
+
+def _asks_where_to_report(reading: asking.Reading, text: str) -> bool:
+    """Return True when the question is where (or to whom) to report or to ask for help ("lapor ke mana?")."""
+    words = _asked_words(reading, text)
+    return bool(words & WHERE_WORDS and words & REPORT_WORDS)
+
+
+def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
+    if _passport_going_home(turn.text):
+        return SPLP
+    asked = reading.question_text or turn.text
+    for text, intent in ((asked, None), (turn.text, report)):
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
-            return fact_replies.render(turn.locale, found.fact)
-    return fact_replies.render(turn.locale, WHERE_TO_GO) if reading.asks else None
+            return found.fact
+        if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
+            # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
+            place = _place(turn).country
+            return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
+    if not reading.asks:
+        return None
+    return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+
+
+def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
+    """Answer what a report of recruiting asks ("itu boleh?", "lapor ke mana?"), then let the village watch keep it."""
+    fact = _note_fact(turn, reading, "report_recruiter_activity")
+    if fact is None or fact == WHERE_TO_GO:
+        return False
+    turn.say_text(fact_replies.render(turn.locale, fact))
+    _topic_page(turn, "report_recruiter_activity")
+    return True
+
+
+def _passport_going_home(text: str) -> bool:
+    """Return True when a message tells of a passport held, lost or missing, and of going home."""
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
+
+
+def _asks_for_a_number(reading: asking.Reading) -> bool:
+    """Return True when the question a message asks is for a phone number ("nomornya apa", "what number")."""
+    asked = reading.question_text
+    return bool(reading.asks and asked and set(normalise.normalise(asked).split()) & NUMBER_ASKS)
+
+
+def _how_to_check(turn: Turn) -> bool:
+    """Say how to check a company (SISKOP2MI), then let the company check ask for its name; False if not asked."""
+    found = _find(turn.text, "verify_recruiter", True)
+    if found is None or not found.confident or found.fact not in CHECK_FACTS:
+        return False
+    fact_replies.say_fact(turn, found.fact)
+    _topic_page(turn, "verify_recruiter")
+    return True
 
 
 def _report(turn: Turn, reading: asking.Reading, report: str | None, understanding: Understanding) -> bool:
@@ -141,6 +296,9 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     found = _find(turn.text, report, sure)
     if found is not None and found.confident and not _numbers(found.fact):
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+    elif sure and report in PROBLEM_FACTS:
+        fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
+        fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
     else:
         topic = PROBLEM_TOPICS.get(report)
         if topic is None:
@@ -151,12 +309,29 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     return True
 
 
-def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False) -> bool:
-    """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap."""
+def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False,
+              problem: str | None = None) -> bool:
+    """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap.
+
+    :param problem: the problem the question asks about, when the classifier sees one close behind (its right is
+        the answer when retrieval finds no fact)
+    """
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == HOTLINES and sure:
-        return False  # the help numbers depend on where the person is: the hotline answer knows
+        found = _find(turn.text, intent, True)
+        if found is None or not found.confident or _numbers(found.fact):
+            return False  # the help numbers depend on where the person is: the hotline answer knows
+        fact_replies.say_fact(turn, found.fact, found.topic)  # a help fact with no number (the Safe Travel app)
+        return True
+    if intent in SPLP_TOPICS and _passport_going_home(turn.text):
+        fact_replies.say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
+        _remember(turn, "report_documents_held", None, "ask_return_home")
+        return True
     found = _find(turn.text, intent, informed)
+    if (found is None or not found.confident) and problem is not None and not informed:
+        fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
+        _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
+        return True
     if found is None:
         return False
     if found.confident and _numbers(found.fact):
@@ -179,9 +354,22 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     return False
 
 
+def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:
+    """Return the problem a question asks about when the classifier ranks it close behind (else None)."""
+    if not reading.asks:
+        return None
+    return next((intent for intent, confidence in understanding.ranking
+                 if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
+
+
 def _numbers(fact: str) -> bool:
-    """Return True for a fact about help numbers: which ones apply depends on where the person is."""
-    return HOTLINES in fact_topics(fact) or fact.startswith(("hotline_", "emergency_"))
+    """Return True for a fact about help numbers: which ones apply depends on where the person is.
+
+    A fact of the help-numbers topic that states no number (the Safe Travel app) is answered like any other.
+    """
+    if fact.startswith(("hotline_", "emergency_")):
+        return True
+    return HOTLINES in fact_topics(fact) and bool(PHONE_NUMBER.search(FACT_ANSWERS.get(fact, "")))
 
 
 def _topic_page(turn: Turn, topic: str) -> None:

@@ -22,6 +22,9 @@ FACT_ANSWERS: dict[str, str] = {
     "bpjs_jkk_jkm_compulsory_jht_optional": _l(
         "Migrant workers must be registered with BPJS Ketenagakerjaan: work-accident (JKK) and death (JKM) cover are "
         "compulsory; old-age savings (JHT) is optional."),
+    "bpjs_jkm_death_cover": _l(
+        "If the worker was registered with BPJS Ketenagakerjaan before leaving, death cover (JKM) applies: it is "
+        "compulsory for migrant workers. Ask BPJS Ketenagakerjaan or BP3MI about the claim."),
     "bpjs_only_if_registered": _l(
         "BPJS Ketenagakerjaan covers a migrant worker only if registered before leaving."),
     "calo_may_not_place": _l(
@@ -30,6 +33,9 @@ FACT_ANSWERS: dict[str, str] = {
     "case_documents_to_prepare": _l(
         "To follow up a case abroad, officers ask for: full name, passport number, visa, the sending company, work "
         "contract, country, last address, employer's name and date of last contact."),
+    "complaint_channels": _l(
+        "You can complain to KP2MI (formerly BP2MI) in person, by phone, SMS, letter, email or social media. In NTT, "
+        "BP3MI in Kupang handles complaints. Abroad, the embassy (KBRI) or consulate (KJRI) helps too."),
     "complaints_going_home_wages": _l(
         "Wanting to be sent home, unpaid wages and deportation are among the most common complaints of migrant "
         "workers. You are not alone: you can report your problem here."),
@@ -39,6 +45,9 @@ FACT_ANSWERS: dict[str, str] = {
     "contract_language_understood": _l(
         "Do not sign a contract in a language you do not understand, and keep your own signed copy. You have the "
         "right to have your contract explained."),
+    "deportee_reentry_ban_sabah": _l(
+        "Workers deported from Sabah may be barred from entering Malaysia again for years; the Indonesian consulate "
+        "in Tawau (KRI) speaks of five years. Go back only through the official path."),
     "documents_pasal13": _l(
         "Documents: passport, work visa, KTP, KK, birth certificate, school diploma (ijazah), marital-status letter, "
         "family consent letter known to the village head, health certificate, competence certificate, placement "
@@ -59,8 +68,12 @@ FACT_ANSWERS: dict[str, str] = {
     "employer_costs_not_charged_pasal72": _l(
         "A company may not charge you any cost the employer already pays (UU 18/2017 Pasal 72), and doing so carries "
         "a criminal penalty (Pasal 86)."),
+    "family_may_complain": _l(
+        "Yes. The family can complain for a migrant worker; the worker need not do it alone. An NGO or a lawyer needs "
+        "a power of attorney (surat kuasa)."),
     "government_protects_all_pmi": _l(
-        "The embassy (KBRI) or consulate (KJRI) helps Indonesian workers with or without papers."),
+        "The government says it protects all migrant workers, with or without papers: the embassy (KBRI) or "
+        "consulate (KJRI) helps you too."),
     "hk_labour_safe_migration_advice": _l(
         "Hong Kong's Labour Department advises: keep your own identity documents, do not sign anything you do not "
         "fully understand, and do not borrow money to pay an agency."),
@@ -91,6 +104,9 @@ FACT_ANSWERS: dict[str, str] = {
     "immigration_checks_nonprocedural": _l(
         "Immigration offices delay passports for people they suspect of going to work abroad outside the official "
         "procedure."),
+    "job_fraud_complaint_category": _l(
+        "Be careful: job-offer fraud is among the most common complaints. By law you pay no placement costs, so being "
+        "pushed to transfer money is a warning sign. First check the job at siskop2mi.bp2mi.go.id or BP3MI."),
     "job_order_verified_sip2mi": _l(
         "A company may recruit for a job only with a recruitment permit (SIP2MI), issued after the Indonesian mission"
         " has verified the employer's job order."),
@@ -122,6 +138,9 @@ FACT_ANSWERS: dict[str, str] = {
     "missing_relative_route": _l(
         "A missing-relative case goes from Disnaker or BP3MI to KP2MI, then to Kemlu (PWNI), then to the embassy. You"
         " can also report it here."),
+    "missions_in_malaysia": _l(
+        "In Malaysia, Indonesia's embassy is in Kuala Lumpur (KBRI) and its consulates are in Penang, Kuching, Johor "
+        "Bahru, Kota Kinabalu (KJRI) and Tawau (KRI, for Lahad Datu and eastern Sabah)."),
     "ntt_deaths_mostly_nonprocedural": _l(
         "Almost all NTT workers who died abroad had left without the official procedure: 120 of 125 in 2024, most of "
         "them in Malaysia. Go through Disnaker or the LTSA."),
@@ -140,16 +159,17 @@ FACT_ANSWERS: dict[str, str] = {
     "passport_free_first_pmi": _l(
         "A passport for a migrant worker is free (Rp0)."),
     "perban9_2020_costs_not_charged": _l(
-        "In the 10 zero-cost jobs you must not be charged for: tickets, work visa, contract legalisation, training, "
-        "competence certificate, company fee, passport, SKCK, social security, medical tests, transport or lodging."),
+        "Under the earlier rule (Perban 9/2020), the 10 zero-cost jobs paid nothing for tickets, visa, training, "
+        "certificate, company fee, passport, SKCK, BPJS, medical tests, transport or lodging. It changed in 2025: ask "
+        "BP3MI or Disnaker."),
     "perban9_2020_revised_2025": _l(
         "Perban BP2MI 9/2020 is the earlier cost rule; Permen P2MI 17/2025 revised it. Ask BP3MI for today's costs."),
     "perban9_2020_ten_jobs": _l(
         "10 jobs have no placement costs for the worker (Perban BP2MI 9/2020): housekeeper, baby carer, elderly "
         "carer, cook, family driver, gardener, child carer, cleaner, farm or plantation worker, fishing-boat crew."),
     "perban9_2020_who_pays": _l(
-        "For the 10 zero-cost jobs (Perban 9/2020), the employer pays most costs, and the local government (Pemda) "
-        "pays for training and the competence certificate."),
+        "Under the earlier rule (Perban 9/2020), for the 10 zero-cost jobs the employer paid most costs and the local "
+        "government (Pemda) paid for training and the certificate. It changed in 2025: ask BP3MI or Disnaker."),
     "permen_p2mi_17_2025_exists": _l(
         "A newer rule on placement costs exists: Permen P2MI 17/2025. Before you pay anything, confirm the current "
         "costs at BP3MI, the LTSA or Disnaker."),
@@ -200,7 +220,8 @@ FACT_ANSWERS: dict[str, str] = {
         "Verified job vacancies are listed at siskop2mi.bp2mi.go.id/lowongan/list. Teman Migran does not recruit "
         "workers."),
     "splp_travel_document": _l(
-        "Without a passport, the embassy (KBRI) or consulate (KJRI) can give you an SPLP, a travel letter to go home."),
+        "Without a passport you can still go home: the Indonesian embassy (KBRI) or consulate (KJRI) can give you an "
+        "SPLP, a travel letter in place of a passport."),
     "village_role_pasal42": _l(
         "Your village government passes on job information, checks and records prospective workers' data, helps with "
         "civil documents, and monitors departures and returns (UU 18/2017 Pasal 42)."),
@@ -220,18 +241,21 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "bp3mi_p4mi_verify_vacancies": ("bp3mi_ntt_roles",),
     "bpjs_covers_risks": ("bpjs_jkk_jkm_compulsory_jht_optional",),
     "bpjs_jkk_jkm_compulsory_jht_optional": ("pmi_requirements_pasal5",),
+    "bpjs_jkm_death_cover": ("bpjs_jkk_jkm_compulsory_jht_optional", "bpjs_only_if_registered", "bp3mi_ntt_roles",),
     "calo_may_not_place": ("placement_bodies_pasal49", "register_disnaker_ltsa_siapkerja",),
+    "complaint_channels": ("bp3mi_ntt_roles", "government_protects_all_pmi",),
     "contract_language_understood": ("right_contract_explanation",),
     "documents_pasal13": ("registration_ktp_ijazah_akta", "registration_kk", "consent_letter_village_head", "work_visa_required",),
     "hotline_kp2mi_crisis_centre": ("hotline_kp2mi_crisis_centre_abroad",),
     "hotline_kp2mi_crisis_centre_abroad": ("hotline_kp2mi_crisis_centre",),
     "ilo_no_recruitment_fees": ("zero_placement_cost_pasal30",),
+    "job_fraud_complaint_category": ("zero_placement_cost_pasal30", "siskop2mi_vacancies", "bp3mi_p4mi_verify_vacancies",),
     "ltsa_services": ("ntt_ltsa_kota_kupang_only",),
     "middle_east_household_ban": ("middle_east_ban_status",),
     "ntt_deaths_mostly_nonprocedural": ("register_disnaker_ltsa_siapkerja",),
     "p3mi_needs_sip3mi": ("siskop2mi_check_company",),
-    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs",),
-    "perban9_2020_who_pays": ("perban9_2020_ten_jobs",),
+    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
+    "perban9_2020_who_pays": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
     "right_contract_explanation": ("right_document_copies",),
     "right_hold_travel_documents": ("ilo_forced_labour_indicators",),
     "right_safe_return": ("hotline_kp2mi_crisis_centre_abroad",),

@@ -35,7 +35,7 @@ SCALE = 6.0
 # The bar a fact must clear to be stated as the answer: on its own, or when it belongs to the topic the
 # classifier found with confidence (two independent signals agreeing).
 CONFIDENT = 0.45
-WITH_TOPIC = 0.30
+WITH_TOPIC = 0.25
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
@@ -48,18 +48,25 @@ FEATURES: tuple[dict[str, Any], ...] = (
 # also answers, so a confident classifier can vouch for it.
 EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "bp3mi_ntt_complaints_2025": ("ask_return_home",),
+    "bpjs_jkm_death_cover": ("ask_social_security", "report_other_problem"),
     "calo_may_not_place": ("verify_recruiter", "report_recruiter_activity", "ask_warning_signs"),
+    "complaint_channels": ("ask_rights", "report_deception", "report_unpaid_wages"),
     "complaints_going_home_wages": ("report_unpaid_wages",),
+    "deportee_reentry_ban_sabah": ("ask_return_home",),
     "employer_costs_not_charged_pasal72": ("report_fees_or_debt",),
+    "government_protects_all_pmi": ("ask_return_home",),
+    "family_may_complain": ("ask_rights", "report_missing_contact"),
     "hotline_police_110": ("report_emergency",),
     "hotline_sapa_129": ("report_abuse",),
     "ilo_forced_labour_indicators": ("report_deception",),
     "ilo_no_recruitment_fees": ("ask_costs", "report_fees_or_debt"),
+    "job_fraud_complaint_category": ("ask_warning_signs", "report_deception", "report_recruiter_activity"),
     "job_order_verified_sip2mi": ("verify_recruiter",),
     "ltsa_services": ("ask_procedure",),
     "missing_relative_data": ("report_missing_contact",),
     "missing_relative_police_report": ("report_missing_contact",),
     "missing_relative_route": ("report_missing_contact",),
+    "missions_in_malaysia": ("ask_return_home",),
     "p3mi_needs_sip3mi": ("verify_recruiter",),
     "perban9_2020_who_pays": ("ask_costs",),
     "placement_bodies_pasal49": ("verify_recruiter",),
@@ -67,6 +74,7 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "right_wages": ("report_unpaid_wages",),
     "safe_travel_panic_button": ("ask_hotline",),
     "siskop2mi_check_company": ("verify_recruiter",),
+    "splp_travel_document": ("ask_return_home", "report_documents_held"),
     "village_role_pasal42": ("ask_procedure",),
     "work_contract_contents": ("ask_rights", "report_deception"),
     "zero_placement_cost_pasal30": ("report_fees_or_debt",),
