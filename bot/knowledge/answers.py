@@ -81,7 +81,7 @@ ANSWERS: dict[str, Answer] = {
             _l("3. The company needs a job order verified by the Indonesian mission and a recruitment permit "
                "(SIP2MI) for your job.\n"
                "4. Training, competence certificate and medical check.\n"
-               "5. Passport, with a Disnaker recommendation. It is free on the official path.\n"
+               "5. Passport, free for a migrant worker. Some offices still ask for a Disnaker recommendation.\n"
                "6. Sign the placement agreement at the LTSA and read your work contract."),
             _l("7. Pre-departure orientation (OPP) at BP3MI (the government office for migrant workers), work "
                "visa, then departure.\n"

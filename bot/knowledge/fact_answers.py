@@ -154,8 +154,8 @@ FACT_ANSWERS: dict[str, str] = {
         "A legal placement company (P3MI) must hold a SIP3MI licence from the Ministry P2MI. Check it at "
         "siskop2mi.bp2mi.go.id."),
     "passport_disnaker_recommendation": _l(
-        "A passport for work needs a recommendation from Disnaker. On the official path it is free for a migrant "
-        "worker."),
+        "A passport for work is free for a migrant worker. Since 2023 the rules no longer require a Disnaker "
+        "recommendation, but some immigration offices still ask for one: ask Disnaker first."),
     "passport_free_first_pmi": _l(
         "A passport for a migrant worker is free (Rp0)."),
     "perban9_2020_costs_not_charged": _l(
