@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/real_eval.py                    # the evaluation part (measurement only)
     .venv/bin/python bench/real_eval.py --part train --show-failures
+    .venv/bin/python bench/real_eval.py --part train --folds 5   # k-fold cross-validation (training part only)
 
 Every text goes to a real Engine on a temporary SQLite file, as the first message of a new contact on SMS.
 Measured:
@@ -17,7 +18,12 @@ Measured:
 - the memory they add: the growth of the resident set from before the classifier and retriever are loaded to
   after every text has gone through the engine.
 
-The evaluation part is for measuring only: --show-failures refuses it, so nobody tunes on its texts.
+With --folds K (the training part or another tunable file, never the evaluation part), the texts are cut into K
+folds; for each fold the classifier is trained on intents/ without real.yml plus the other folds' texts (weighted
+like real.yml), and the engine runs that fold's texts. The measures are pooled over the folds: an honest
+out-of-sample figure for the rules and the classifier together (the rules were still written after these texts).
+
+The evaluation part is for measuring only: --show-failures and --folds refuse it, so nobody tunes on its texts.
 """
 
 from __future__ import annotations
@@ -55,7 +61,14 @@ from bot.store import loads  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
 from bot.understanding import asking  # noqa: E402
+from bot.understanding.nlu import INTENTS_DIR  # noqa: E402
+from bot.understanding.nlu import EmbeddedClassifier  # noqa: E402
 from bot.understanding.nlu import load_classifier  # noqa: E402
+from bot.understanding.real_corpus import REAL_INTENTS_FILE  # noqa: E402
+from bot.understanding.real_corpus import without_real_file  # noqa: E402
+from bot.understanding.training_data import Example  # noqa: E402
+from bot.understanding.training_data import TrainingData  # noqa: E402
+from bot.understanding.training_data import load_training_data  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real"
 FLOORS = {"topic_accuracy": 0.80, "reports_missed": 0.05, "questions_opening_case": 0.05, "first_reply": 0.90,
@@ -101,14 +114,14 @@ def expected_found(reply: str, groups: list[list[str]]) -> bool:
 class Bench:
     """A real Engine on a temporary SQLite file; one new contact per text."""
 
-    def __init__(self, workdir: Path) -> None:
-        """Create the store and the engine."""
+    def __init__(self, workdir: Path, classifier: Any = None) -> None:
+        """Create the store and the engine (with `classifier`, default the one intents/ trains)."""
         database = workdir / "real-eval.db"
         self.db = open_db(database)
         migrate(self.db)
         settings = Settings(database=str(database), nlu_cache_dir=str(workdir / "nlu-cache"))
         self.vault = Vault(generate_key())
-        self.classifier = load_classifier(settings)
+        self.classifier = classifier or load_classifier(settings)
         self.engine = Engine(settings, self.vault, classifier=self.classifier)
 
     def community_reports(self) -> int:
@@ -200,6 +213,37 @@ def timing(bench: Bench, texts: list[str], rounds: int) -> tuple[list[float], li
     return wall, cpu
 
 
+def fold_classifiers(entries: list[dict[str, Any]], folds: int, seed: int = 0) -> list[tuple[Any, list[int]]]:
+    """Return (classifier, indexes of its test texts) per fold: trained on intents/ minus real.yml plus the rest."""
+    from sklearn.model_selection import KFold
+
+    base = without_real_file(load_training_data(INTENTS_DIR))
+    out = []
+    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(entries):
+        extra = [Example(str(entries[i]["text"]).strip(), str(entries[i]["label"]), (), REAL_INTENTS_FILE)
+                 for i in train_idx]
+        data = TrainingData(examples=base.examples + extra, synonyms=base.synonyms, lookups=base.lookups,
+                            regexes=base.regexes)
+        out.append((EmbeddedClassifier.train(data), [int(i) for i in test_idx]))
+    return out
+
+
+def cross_validated(tmp: Path, entries: list[dict[str, Any]], folds: int) -> tuple[list[dict[str, Any]], Bench]:
+    """Run every text through an engine whose classifier never saw it (K folds); return the results in order."""
+    results: list[dict[str, Any]] = [{}] * len(entries)
+    bench = None
+    for k, (classifier, test_idx) in enumerate(fold_classifiers(entries, folds)):
+        if bench is not None:
+            bench.db.close()
+        workdir = tmp / f"fold{k}"
+        workdir.mkdir()
+        bench = Bench(workdir, classifier)
+        for i in test_idx:
+            results[i] = bench.send(entries[i]["text"])
+    assert bench is not None
+    return results, bench
+
+
 def main() -> int:
     """Run the benchmark; exit 1 when a floor is missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -208,25 +252,33 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="latency rounds over the texts")
     parser.add_argument("--show-failures", action="store_true", help="list what went wrong (training part only)")
     parser.add_argument("--output", help="write the figures as JSON to this file")
+    parser.add_argument("--folds", type=int, default=0, help="k-fold cross-validation over the texts (not eval)")
     args = parser.parse_args()
     part, entries = load_texts(args.file or REAL / f"{args.part}.yml")
-    if args.show_failures and part != "train":
+    if args.show_failures and part not in ("train", "dev"):
         parser.error("the evaluation part is for measuring only: --show-failures works with the training part")
+    if args.folds and part not in ("train", "dev"):
+        parser.error("the evaluation part is for measuring only: --folds works with the training part")
     gc.collect()
     before = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
-        bench = Bench(Path(tmp))
         started = time.perf_counter()
         retrieval.default_retriever()
         train_s = time.perf_counter() - started
-        loaded = rss_mb()
-        results = [bench.send(e["text"]) for e in entries]
+        if args.folds >= 2:
+            results, bench = cross_validated(Path(tmp), entries, args.folds)
+            loaded = rss_mb()
+        else:
+            bench = Bench(Path(tmp))
+            loaded = rss_mb()
+            results = [bench.send(e["text"]) for e in entries]
         figures = score(entries, results)
         times, cpu = timing(bench, [e["text"] for e in entries], args.rounds)
         after = rss_mb()
         bench.db.close()
     figures.update({
         "part": part,
+        "folds": args.folds if args.folds >= 2 else None,
         "p50_ms": round(percentile(cpu, 50), 3),
         "p99_ms": round(percentile(cpu, 99), 3),
         "wall_p50_ms": round(percentile(times, 50), 3),
