@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bot.understanding import normalise
 from bot.understanding.nlu import load_signals
+from bot.understanding.nlu import negated
 
 QUESTION = "question"
 REPORT = "report"
@@ -51,7 +52,8 @@ SCOPE_PHRASES = ("what if", "is it", "is that", "are they", "apa boleh", "bisa t
 # The writer speaks of themselves or of their family: a report, not a general question.
 PERSON_WORDS = frozenset("""
 saya sy aku ku beta sa kami katong kita gue gw
-anak suami istri maitua adik ade kakak kaka kk mama mamak bapa bapak ibu ayah keluarga ponakan keponakan sepupu
+anak suami istri maitua adik ade kakak kaka kk akak abang abg kawan teman mama mamak bapa bapak ibu ayah keluarga
+ponakan keponakan sepupu cucu kitorang kitong torang
 i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
 """.split())
 # Words of a story that has happened (time, duration, already).
@@ -75,9 +77,16 @@ MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah".spl
 TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split())
 # Trouble grave enough that a story telling it is a report whatever the classifier thinks.
 GRAVE_WORDS = frozenset("""
-meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil
-died dead escaped jailed forced threatened pregnant
+meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil dibunuh terbunuh
+died dead escaped jailed forced threatened pregnant killed murdered
 """.split())
+# Words that make a trouble word a plan or a wish, not something that happened ("mau ikut kabur aja dulu").
+INTENTION_WORDS = frozenset("mau ingin pengen pingin akan rencana berencana nak hendak want plan planning going".split())
+# Negations that make a trouble word something that did not happen ("tidak sakit", "belum pernah ditangkap").
+NEGATIONS = frozenset("tidak bukan belum never not no".split())
+FILLERS = frozenset("pernah sampai sempat juga lagi ikut ever been".split())
+# Tags that end a question in Kupang ("ka", "ko") and Malaysian Malay ("ke": "kena denda ke?").
+TAG_PARTICLES = ("ka", "ko", "ke")
 # A clause that states a need the bot can answer even without a question ("saya mau pulang").
 NEED_WORDS = frozenset("pulang balik mudik home return".split())
 # Harm the patterns of report_signals.yml do not cover yet, in the same normalised form.
@@ -136,10 +145,33 @@ class _Clause:
     @property
     def asks(self) -> bool:
         opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
-        return (opens or self.has(INTERROGATIVES) or self.text.rstrip().endswith("?")
+        return (opens or self.interrogative() or self.text.rstrip().endswith("?")
                 or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
-                or (len(self.raw) > 1 and self.raw[-1] in ("ka", "ko"))
-                or (len(self.raw) > 2 and self.raw[-1] in TAG_NEGATIONS and self.has(MODALS)))
+                or (len(self.raw) > 1 and self.raw[-1] in TAG_PARTICLES)
+                or (len(self.raw) > 2 and self.raw[-1] in TAG_NEGATIONS and self.has(MODALS))
+                or (len(self.tokens) > 2 and self.tokens[-2] in ("atau", "or") and self.tokens[-1] in ("tidak", "not")))
+
+    def marked(self, words: frozenset[str], grave: bool = False) -> bool:
+        """Return True when a word of `words` is told as having happened: not negated, nor (if `grave`) a plan."""
+        for tokens in (self.tokens, self.raw):
+            for i, token in enumerate(tokens):
+                if token not in words:
+                    continue
+                before = [t for t in tokens[max(0, i - 3):i] if t not in FILLERS]
+                if before and normalise.normalise(before[-1]) in NEGATIONS:
+                    continue
+                if grave and any(t in INTENTION_WORDS for t in tokens[max(0, i - 3):i]):
+                    continue
+                return True
+        return False
+
+    def interrogative(self) -> bool:
+        """Return True when an asking word stands in the clause ("apa apa", "siapa siapa" mean "anything", "anyone")."""
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            if token in INTERROGATIVES and not (i and tokens[i - 1] == token) and tokens[i + 1:i + 2] != (token,):
+                return True
+        return any(t in INTERROGATIVES for t in self.raw if t not in self.tokens)
 
 
 def clauses(text: str) -> list[str]:
@@ -155,35 +187,47 @@ def _without_nya(norm: str) -> str:
     return " ".join(w[:-3] if len(w) > 6 and w.endswith("nya") else w for w in norm.split())
 
 
-def _scoped(clause: _Clause, start: int, text: str) -> bool:
-    """Return True when the harm at `start` (in `text`, a form of the clause) is hypothetical."""
+def _scoped(clause: _Clause, start: int, text: str, told: bool = False) -> bool:
+    """Return True when the harm at `start` (in `text`, a form of the clause) is hypothetical.
+
+    :param told: an earlier clause stated something about the writer or their family ("anak sy ditangkap ...,
+        sdh 2 bulan tdk ada kabar dia di mana"): a later clause that asks is about them, not a general question.
+    """
     if clause.opens_question:
         return True
     before = text[:start]
     if any(w in SCOPE_WORDS for w in before.split()) or any(p in before for p in SCOPE_PHRASES):
         return True
-    return clause.asks and not clause.has(PERSON_WORDS)
+    return clause.asks and not clause.has(PERSON_WORDS) and not told
+
+
+def _stated_person(clause: _Clause) -> bool:
+    return not clause.asks and not clause.has(SCOPE_WORDS) and clause.has(PERSON_WORDS)
 
 
 def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
-    """Return the report intents of the firm (not hypothetical) harm, and the clauses it is in."""
+    """Return the report intents of the firm (not hypothetical, not negated) harm, and the clauses it is in."""
     harm: list[str] = []
     harmed: set[int] = set()
     signals = _signals()
+    told = False
     for index, clause in enumerate(parts):
         forms = {clause.norm, _without_nya(clause.norm)}
         for intent, patterns in signals.items():
             for pattern in patterns:
                 for form in forms:
-                    if any(not _scoped(clause, m.start(), form) for m in pattern.finditer(form)):
+                    if any(not _scoped(clause, m.start(), form, told) and not negated(pattern, form, m)
+                           for m in pattern.finditer(form)):
                         harmed.add(index)
                         if intent not in harm:
                             harm.append(intent)
+        told = told or _stated_person(clause)
     # A pattern may span clauses ("dijanjikan kerja di restoran, ternyata di kebun"): try the whole text too.
     joined = " ".join(c.norm for c in parts)
     if len(parts) > 1 and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
         for intent, patterns in signals.items():
-            if intent not in harm and any(p.search(joined) for p in patterns) and not _any_scope(parts):
+            if intent not in harm and not _any_scope(parts) and any(
+                    not negated(p, joined, m) for p in patterns for m in p.finditer(joined)):
                 harm.append(intent)
     return harm, harmed
 
@@ -230,10 +274,10 @@ def read(text: str) -> Reading:
         stated = not clause_asks and not clause.has(SCOPE_WORDS)
         if stated and clause.has(PERSON_WORDS):
             person = True
-            if clause.has(STORY_WORDS) or clause.has(TROUBLE_WORDS) or any(ch.isdigit() for ch in clause.text):
+            if clause.has(STORY_WORDS) or clause.marked(TROUBLE_WORDS) or any(ch.isdigit() for ch in clause.text):
                 tells = True
-            troubled = troubled or clause.has(TROUBLE_WORDS)
-            grave = grave or clause.has(GRAVE_WORDS)
+            troubled = troubled or clause.marked(TROUBLE_WORDS)
+            grave = grave or clause.marked(GRAVE_WORDS, grave=True)
         if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
             tells = True
         if index not in harmed and (clause_asks or clause.has(NEED_WORDS)):
