@@ -29,7 +29,7 @@ CLAUSE_BREAK = re.compile(r"[.,;!?\n]+")
 # Words that ask, wherever they stand ("nomornya apa", "bisa kah", "bole ka", "mcm mana").
 INTERROGATIVES = frozenset("""
 apakah apa bolehkah bisakah haruskah adakah benarkah betulkah bagaimana gimana berapa kapan dimana kemana darimana
-siapa kenapa mengapa caranya tanya bertanya nanya kah
+siapa sapa kenapa mengapa caranya tanya bertanya nanya kah
 how what where which who whom why when
 """.split())
 QUESTION_PHRASES = ("mcm mana", "macam mana", "bole ka", "boleh ka", "bisa ka", "bisa ko", "boleh ko", "bole ko")
@@ -53,7 +53,7 @@ SCOPE_PHRASES = ("what if", "is it", "is that", "are they", "apa boleh", "bisa t
 PERSON_WORDS = frozenset("""
 saya sy aku ku beta sa kami katong kita gue gw
 anak suami istri maitua adik ade kakak kaka kk akak abang abg kawan teman mama mamak bapa bapak ibu ayah keluarga
-ponakan keponakan sepupu cucu kitorang kitong torang
+ponakan keponakan sepupu cucu kitorang kitong torang om tante paman bibi ipar nenek kakek opa oma saudara sodara
 i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
 """.split())
 # Words of a story that has happened (time, duration, already).
@@ -73,7 +73,9 @@ ditolak dikunci dilarang larang kasar siksa aniaya jual dijual sandera tebusan p
 beaten locked hungry abused scolded stranded trapped unpaid withheld
 """.split())
 # "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
-MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah".split())
+MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah wajar benar betul aman salah".split())
+# Words of address that may close a question ("ini wajar ga pak", "bisa ka kaka").
+ADDRESS_WORDS = frozenset("pak bapak bu ibu kak kakak kaka om tante mas mbak bang abang sis bro admin min dong ya".split())
 TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split())
 # Trouble grave enough that a story telling it is a report whatever the classifier thinks.
 GRAVE_WORDS = frozenset("""
@@ -144,11 +146,14 @@ class _Clause:
 
     @property
     def asks(self) -> bool:
+        raw = self.raw
+        while len(raw) > 2 and raw[-1] in ADDRESS_WORDS:
+            raw = raw[:-1]
         opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
         return (opens or self.interrogative() or self.text.rstrip().endswith("?")
                 or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
-                or (len(self.raw) > 1 and self.raw[-1] in TAG_PARTICLES)
-                or (len(self.raw) > 2 and self.raw[-1] in TAG_NEGATIONS and self.has(MODALS))
+                or (len(raw) > 1 and raw[-1] in TAG_PARTICLES)
+                or (len(raw) > 2 and raw[-1] in TAG_NEGATIONS and self.has(MODALS))
                 or (len(self.tokens) > 2 and self.tokens[-2] in ("atau", "or") and self.tokens[-1] in ("tidak", "not")))
 
     def marked(self, words: frozenset[str], grave: bool = False) -> bool:
@@ -272,11 +277,15 @@ def read(text: str) -> Reading:
         clause_asks = clause.asks
         asks = asks or clause_asks
         stated = not clause_asks and not clause.has(SCOPE_WORDS)
-        if stated and clause.has(PERSON_WORDS):
+        # A statement after one about the writer or their family goes on telling their story ("om sy dibacok ...,
+        # sdh meninggal"); only its trouble counts, not its numbers or time words.
+        own = clause.has(PERSON_WORDS)
+        if stated and (own or person):
             person = True
-            if clause.has(STORY_WORDS) or clause.marked(TROUBLE_WORDS) or any(ch.isdigit() for ch in clause.text):
+            if own and (clause.has(STORY_WORDS) or any(ch.isdigit() for ch in clause.text)):
                 tells = True
-            troubled = troubled or clause.marked(TROUBLE_WORDS)
+            if clause.marked(TROUBLE_WORDS):
+                tells = troubled = True
             grave = grave or clause.marked(GRAVE_WORDS, grave=True)
         if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
             tells = True
