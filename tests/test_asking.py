@@ -95,3 +95,9 @@ def test_harm_names_the_report_when_the_top_report_is_unsure():
     # a sure classifier keeps its report
     sure = [("report_recruiter_activity", 0.60), ("report_missing_contact", 0.25)]
     assert choose_intent(sure, text, threshold=0.35)[0] == "report_recruiter_activity"
+
+
+def test_told_to_pay_a_sum_is_harm_but_asking_what_to_pay_is_not():
+    assert "report_fees_or_debt" in harm("the agent said i must pay rm 2000 before i get my passport back")
+    assert harm("berapa harus bayar ke PT?") == ()
+    assert harm("apakah saya harus bayar 5 juta?") == ()
