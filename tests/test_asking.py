@@ -103,3 +103,8 @@ def test_told_to_pay_a_sum_is_harm_but_asking_what_to_pay_is_not():
     assert "report_fees_or_debt" in harm("the agent said i must pay rm 2000 before i get my passport back")
     assert harm("berapa harus bayar ke PT?") == ()
     assert harm("apakah saya harus bayar 5 juta?") == ()
+
+
+def test_a_death_told_is_grave_trouble():
+    reading = asking.read("jenazah kakak saya masih di rumah sakit johor, kami tidak punya uang. harus bagaimana?")
+    assert reading.grave and reading.troubled and reading.tells

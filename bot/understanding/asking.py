@@ -311,7 +311,8 @@ def read(text: str) -> Reading:
                 story = True
             if clause.marked(TROUBLE_WORDS):
                 tells = troubled = True
-            grave = grave or clause.marked(GRAVE_WORDS, grave=True)
+            if clause.marked(GRAVE_WORDS, grave=True):
+                tells = troubled = grave = True
         if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
             tells = True
         if index not in harmed and (clause_asks or clause.has(NEED_WORDS)):
