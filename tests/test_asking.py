@@ -53,6 +53,14 @@ def test_a_negated_harm_word_does_not_turn_a_question_into_a_report():
     ("majikan ancam saya kalau saya lapor", "report_abuse"),
     ("umur saya dinaikkan di ktp oleh sponsor", "report_deception"),
     ("agen bilang saya kena denda 5 juta karena pulang cepat", "report_fees_or_debt"),
+    ("my cousin said the foreman kicks him and hit him with a stick", "report_abuse"),
+    ("suami saya sudah 2 bulan di depot imigresen", "report_other_problem"),
+    ("kami ditahan petugas di pelabuhan", "report_other_problem"),
+    ("saya dipaksa tanda tangan kontrak baru", "report_deception"),
+    ("saya kerja di rumah saudaranya, tidak dibayar penuh", "report_unpaid_wages"),
+    ("dijanjikan kerja di hotel, malah diganti kerja di kebun", "report_deception"),
+    ("bos tidak kasih uang sudah 5 bulan", "report_unpaid_wages"),
+    ("kontrak saya sudah habis tapi majikan tidak kasih pulang", "report_other_problem"),
 ])
 def test_harm_told_in_everyday_words(text, intent):
     assert intent in harm(text)
@@ -108,3 +116,17 @@ def test_told_to_pay_a_sum_is_harm_but_asking_what_to_pay_is_not():
 def test_a_death_told_is_grave_trouble():
     reading = asking.read("jenazah kakak saya masih di rumah sakit johor, kami tidak punya uang. harus bagaimana?")
     assert reading.grave and reading.troubled and reading.tells
+
+
+def test_a_rule_asked_about_with_no_ones_story_is_no_harm():
+    assert harm("kompeni bilang paspor harus disimpan di kantor, betul itu aturannya?") == ()
+    # a harm told with a time word is a story even without a pronoun
+    assert "report_fees_or_debt" in harm("sudah bayar 8 juta ke PT tapi belum berangkat, itu wajar?")
+
+
+def test_an_unsure_emergency_without_danger_gives_way_to_the_next_report():
+    ranking = [("report_emergency", 0.30), ("report_other_problem", 0.28), ("ask_rights", 0.2)]
+    assert choose_intent(ranking, normalise("majikan bilang saya lari padahal dia usir saya"),
+                         threshold=0.35) == ("report_other_problem", 0.28, False)
+    # danger named keeps the emergency
+    assert choose_intent(ranking, normalise("saya dikunci di kamar"), threshold=0.35)[0] == "report_emergency"

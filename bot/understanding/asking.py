@@ -56,6 +56,8 @@ anak suami istri maitua adik ade kakak kaka kk akak abang abg kawan teman mama m
 ponakan keponakan sepupu cucu kitorang kitong torang om tante paman bibi ipar nenek kakek opa oma saudara sodara
 i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
 """.split())
+# Harms often asked about as rules ("paspor kena simpan di ofis, betul ke?", "potong gaji, aturannya?").
+RULE_HARMS = frozenset({"report_documents_held", "report_fees_or_debt", "report_unpaid_wages"})
 # "bos", "towkay": someone's own employer, as "my boss" (a generic question says "majikan", "employer").
 BOSS_WORDS = frozenset("bos boss towkay tauke taukeh mandor amo".split())
 # Words of a story that has happened (time, duration, already).
@@ -70,7 +72,7 @@ meninggal tewas sakit kabur lari melarikan ditangkap tertangkap penjara dipenjar
 dipecat diberhentikan phk tangkap dibohongi bohong denda ganti rugi utang hutang tebus sekap kurung marah maki ancam
 diancam hamil paksa dipaksa lembur dipegang disimpan ditahan tahan hilang overstay tanpa setor transfer
 died dead sick escaped arrested jail deported fired cheated debt threatened pregnant forced lost ran
-dimarahi marahi usir diusir dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
+dimarahi marahi usir diusir halau dihalau dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
 ditolak dikunci dilarang larang kasar siksa aniaya jual dijual sandera tebusan potongan overtime
 beaten locked hungry abused scolded stranded trapped unpaid withheld
 """.split())
@@ -290,7 +292,7 @@ def read(text: str) -> Reading:
         # "kompeni cakap paspor kena simpan di ofis, betul ke itu undang2?": a rule asked about, no one's story
         # (danger still counts: "ada tempat curhat? kadang pikir mau mati saja"). A harm told with time words is a
         # story even without a pronoun ("sdh bayar 6 juta ke PT, ...?").
-        harm = [intent for intent in harm if intent == "report_emergency"]
+        harm = [intent for intent in harm if intent not in RULE_HARMS]
         harmed = harmed if harm else set()
     tells = bool(harm)
     story = False

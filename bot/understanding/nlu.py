@@ -182,6 +182,11 @@ def choose_intent(
         if top_conf < threshold and matched and top not in matched and not generic:
             best = max(matched, key=lambda intent: dict(ranking).get(intent, 0.0))
             return best, dict(ranking).get(best, 0.0), True
+        if top == "report_emergency" and top_conf < threshold and not matched:
+            # An unsure "emergency" with no sign of danger: the next report (danger words are caught before).
+            for intent, conf in ranking[1:]:
+                if intent in REPORT_INTENTS:
+                    return intent, conf, False
         return top, top_conf, top in matched and top_conf < threshold
     if top not in OVERRIDABLE:
         return top, top_conf, False
