@@ -61,6 +61,8 @@ def test_a_negated_harm_word_does_not_turn_a_question_into_a_report():
     ("dijanjikan kerja di hotel, malah diganti kerja di kebun", "report_deception"),
     ("bos tidak kasih uang sudah 5 bulan", "report_unpaid_wages"),
     ("kontrak saya sudah habis tapi majikan tidak kasih pulang", "report_other_problem"),
+    ("di kapal kapten sering pukul kami", "report_abuse"),
+    ("gaji sudah 6 bulan belum dikirim", "report_unpaid_wages"),
 ])
 def test_harm_told_in_everyday_words(text, intent):
     assert intent in harm(text)
