@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/real_eval.py                    # the evaluation part (measurement only)
     .venv/bin/python bench/real_eval.py --part train --show-failures
-    .venv/bin/python bench/real_eval.py --part train --folds 5   # k-fold cross-validation (training part only)
+    .venv/bin/python bench/real_eval.py --part dev --show-failures    # the tunable development part
+    .venv/bin/python bench/real_eval.py --part train --folds 5      # k-fold cross-validation (training part only)
 
 Every text goes to a real Engine on a temporary SQLite file, as the first message of a new contact on SMS.
 Measured:
@@ -18,12 +19,13 @@ Measured:
 - the memory they add: the growth of the resident set from before the classifier and retriever are loaded to
   after every text has gone through the engine.
 
-With --folds K (the training part or another tunable file, never the evaluation part), the texts are cut into K
-folds; for each fold the classifier is trained on intents/ without real.yml plus the other folds' texts (weighted
+The evaluation part is for measuring only: --show-failures refuses it, so nobody tunes on its texts. The
+development part (dev.yml) may be tuned on and its failures shown; its texts stay out of training data.
+
+With --folds K (the training part only: the development part never goes into training, the evaluation part is
+never tuned on), the texts are cut into K folds; for each fold the classifier is trained on intents/ without real.yml plus the other folds' texts (weighted
 like real.yml), and the engine runs that fold's texts. The measures are pooled over the folds: an honest
 out-of-sample figure for the rules and the classifier together (the rules were still written after these texts).
-
-The evaluation part is for measuring only: --show-failures and --folds refuse it, so nobody tunes on its texts.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ from bot.understanding.training_data import TrainingData  # noqa: E402
 from bot.understanding.training_data import load_training_data  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real"
+# The parts whose failures may be listed: the evaluation part is measured, never inspected text by text.
+SHOWABLE_PARTS = ("train", "dev")
 FLOORS = {"topic_accuracy": 0.80, "reports_missed": 0.05, "questions_opening_case": 0.05, "first_reply": 0.90,
           "p50_ms": 2.0, "p99_ms": 10.0, "memory_mb": 150.0}
 REPORT_KINDS = ("report", "report+question")
@@ -91,7 +95,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def load_texts(path: Path) -> tuple[str, list[dict[str, Any]]]:
-    """Return the part ("train" or "eval") and the entries of a corpus file."""
+    """Return the part ("train", "dev" or "eval") and the entries of a corpus file."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return str(data.get("part") or path.stem), list(data["texts"])
 
@@ -244,21 +248,41 @@ def cross_validated(tmp: Path, entries: list[dict[str, Any]], folds: int) -> tup
     return results, bench
 
 
-def main() -> int:
-    """Run the benchmark; exit 1 when a floor is missed."""
+def failures_may_be_shown(part: str, path: Path) -> bool:
+    """Return True when the texts of `part` (read from `path`) may be listed one by one: never the evaluation part."""
+    return part in SHOWABLE_PARTS and path.resolve() != (REAL / "eval.yml").resolve()
+
+
+def may_cross_validate(part: str, path: Path) -> bool:
+    """Return True when the texts of `part` may be trained on in cross-validation: the training part only."""
+    return part == "train" and failures_may_be_shown(part, path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--part", choices=("eval", "train"), default="eval")
+    parser.add_argument("--part", choices=("eval", "dev", "train"), default="eval")
     parser.add_argument("--file", type=Path, help="a corpus file (default tests/data/real/<part>.yml)")
     parser.add_argument("--rounds", type=int, default=3, help="latency rounds over the texts")
-    parser.add_argument("--show-failures", action="store_true", help="list what went wrong (training part only)")
+    parser.add_argument("--show-failures", action="store_true",
+                        help="list what went wrong (training and development parts only)")
     parser.add_argument("--output", help="write the figures as JSON to this file")
-    parser.add_argument("--folds", type=int, default=0, help="k-fold cross-validation over the texts (not eval)")
+    parser.add_argument("--folds", type=int, default=0,
+                        help="k-fold cross-validation of the classifier over the texts (training part only)")
+    return parser
+
+
+def main() -> int:
+    """Run the benchmark; exit 1 when a floor is missed."""
+    parser = build_parser()
     args = parser.parse_args()
-    part, entries = load_texts(args.file or REAL / f"{args.part}.yml")
-    if args.show_failures and part not in ("train", "dev"):
-        parser.error("the evaluation part is for measuring only: --show-failures works with the training part")
-    if args.folds and part not in ("train", "dev"):
-        parser.error("the evaluation part is for measuring only: --folds works with the training part")
+    path = args.file or REAL / f"{args.part}.yml"
+    part, entries = load_texts(path)
+    if args.show_failures and not failures_may_be_shown(part, path):
+        parser.error("the evaluation part is for measuring only: --show-failures works with the training and "
+                     "development parts")
+    if args.folds and not may_cross_validate(part, path):
+        parser.error("--folds trains on the texts: it works with the training part only")
     gc.collect()
     before = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
