@@ -132,3 +132,9 @@ def test_an_unsure_emergency_without_danger_gives_way_to_the_next_report():
                          threshold=0.35) == ("report_other_problem", 0.28, False)
     # danger named keeps the emergency
     assert choose_intent(ranking, normalise("saya dikunci di kamar"), threshold=0.35)[0] == "report_emergency"
+
+
+def test_a_duration_is_no_story_but_a_past_harm_is():
+    # a cut over six months, asked about: a rule; the same money already paid: a story
+    assert harm("berapa biaya resmi ke hongkong? katanya agen potong gaji 6 bulan") == ()
+    assert harm("agen sudah potong gaji 6 bulan, itu wajar?") != ()

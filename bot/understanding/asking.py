@@ -66,6 +66,10 @@ sudah sdh su udah udh telah sejak semenjak selama lalu kemarin kemaren tadi seka
 minggu hari sering selalu setiap tiap pernah
 already since ago last yesterday now still months month years year weeks week days often always every never
 """.split())
+# Words that put a harm in the past: it happened ("sdh bayar 6 juta ke PT").
+PAST_WORDS = frozenset("""
+sudah sdh su udah udh dah telah sejak semenjak lalu kemarin kemaren tadi pernah already since ago last yesterday
+""".split())
 # Trouble that a story may tell without a harm pattern (deaths, arrests, running away, debts...).
 TROUBLE_WORDS = frozenset("""
 meninggal tewas sakit kabur lari melarikan ditangkap tertangkap penjara dipenjara deportasi dideportasi razia
@@ -287,11 +291,11 @@ def read(text: str) -> Reading:
     parts = [c for c in (_clause(piece) for piece in _pieces(text)) if c.tokens]
     harm, harmed = _harm(parts)
     asks = "?" in (text or "") or any(c.asks for c in parts)
-    if asks and harm and not any(c.has(PERSON_WORDS | BOSS_WORDS) or i in harmed and c.has(STORY_WORDS)
+    if asks and harm and not any(c.has(PERSON_WORDS | BOSS_WORDS) or i in harmed and c.has(PAST_WORDS)
                                  for i, c in enumerate(parts)):
         # "kompeni cakap paspor kena simpan di ofis, betul ke itu undang2?": a rule asked about, no one's story
-        # (danger still counts: "ada tempat curhat? kadang pikir mau mati saja"). A harm told with time words is a
-        # story even without a pronoun ("sdh bayar 6 juta ke PT, ...?").
+        # (danger still counts: "ada tempat curhat? kadang pikir mau mati saja"). A harm told as past is a story
+        # even without a pronoun ("sdh bayar 6 juta ke PT, ...?"); a duration is not ("potong gaji 6 bulan").
         harm = [intent for intent in harm if intent not in RULE_HARMS]
         harmed = harmed if harm else set()
     tells = bool(harm)
