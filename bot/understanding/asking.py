@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from functools import lru_cache
 
 from bot.understanding import normalise
@@ -141,7 +142,7 @@ class _Clause:
     tokens: tuple[str, ...]
     raw: tuple[str, ...]
 
-    @property
+    @cached_property
     def norm(self) -> str:
         return " ".join(self.tokens)
 
@@ -152,7 +153,7 @@ class _Clause:
     def opens_question(self) -> bool:
         return bool(self.tokens) and (self.tokens[0] in OPENERS or (self.raw[:1] and self.raw[0] in OPENERS))
 
-    @property
+    @cached_property
     def asks(self) -> bool:
         raw = self.raw
         while len(raw) > 2 and raw[-1] in ADDRESS_WORDS:
@@ -239,8 +240,12 @@ def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
     harmed: set[int] = set()
     signals = _signals()
     told = False
+    anywhere = _any_signal()
     for index, clause in enumerate(parts):
         forms = {clause.norm, _without_nya(clause.norm)}
+        if not any(anywhere.search(form) for form in forms):  # most clauses hold no harm: one search says so
+            told = told or _stated_person(clause)
+            continue
         for intent, patterns in signals.items():
             for pattern in patterns:
                 for form in forms:
@@ -252,7 +257,7 @@ def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
         told = told or _stated_person(clause)
     # A pattern may span clauses ("dijanjikan kerja di restoran, ternyata di kebun"): try the whole text too.
     joined = " ".join(c.norm for c in parts)
-    if len(parts) > 1 and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
+    if len(parts) > 1 and anywhere.search(joined) and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
         for intent, patterns in signals.items():
             if intent not in harm and not _any_scope(parts) and any(
                     not negated(p, joined, m) for p in patterns for m in p.finditer(joined)):
@@ -279,6 +284,12 @@ def _signals() -> dict[str, tuple[re.Pattern[str], ...]]:
     for intent, patterns in EXTRA_SIGNALS.items():
         merged[intent] = merged.get(intent, ()) + patterns
     return merged
+
+
+@lru_cache(maxsize=1)
+def _any_signal() -> re.Pattern[str]:
+    """Return one pattern that matches wherever any harm pattern does (a union of linear patterns)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for patterns in _signals().values() for p in patterns))
 
 
 def _any_scope(parts: list[_Clause]) -> bool:
