@@ -21,6 +21,7 @@ from bot.understanding.nlu import keyed_path
 from bot.understanding.nlu import load_classifier
 from bot.understanding.nlu import training_hash
 from bot.understanding.nlu import write_cache
+from bot.understanding.real_corpus import REAL_DEV
 from bot.understanding.real_corpus import REAL_EVAL
 from bot.understanding.real_corpus import REAL_INTENTS_FILE
 from bot.understanding.real_corpus import REAL_TRAIN
@@ -137,13 +138,15 @@ def predict_command(intents_dir: str, source: TextIO) -> None:
 
 @group.command("import-real")
 @click.option("--corpus", type=click.Path(exists=True, dir_okay=False), default=str(REAL_TRAIN), show_default=True,
-              help="The training part of the real-language corpus (never eval.yml).")
+              help="The training part of the real-language corpus (never eval.yml or dev.yml).")
 @click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
               show_default=True, help="Directory of Rasa NLU YAML training files.")
 def import_real_command(corpus: str, intents_dir: str) -> None:
     """Copy the texts of the corpus's training part into intents/real.yml as training phrasings."""
     if Path(corpus).resolve() == REAL_EVAL.resolve() or "eval" in Path(corpus).name:
         raise click.UsageError("the evaluation part is never trained on")
+    if Path(corpus).resolve() == REAL_DEV.resolve() or "dev" in Path(corpus).name:
+        raise click.UsageError("the development part is never trained on: it stays out-of-sample for tuning")
     target = Path(intents_dir) / REAL_INTENTS_FILE
     others = [ex for ex in load_training_data(intents_dir).examples if ex.source != REAL_INTENTS_FILE]
     skip = {plain(ex.text) for ex in others} | {plain(ex.text) for ex in load_training_data(HELDOUT).examples}

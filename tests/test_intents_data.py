@@ -121,6 +121,7 @@ def test_a_line_without_dash_is_rejected(tmp_path: Path) -> None:
 
 
 REAL_EVAL = ROOT / "tests" / "data" / "real" / "eval.yml"
+REAL_DEV = ROOT / "tests" / "data" / "real" / "dev.yml"
 
 
 @pytest.mark.skipif(not REAL_EVAL.exists(), reason="the real corpus's evaluation part is on the corpus branch")
@@ -128,4 +129,11 @@ def test_training_shares_nothing_with_the_real_evaluation_part() -> None:
     evaluation = {plain(str(item["text"])) for item in yaml.safe_load(REAL_EVAL.read_text(encoding="utf-8"))["texts"]}
     shared = [ex.text for ex in load_training_data(INTENTS_DIR).examples if plain(ex.text) in evaluation]
     # Two one-word messages written for intents/ long before the corpus also occur in it, as they must.
+    assert not [text for text in shared if len(text.split()) > 3]
+
+
+@pytest.mark.skipif(not REAL_DEV.exists(), reason="the real corpus's development part is on the dev-corpus branch")
+def test_training_shares_nothing_with_the_real_development_part() -> None:
+    development = {plain(str(item["text"])) for item in yaml.safe_load(REAL_DEV.read_text(encoding="utf-8"))["texts"]}
+    shared = [ex.text for ex in load_training_data(INTENTS_DIR).examples if plain(ex.text) in development]
     assert not [text for text in shared if len(text.split()) > 3]

@@ -1,4 +1,4 @@
-"""The corpus of real-style texts: both parts parse, use the fixed intents and keep train and eval apart."""
+"""The corpus of real-style texts: every part parses, uses the fixed intents and keeps train, dev and eval apart."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def load(name: str) -> list[dict[str, Any]]:
     return data["texts"]
 
 
-PARTS = ["train.yml", "eval.yml"]
+PARTS = ["train.yml", "dev.yml", "eval.yml"]
 
 
 @pytest.mark.parametrize("name", PARTS)
@@ -88,6 +88,40 @@ def test_train_and_eval_share_no_text() -> None:
     train = {" ".join(e["text"].lower().split()) for e in load("train.yml")}
     evaluation = {" ".join(e["text"].lower().split()) for e in load("eval.yml")}
     assert not train & evaluation
+
+
+def plain_texts(name: str) -> set[str]:
+    """Return the texts of one part, lowercased with single spaces."""
+    return {" ".join(e["text"].lower().split()) for e in load(name)}
+
+
+def test_dev_shares_no_text_with_train() -> None:
+    """The development part holds no text of the training part."""
+    shared = sorted(plain_texts("dev.yml") & plain_texts("train.yml"))
+    assert not shared, shared
+
+
+def test_dev_shares_no_text_with_eval() -> None:
+    """The development part holds no text of the evaluation part (only a count is shown, never an eval text)."""
+    count = len(plain_texts("dev.yml") & plain_texts("eval.yml"))
+    assert count == 0, f"{count} development texts also occur in eval.yml: write new ones in their place"
+
+
+def test_dev_says_it_is_tunable_but_kept_out_of_training() -> None:
+    """The development part says in its header what it is for and that its texts stay out of training data."""
+    path = REAL / "dev.yml"
+    head = path.read_text(encoding="utf-8")[:2000]
+    assert "DEVELOPMENT PART" in head and "tunable" in head and "out of training data" in head
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["part"] == "dev"
+
+
+def test_dev_is_big_and_varied_enough() -> None:
+    """The development part holds at least 180 texts of every kind and language, most report intents among them."""
+    entries = load("dev.yml")
+    assert len(entries) >= 180
+    assert {e["kind"] for e in entries} == KINDS
+    assert {e["lang"] for e in entries} == LANGS
+    assert len({e["label"] for e in entries} & set(REPORT_INTENTS)) == len(REPORT_INTENTS)
 
 
 def test_eval_says_nobody_trains_on_it() -> None:

@@ -82,3 +82,7 @@ def test_import_real_copies_the_training_part_and_refuses_the_evaluation_part(ap
                                   "--intents", str(intents)])
     assert refused.exit_code != 0
     assert "never trained on" in refused.output
+    refused_dev = runner.invoke(args=["nlu", "import-real", "--corpus", str(write_corpus(tmp_path, "dev.yml")),
+                                      "--intents", str(intents)])
+    assert refused_dev.exit_code != 0
+    assert "development part is never trained on" in refused_dev.output

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REAL_DIR = ROOT / "tests" / "data" / "real"
 REAL_TRAIN = REAL_DIR / "train.yml"
 REAL_EVAL = REAL_DIR / "eval.yml"
+# The development part: tunable (thresholds, rules, error analysis) but never copied into training data.
+REAL_DEV = REAL_DIR / "dev.yml"
 # The training file that holds the real-corpus renditions copied into intents/ (left out of cross-validation).
 REAL_INTENTS_FILE = "real.yml"
 REPORT_KINDS = ("report", "report+question")
