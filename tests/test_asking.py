@@ -63,6 +63,9 @@ def test_a_negated_harm_word_does_not_turn_a_question_into_a_report():
     ("kontrak saya sudah habis tapi majikan tidak kasih pulang", "report_other_problem"),
     ("di kapal kapten sering pukul kami", "report_abuse"),
     ("gaji sudah 6 bulan belum dikirim", "report_unpaid_wages"),
+    ("majikan jarang kasih makan saya", "report_abuse"),
+    ("tiap pagi bos kunci pintu dari luar", "report_emergency"),
+    ("bos selalu bilang bulan depan baru bayar", "report_unpaid_wages"),
 ])
 def test_harm_told_in_everyday_words(text, intent):
     assert intent in harm(text)

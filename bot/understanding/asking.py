@@ -80,6 +80,7 @@ died dead sick escaped arrested jail deported fired cheated debt threatened preg
 dimarahi marahi usir diusir halau dihalau dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
 ditolak dikunci dilarang larang kasar siksa aniaya jual dijual sandera tebusan potongan overtime
 beaten locked hungry abused scolded stranded trapped unpaid withheld
+stroke koma kritis dirawat opname
 """.split())
 # "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
 MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah wajar benar betul aman salah".split())
