@@ -141,3 +141,9 @@ def test_a_duration_is_no_story_but_a_past_harm_is():
     # a cut over six months, asked about: a rule; the same money already paid: a story
     assert harm("berapa biaya resmi ke hongkong? katanya agen potong gaji 6 bulan") == ()
     assert harm("agen sudah potong gaji 6 bulan, itu wajar?") != ()
+
+
+def test_an_asking_word_after_not_knowing_is_told_not_asked():
+    assert not asking.read("saya tidak tahu siapa yang bawa anak saya ke malaysia").asks
+    assert not asking.read("i don't know where my son is now").asks
+    assert asking.read("saya mau tahu berapa biaya ke hongkong").asks

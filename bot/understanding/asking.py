@@ -95,8 +95,10 @@ jenazah mayat died dead escaped jailed forced threatened pregnant killed murdere
 # Words that make a trouble word a plan or a wish, not something that happened ("mau ikut kabur aja dulu").
 INTENTION_WORDS = frozenset("mau ingin pengen pingin akan rencana berencana nak hendak want plan planning going".split())
 # Negations that make a trouble word something that did not happen ("tidak sakit", "belum pernah ditangkap").
-NEGATIONS = frozenset("tidak bukan belum never not no".split())
+NEGATIONS = frozenset("tidak bukan belum never not no t".split())
 FILLERS = frozenset("pernah sampai sempat juga lagi ikut ever been".split())
+# "tidak tahu siapa", "tdk mau bilang berapa", "don't know where": an asking word after these and a negation is told.
+KNOW_WORDS = frozenset("tahu tau bilang kasih kasi know tell say sure pasti ingat".split())
 # Tags that end a question in Kupang ("ka", "ko") and Malaysian Malay ("ke": "kena denda ke?").
 TAG_PARTICLES = ("ka", "ko", "ke")
 # A clause that states a need the bot can answer even without a question ("saya mau pulang").
@@ -192,8 +194,15 @@ class _Clause:
         tokens = self.tokens
         for i, token in enumerate(tokens):
             if token in INTERROGATIVES and not (i and tokens[i - 1] == token) and tokens[i + 1:i + 2] != (token,):
-                return True
+                if not _embedded(tokens, i):
+                    return True
         return any(t in INTERROGATIVES for t in self.raw if t not in self.tokens)
+
+
+def _embedded(tokens: tuple[str, ...], i: int) -> bool:
+    """Return True when the asking word at `i` is told, not asked: "tdk tau siapa yg bawa", "tidak mau bilang brp"."""
+    before = tokens[max(0, i - 4):i]
+    return bool(before) and any(t in KNOW_WORDS for t in before[-2:]) and any(t in NEGATIONS for t in before)
 
 
 def clauses(text: str) -> list[str]:
