@@ -147,3 +147,14 @@ def test_an_asking_word_after_not_knowing_is_told_not_asked():
     assert not asking.read("saya tidak tahu siapa yang bawa anak saya ke malaysia").asks
     assert not asking.read("i don't know where my son is now").asks
     assert asking.read("saya mau tahu berapa biaya ke hongkong").asks
+
+
+def test_a_question_close_behind_a_report_wins_when_no_harm_is_told():
+    ranking = [("report_other_problem", 0.45), ("ask_return_home", 0.30), ("ask_rights", 0.1)]
+    text = "beta mau pulang kampung tapi tidak ada paspor, bisa ko?"
+    assert choose_intent(ranking, normalise(text), asked=True)[0] == "ask_return_home"
+    # harm told keeps the report; a question far behind keeps it too
+    harmed = "paspor beta ditahan bos, bisa pulang ko?"
+    assert choose_intent(ranking, normalise(harmed), asked=True)[0] == "report_other_problem"
+    far = [("report_other_problem", 0.70), ("ask_return_home", 0.20)]
+    assert choose_intent(far, normalise(text), asked=True)[0] == "report_other_problem"
