@@ -3,6 +3,7 @@
     .venv/bin/python bench/real_eval.py                    # the evaluation part (measurement only)
     .venv/bin/python bench/real_eval.py --part train --show-failures
     .venv/bin/python bench/real_eval.py --part dev --show-failures    # the tunable development part
+    .venv/bin/python bench/real_eval.py --part train --folds 5      # k-fold cross-validation (training part only)
 
 Every text goes to a real Engine on a temporary SQLite file, as the first message of a new contact on SMS.
 Measured:
@@ -20,6 +21,11 @@ Measured:
 
 The evaluation part is for measuring only: --show-failures refuses it, so nobody tunes on its texts. The
 development part (dev.yml) may be tuned on and its failures shown; its texts stay out of training data.
+
+With --folds K (the training part only: the development part never goes into training, the evaluation part is
+never tuned on), the texts are cut into K folds; for each fold the classifier is trained on intents/ without real.yml plus the other folds' texts (weighted
+like real.yml), and the engine runs that fold's texts. The measures are pooled over the folds: an honest
+out-of-sample figure for the rules and the classifier together (the rules were still written after these texts).
 """
 
 from __future__ import annotations
@@ -57,7 +63,14 @@ from bot.store import loads  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
 from bot.understanding import asking  # noqa: E402
+from bot.understanding.nlu import INTENTS_DIR  # noqa: E402
+from bot.understanding.nlu import EmbeddedClassifier  # noqa: E402
 from bot.understanding.nlu import load_classifier  # noqa: E402
+from bot.understanding.real_corpus import REAL_INTENTS_FILE  # noqa: E402
+from bot.understanding.real_corpus import without_real_file  # noqa: E402
+from bot.understanding.training_data import Example  # noqa: E402
+from bot.understanding.training_data import TrainingData  # noqa: E402
+from bot.understanding.training_data import load_training_data  # noqa: E402
 
 REAL = ROOT / "tests" / "data" / "real"
 # The parts whose failures may be listed: the evaluation part is measured, never inspected text by text.
@@ -105,14 +118,14 @@ def expected_found(reply: str, groups: list[list[str]]) -> bool:
 class Bench:
     """A real Engine on a temporary SQLite file; one new contact per text."""
 
-    def __init__(self, workdir: Path) -> None:
-        """Create the store and the engine."""
+    def __init__(self, workdir: Path, classifier: Any = None) -> None:
+        """Create the store and the engine (with `classifier`, default the one intents/ trains)."""
         database = workdir / "real-eval.db"
         self.db = open_db(database)
         migrate(self.db)
         settings = Settings(database=str(database), nlu_cache_dir=str(workdir / "nlu-cache"))
         self.vault = Vault(generate_key())
-        self.classifier = load_classifier(settings)
+        self.classifier = classifier or load_classifier(settings)
         self.engine = Engine(settings, self.vault, classifier=self.classifier)
 
     def community_reports(self) -> int:
@@ -204,9 +217,45 @@ def timing(bench: Bench, texts: list[str], rounds: int) -> tuple[list[float], li
     return wall, cpu
 
 
+def fold_classifiers(entries: list[dict[str, Any]], folds: int, seed: int = 0) -> list[tuple[Any, list[int]]]:
+    """Return (classifier, indexes of its test texts) per fold: trained on intents/ minus real.yml plus the rest."""
+    from sklearn.model_selection import KFold
+
+    base = without_real_file(load_training_data(INTENTS_DIR))
+    out = []
+    for train_idx, test_idx in KFold(folds, shuffle=True, random_state=seed).split(entries):
+        extra = [Example(str(entries[i]["text"]).strip(), str(entries[i]["label"]), (), REAL_INTENTS_FILE)
+                 for i in train_idx]
+        data = TrainingData(examples=base.examples + extra, synonyms=base.synonyms, lookups=base.lookups,
+                            regexes=base.regexes)
+        out.append((EmbeddedClassifier.train(data), [int(i) for i in test_idx]))
+    return out
+
+
+def cross_validated(tmp: Path, entries: list[dict[str, Any]], folds: int) -> tuple[list[dict[str, Any]], Bench]:
+    """Run every text through an engine whose classifier never saw it (K folds); return the results in order."""
+    results: list[dict[str, Any]] = [{}] * len(entries)
+    bench = None
+    for k, (classifier, test_idx) in enumerate(fold_classifiers(entries, folds)):
+        if bench is not None:
+            bench.db.close()
+        workdir = tmp / f"fold{k}"
+        workdir.mkdir()
+        bench = Bench(workdir, classifier)
+        for i in test_idx:
+            results[i] = bench.send(entries[i]["text"])
+    assert bench is not None
+    return results, bench
+
+
 def failures_may_be_shown(part: str, path: Path) -> bool:
     """Return True when the texts of `part` (read from `path`) may be listed one by one: never the evaluation part."""
     return part in SHOWABLE_PARTS and path.resolve() != (REAL / "eval.yml").resolve()
+
+
+def may_cross_validate(part: str, path: Path) -> bool:
+    """Return True when the texts of `part` may be trained on in cross-validation: the training part only."""
+    return part == "train" and failures_may_be_shown(part, path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -218,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--show-failures", action="store_true",
                         help="list what went wrong (training and development parts only)")
     parser.add_argument("--output", help="write the figures as JSON to this file")
+    parser.add_argument("--folds", type=int, default=0,
+                        help="k-fold cross-validation of the classifier over the texts (training part only)")
     return parser
 
 
@@ -230,21 +281,28 @@ def main() -> int:
     if args.show_failures and not failures_may_be_shown(part, path):
         parser.error("the evaluation part is for measuring only: --show-failures works with the training and "
                      "development parts")
+    if args.folds and not may_cross_validate(part, path):
+        parser.error("--folds trains on the texts: it works with the training part only")
     gc.collect()
     before = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
-        bench = Bench(Path(tmp))
         started = time.perf_counter()
         retrieval.default_retriever()
         train_s = time.perf_counter() - started
-        loaded = rss_mb()
-        results = [bench.send(e["text"]) for e in entries]
+        if args.folds >= 2:
+            results, bench = cross_validated(Path(tmp), entries, args.folds)
+            loaded = rss_mb()
+        else:
+            bench = Bench(Path(tmp))
+            loaded = rss_mb()
+            results = [bench.send(e["text"]) for e in entries]
         figures = score(entries, results)
         times, cpu = timing(bench, [e["text"] for e in entries], args.rounds)
         after = rss_mb()
         bench.db.close()
     figures.update({
         "part": part,
+        "folds": args.folds if args.folds >= 2 else None,
         "p50_ms": round(percentile(cpu, 50), 3),
         "p99_ms": round(percentile(cpu, 99), 3),
         "wall_p50_ms": round(percentile(times, 50), 3),

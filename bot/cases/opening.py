@@ -37,6 +37,7 @@ from bot.i18n import _l
 from bot.messages import MAX_PARSED_TEXT
 from bot.store import fetch_one
 from bot.turn import Turn
+from bot.understanding import asking
 
 RECEIVED = _l("Thank you for telling us. We believe you, and your report is saved. Your report number is %(ref)s.")
 MISSING_RECEIVED = _l("We are sorry you have had no news. Your report is saved. Your report number is %(ref)s.")
@@ -168,6 +169,8 @@ def age_warning(turn: Turn) -> bool:
         return False
     if cases.find_open_case(turn.db, turn.contact.id) is not None:
         return False  # a reporter's follow-up: added to their case, with the same answer (followup.worry_answers)
+    if asking.read(turn.text).harm:
+        return False  # "anak sy umur 16 ditangkap polis": harm told with the age is a report, opened as one
     turn.set_flow(FLOW_AGE, first_message_id=turn.message_id)
     say_parts(turn, [advice(turn, "age"), turn.tr(AGE_REPORT)])
     return True

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from functools import lru_cache
 
 from bot.understanding import normalise
 from bot.understanding.nlu import load_signals
+from bot.understanding.nlu import negated
 
 QUESTION = "question"
 REPORT = "report"
@@ -28,7 +30,7 @@ CLAUSE_BREAK = re.compile(r"[.,;!?\n]+")
 # Words that ask, wherever they stand ("nomornya apa", "bisa kah", "bole ka", "mcm mana").
 INTERROGATIVES = frozenset("""
 apakah apa bolehkah bisakah haruskah adakah benarkah betulkah bagaimana gimana berapa kapan dimana kemana darimana
-siapa kenapa mengapa caranya tanya bertanya nanya kah
+siapa sapa kenapa mengapa caranya tanya bertanya nanya kah
 how what where which who whom why when
 """.split())
 QUESTION_PHRASES = ("mcm mana", "macam mana", "bole ka", "boleh ka", "bisa ka", "bisa ko", "boleh ko", "bole ko")
@@ -51,14 +53,23 @@ SCOPE_PHRASES = ("what if", "is it", "is that", "are they", "apa boleh", "bisa t
 # The writer speaks of themselves or of their family: a report, not a general question.
 PERSON_WORDS = frozenset("""
 saya sy aku ku beta sa kami katong kita gue gw
-anak suami istri maitua adik ade kakak kaka kk mama mamak bapa bapak ibu ayah keluarga ponakan keponakan sepupu
+anak suami istri maitua adik ade kakak kaka kk akak abang abg kawan teman mama mamak bapa bapak ibu ayah keluarga
+ponakan keponakan sepupu cucu kitorang kitong torang om tante paman bibi ipar nenek kakek opa oma saudara sodara
 i i'm im me my we our us myself son daughter husband wife sister brother mother father cousin niece nephew
 """.split())
+# Harms often asked about as rules ("paspor kena simpan di ofis, betul ke?", "potong gaji, aturannya?").
+RULE_HARMS = frozenset({"report_documents_held", "report_fees_or_debt", "report_unpaid_wages"})
+# "bos", "towkay": someone's own employer, as "my boss" (a generic question says "majikan", "employer").
+BOSS_WORDS = frozenset("bos boss towkay tauke taukeh mandor amo".split())
 # Words of a story that has happened (time, duration, already).
 STORY_WORDS = frozenset("""
 sudah sdh su udah udh telah sejak semenjak selama lalu kemarin kemaren tadi sekarang masih terus bulan tahun
 minggu hari sering selalu setiap tiap pernah
 already since ago last yesterday now still months month years year weeks week days often always every never
+""".split())
+# Words that put a harm in the past: it happened ("sdh bayar 6 juta ke PT").
+PAST_WORDS = frozenset("""
+sudah sdh su udah udh dah telah sejak semenjak lalu kemarin kemaren tadi pernah already since ago last yesterday
 """.split())
 # Trouble that a story may tell without a harm pattern (deaths, arrests, running away, debts...).
 TROUBLE_WORDS = frozenset("""
@@ -66,18 +77,30 @@ meninggal tewas sakit kabur lari melarikan ditangkap tertangkap penjara dipenjar
 dipecat diberhentikan phk tangkap dibohongi bohong denda ganti rugi utang hutang tebus sekap kurung marah maki ancam
 diancam hamil paksa dipaksa lembur dipegang disimpan ditahan tahan hilang overstay tanpa setor transfer
 died dead sick escaped arrested jail deported fired cheated debt threatened pregnant forced lost ran
-dimarahi marahi usir diusir dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
+dimarahi marahi usir diusir halau dihalau dibuang terlantar telantar kelaparan lapar capek tertipu menipu tipu polis imigresen
 ditolak dikunci dilarang larang kasar siksa aniaya jual dijual sandera tebusan potongan overtime
 beaten locked hungry abused scolded stranded trapped unpaid withheld
+stroke koma kritis dirawat opname
 """.split())
 # "bisa jadi TKI ga", "boleh tidak": a modal with a negation at the end of the clause asks.
-MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah".split())
+MODALS = frozenset("boleh bole bisa harus musti wajib perlu legal resmi sah wajar benar betul aman salah".split())
+# Words of address that may close a question ("ini wajar ga pak", "bisa ka kaka").
+ADDRESS_WORDS = frozenset("pak bapak bu ibu kak kakak kaka om tante mas mbak bang abang sis bro admin min dong ya".split())
 TAG_NEGATIONS = frozenset("ga gak nggak ngga enggak tidak tdk sonde son".split())
 # Trouble grave enough that a story telling it is a report whatever the classifier thinks.
 GRAVE_WORDS = frozenset("""
-meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil
-died dead escaped jailed forced threatened pregnant
+meninggal tewas kabur melarikan dipenjara sekap disekap kurung dikurung dipaksa diancam hamil dibunuh terbunuh
+jenazah mayat died dead escaped jailed forced threatened pregnant killed murdered body
 """.split())
+# Words that make a trouble word a plan or a wish, not something that happened ("mau ikut kabur aja dulu").
+INTENTION_WORDS = frozenset("mau ingin pengen pingin akan rencana berencana nak hendak want plan planning going".split())
+# Negations that make a trouble word something that did not happen ("tidak sakit", "belum pernah ditangkap").
+NEGATIONS = frozenset("tidak bukan belum never not no t".split())
+FILLERS = frozenset("pernah sampai sempat juga lagi ikut ever been".split())
+# "tidak tahu siapa", "tdk mau bilang berapa", "don't know where": an asking word after these and a negation is told.
+KNOW_WORDS = frozenset("tahu tau bilang kasih kasi know tell say sure pasti ingat".split())
+# Tags that end a question in Kupang ("ka", "ko") and Malaysian Malay ("ke": "kena denda ke?").
+TAG_PARTICLES = ("ka", "ko", "ke")
 # A clause that states a need the bot can answer even without a question ("saya mau pulang").
 NEED_WORDS = frozenset("pulang balik mudik home return".split())
 # Harm the patterns of report_signals.yml do not cover yet, in the same normalised form.
@@ -122,7 +145,7 @@ class _Clause:
     tokens: tuple[str, ...]
     raw: tuple[str, ...]
 
-    @property
+    @cached_property
     def norm(self) -> str:
         return " ".join(self.tokens)
 
@@ -133,18 +156,66 @@ class _Clause:
     def opens_question(self) -> bool:
         return bool(self.tokens) and (self.tokens[0] in OPENERS or (self.raw[:1] and self.raw[0] in OPENERS))
 
-    @property
+    @cached_property
     def asks(self) -> bool:
+        raw = self.raw
+        while len(raw) > 2 and raw[-1] in ADDRESS_WORDS:
+            raw = raw[:-1]
         opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
-        return (opens or self.has(INTERROGATIVES) or self.text.rstrip().endswith("?")
+        return (opens or self.interrogative() or "?" in self.text
                 or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
-                or (len(self.raw) > 1 and self.raw[-1] in ("ka", "ko"))
-                or (len(self.raw) > 2 and self.raw[-1] in TAG_NEGATIONS and self.has(MODALS)))
+                or (len(raw) > 1 and raw[-1] in TAG_PARTICLES)
+                or (len(raw) > 2 and raw[-1] in TAG_NEGATIONS and self.has(MODALS))
+                or (len(self.tokens) > 2 and self.tokens[-2] in ("atau", "or") and self.tokens[-1] in ("tidak", "not")))
+
+    @property
+    def tagged(self) -> bool:
+        """Return True when the clause ends as a question: "?" or a tag particle ("bisa ka", "kena denda ke")."""
+        return "?" in self.text or (len(self.raw) > 1 and self.raw[-1] in TAG_PARTICLES)
+
+    def marked(self, words: frozenset[str], grave: bool = False) -> bool:
+        """Return True when a word of `words` is told as having happened: not negated, nor (if `grave`) a plan."""
+        for tokens in (self.tokens, self.raw):
+            for i, token in enumerate(tokens):
+                if token not in words:
+                    continue
+                if i and tokens[i - 1] == "rumah":
+                    continue  # "rumah sakit" is a hospital
+                before = [t for t in tokens[max(0, i - 3):i] if t not in FILLERS]
+                if before and normalise.normalise(before[-1]) in NEGATIONS:
+                    continue
+                if grave and any(t in INTENTION_WORDS for t in tokens[max(0, i - 3):i]):
+                    continue
+                return True
+        return False
+
+    def interrogative(self) -> bool:
+        """Return True when an asking word stands in the clause ("apa apa", "siapa siapa" mean "anything", "anyone")."""
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            if token in INTERROGATIVES and not (i and tokens[i - 1] == token) and tokens[i + 1:i + 2] != (token,):
+                if not _embedded(tokens, i):
+                    return True
+        return any(t in INTERROGATIVES for t in self.raw if t not in self.tokens)
+
+
+def _embedded(tokens: tuple[str, ...], i: int) -> bool:
+    """Return True when the asking word at `i` is told, not asked: "tdk tau siapa yg bawa", "tidak mau bilang brp"."""
+    before = tokens[max(0, i - 4):i]
+    return bool(before) and any(t in KNOW_WORDS for t in before[-2:]) and any(t in NEGATIONS for t in before)
 
 
 def clauses(text: str) -> list[str]:
     """Return the clauses of `text`: the pieces between punctuation marks and new lines."""
     return [part.strip() for part in CLAUSE_BREAK.split(text or "") if part and part.strip()]
+
+
+CLAUSE = re.compile(r"[^.,;!?\n]+[.,;!?\n]*")
+
+
+def _pieces(text: str) -> list[str]:
+    """Return the clauses of `text`, each with the marks that close it ("bisa ka?" keeps its "?")."""
+    return [m.group(0).strip() for m in CLAUSE.finditer(text or "") if m.group(0).strip()]
 
 
 def _clause(text: str) -> _Clause:
@@ -155,35 +226,51 @@ def _without_nya(norm: str) -> str:
     return " ".join(w[:-3] if len(w) > 6 and w.endswith("nya") else w for w in norm.split())
 
 
-def _scoped(clause: _Clause, start: int, text: str) -> bool:
-    """Return True when the harm at `start` (in `text`, a form of the clause) is hypothetical."""
+def _scoped(clause: _Clause, start: int, text: str, told: bool = False) -> bool:
+    """Return True when the harm at `start` (in `text`, a form of the clause) is hypothetical.
+
+    :param told: an earlier clause stated something about the writer or their family ("anak sy ditangkap ...,
+        sdh 2 bulan tdk ada kabar dia di mana"): a later clause that asks is about them, not a general question.
+    """
     if clause.opens_question:
         return True
     before = text[:start]
     if any(w in SCOPE_WORDS for w in before.split()) or any(p in before for p in SCOPE_PHRASES):
         return True
-    return clause.asks and not clause.has(PERSON_WORDS)
+    return clause.asks and not clause.has(PERSON_WORDS) and not (told and not clause.tagged)
+
+
+def _stated_person(clause: _Clause) -> bool:
+    return not clause.asks and not clause.has(SCOPE_WORDS) and clause.has(PERSON_WORDS)
 
 
 def _harm(parts: list[_Clause]) -> tuple[list[str], set[int]]:
-    """Return the report intents of the firm (not hypothetical) harm, and the clauses it is in."""
+    """Return the report intents of the firm (not hypothetical, not negated) harm, and the clauses it is in."""
     harm: list[str] = []
     harmed: set[int] = set()
     signals = _signals()
+    told = False
+    anywhere = _any_signal()
     for index, clause in enumerate(parts):
         forms = {clause.norm, _without_nya(clause.norm)}
+        if not any(anywhere.search(form) for form in forms):  # most clauses hold no harm: one search says so
+            told = told or _stated_person(clause)
+            continue
         for intent, patterns in signals.items():
             for pattern in patterns:
                 for form in forms:
-                    if any(not _scoped(clause, m.start(), form) for m in pattern.finditer(form)):
+                    if any(not _scoped(clause, m.start(), form, told) and not negated(pattern, form, m)
+                           for m in pattern.finditer(form)):
                         harmed.add(index)
                         if intent not in harm:
                             harm.append(intent)
+        told = told or _stated_person(clause)
     # A pattern may span clauses ("dijanjikan kerja di restoran, ternyata di kebun"): try the whole text too.
     joined = " ".join(c.norm for c in parts)
-    if len(parts) > 1 and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
+    if len(parts) > 1 and anywhere.search(joined) and not any(c.opens_question or (c.asks and not c.has(PERSON_WORDS)) for c in parts):
         for intent, patterns in signals.items():
-            if intent not in harm and any(p.search(joined) for p in patterns) and not _any_scope(parts):
+            if intent not in harm and not _any_scope(parts) and any(
+                    not negated(p, joined, m) for p in patterns for m in p.finditer(joined)):
                 harm.append(intent)
     return harm, harmed
 
@@ -209,6 +296,12 @@ def _signals() -> dict[str, tuple[re.Pattern[str], ...]]:
     return merged
 
 
+@lru_cache(maxsize=1)
+def _any_signal() -> re.Pattern[str]:
+    """Return one pattern that matches wherever any harm pattern does (a union of linear patterns)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for patterns in _signals().values() for p in patterns))
+
+
 def _any_scope(parts: list[_Clause]) -> bool:
     return any(c.has(SCOPE_WORDS) for c in parts)
 
@@ -216,10 +309,18 @@ def _any_scope(parts: list[_Clause]) -> bool:
 @lru_cache(maxsize=2048)
 def read(text: str) -> Reading:
     """Read `text` clause by clause: firm harm or a story (a report), questions, or both."""
-    parts = [c for c in (_clause(piece) for piece in clauses(text)) if c.tokens]
+    parts = [c for c in (_clause(piece) for piece in _pieces(text)) if c.tokens]
     harm, harmed = _harm(parts)
-    asks = "?" in (text or "")
+    asks = "?" in (text or "") or any(c.asks for c in parts)
+    if asks and harm and not any(c.has(PERSON_WORDS | BOSS_WORDS) or i in harmed and c.has(PAST_WORDS)
+                                 for i, c in enumerate(parts)):
+        # "kompeni cakap paspor kena simpan di ofis, betul ke itu undang2?": a rule asked about, no one's story
+        # (danger still counts: "ada tempat curhat? kadang pikir mau mati saja"). A harm told as past is a story
+        # even without a pronoun ("sdh bayar 6 juta ke PT, ...?"); a duration is not ("potong gaji 6 bulan").
+        harm = [intent for intent in harm if intent not in RULE_HARMS]
+        harmed = harmed if harm else set()
     tells = bool(harm)
+    story = False
     person = False
     troubled = False
     grave = False
@@ -228,16 +329,25 @@ def read(text: str) -> Reading:
         clause_asks = clause.asks
         asks = asks or clause_asks
         stated = not clause_asks and not clause.has(SCOPE_WORDS)
-        if stated and clause.has(PERSON_WORDS):
+        # A statement after one about the writer or their family goes on telling their story ("om sy dibacok ...,
+        # sdh meninggal"); only its trouble counts, not its numbers or time words.
+        own = clause.has(PERSON_WORDS)
+        if stated and (own or person):
             person = True
-            if clause.has(STORY_WORDS) or clause.has(TROUBLE_WORDS) or any(ch.isdigit() for ch in clause.text):
-                tells = True
-            troubled = troubled or clause.has(TROUBLE_WORDS)
-            grave = grave or clause.has(GRAVE_WORDS)
+            if own and (clause.has(STORY_WORDS) or any(ch.isdigit() for ch in clause.text)):
+                story = True
+            if clause.marked(TROUBLE_WORDS):
+                tells = troubled = True
+            if clause.marked(GRAVE_WORDS, grave=True):
+                tells = troubled = grave = True
         if any(phrase in f" {clause.norm} " for phrase in (f" {p} " for p in REPORT_WORDS)) and person:
             tells = True
         if index not in harmed and (clause_asks or clause.has(NEED_WORDS)):
-            question_parts.append(clause.text)
+            question_parts.append(clause.text.rstrip(".,;!?\n "))
+    # Time words and numbers about the writer tell a story when nothing is asked; in a message that asks they are
+    # the question's context ("sy cuma ada 2 jt, masih bisa ka?", "sy pernah dideportasi thn lalu, bisa masuk
+    # lagi kah?"): then only harm or trouble tells.
+    tells = tells or story and not asks
     if tells:
         kind = BOTH if asks or question_parts else REPORT
     elif asks:

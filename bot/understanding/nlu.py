@@ -59,6 +59,8 @@ REPORT_MARGIN = 0.15
 # Training files whose examples count more or less than one: see docs/nlu.md ("Training data").
 SOURCE_WEIGHTS: dict[str, float] = {"real.yml": 0.3, "field_language.yml": 0.5}
 REPORT_FLOOR = 0.12
+# A question close behind a report wins when the text asks ("?") and tells no harm (chosen on CV and dev).
+QUESTION_MARGIN = 0.2
 # Intents that keep their place even when the text describes harm ("status of my wage report").
 REPORT_RULE_EXEMPT = ("check_case_status", "change_language", "talk_to_officer")
 # Reports that a generic question never turns away from: danger, and recruiters told in the third person.
@@ -85,6 +87,30 @@ benar bener betul bukan nomor no nmr number alamat kantor
 COMPANY_PREFIX_REQUIRED = re.compile(r"^(?:P\.?\s?T\.?|C\.?V\.?)$", re.IGNORECASE)
 
 
+# A harm word right after a negation is no harm: "paspor saya tidak ditahan", "never beaten", "belum pernah dipukul".
+# Patterns that hold a negation themselves ("gaji belum dibayar") are not checked.
+NEGATION_END = re.compile(
+    r"(?:\b(?:tidak|bukan|belum|never|not|no)|\b\w+n t)\W+(?:(?:pernah|sampai|sampe|sempat|juga|lagi|ever|been|be|being|get|got)\W+){0,2}$"
+)
+# A harm word after a modal of the future or of possibility is only feared: "apa sy akan ditangkap?", "bisa dipotong".
+MODAL_END = re.compile(r"\b(?:akan|bakal|nanti|bisa|dapat|will|would|could|might|may|can)\W+(?:(?:be|get|kena)\W+)?$")
+NEGATING_WORDS = re.compile(r"tidak|belum|sonde|never|not\b|can t|cannot|haven t|hasn t|didn t")
+NEGATION_TAIL = 48  # characters before a harm word where its negation is looked for
+
+
+def negated(pattern: re.Pattern[str], text: str, match: re.Match[str]) -> bool:
+    """Return True when the harm `match` of `pattern` in `text` is negated ("tidak ditahan") or only feared ("akan")."""
+    if NEGATING_WORDS.search(pattern.pattern):
+        return False
+    before = text[max(0, match.start() - NEGATION_TAIL):match.start()]
+    if NEGATION_END.search(before) or MODAL_END.search(before):
+        return True
+    found = match.group(0)
+    last = found.rstrip().rfind(" ")
+    inside = found[max(0, last - NEGATION_TAIL):last + 1]
+    return last > 0 and bool(NEGATION_END.search(inside) or MODAL_END.search(inside))
+
+
 @dataclass
 class Signals:
     """Patterns that show harm in a text, per report intent (bot/data/report_signals.yml)."""
@@ -109,7 +135,8 @@ class Signals:
         found = []
         for intent, patterns in self.patterns.items():
             for pattern in patterns:
-                if any(not self.is_conditional(text, m.start()) for m in pattern.finditer(text)):
+                if any(not self.is_conditional(text, m.start()) and not negated(pattern, text, m)
+                       for m in pattern.finditer(text)):
                     found.append(intent)
                     break
         return found
@@ -133,7 +160,8 @@ def load_signals(path: Path = SIGNALS_FILE) -> Signals:
 
 
 def choose_intent(
-    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None, asked: bool = False
+    ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None, asked: bool = False,
+    threshold: float = 0.0,
 ) -> tuple[str, float, bool]:
     """Apply the report-wins rule to a full ranking; return the intent, its confidence and whether harm was seen.
 
@@ -141,17 +169,35 @@ def choose_intent(
     intent (and at least REPORT_FLOOR), or when the text matches a harm pattern of that report.
     A generic question (a question frame, `asked` for a "?" in the text, and no first person) keeps
     only the emergency patterns, skips the margin rule and lets a top report give way to the most
-    probable information intent.
+    probable information intent. A top report below `threshold` gives way to a report whose harm pattern
+    matches (the evidence names the report better than an unsure guess). A text that asks ("?") and matches no
+    harm takes the best information intent when it is within QUESTION_MARGIN of a top report.
     """
     signals = signals or load_signals()
     top, top_conf = ranking[0]
     generic = bool(norm_text) and signals.is_generic_question(norm_text, asked)
     if top in REPORT_INTENTS:
-        if generic and top not in QUESTION_PROOF and "report_emergency" not in signals.matching(norm_text):
+        matched = signals.matching(norm_text) if norm_text else []
+        if generic and top not in QUESTION_PROOF and "report_emergency" not in matched:
             for intent, conf in ranking:
                 if intent in INFORMATION_INTENTS and intent not in ("greet", "help_menu"):
                     return intent, conf, False
-        return top, top_conf, False
+        if top_conf < threshold and matched and top not in matched and not generic:
+            best = max(matched, key=lambda intent: dict(ranking).get(intent, 0.0))
+            return best, dict(ranking).get(best, 0.0), True
+        if asked and not matched and top not in QUESTION_PROOF:
+            # A text that asks, with no harm told: a question close behind the report is taken (QUESTION_MARGIN).
+            for intent, conf in ranking[1:]:
+                if intent in INFORMATION_INTENTS and intent not in ("greet", "help_menu"):
+                    if conf >= top_conf - QUESTION_MARGIN:
+                        return intent, conf, False
+                    break
+        if top == "report_emergency" and top_conf < threshold and not matched:
+            # An unsure "emergency" with no sign of danger: the next report (danger words are caught before).
+            for intent, conf in ranking[1:]:
+                if intent in REPORT_INTENTS:
+                    return intent, conf, False
+        return top, top_conf, top in matched and top_conf < threshold
     if top not in OVERRIDABLE:
         return top, top_conf, False
     harmed = set(signals.matching(norm_text)) if norm_text else set()
@@ -494,7 +540,7 @@ class EmbeddedClassifier:
         probs = self.model.probabilities(norm)
         order = np.argsort(-probs)
         ranking = [(self.model.intents[k], float(probs[k])) for k in order]
-        intent, confidence, harmed = choose_intent(ranking, norm, asked="?" in text)
+        intent, confidence, harmed = choose_intent(ranking, norm, asked="?" in text, threshold=self.threshold)
         return Understanding(
             intent=intent,
             confidence=round(confidence, 4),
@@ -549,7 +595,8 @@ class RasaClassifier:
         if not ranking:
             return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
         ranking.sort(key=lambda r: -r[1])
-        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text), asked="?" in text)
+        intent, confidence, harmed = choose_intent(ranking, normalise.normalise(text), asked="?" in text,
+                                                   threshold=self.threshold)
         entities = tuple(
             {k: e[k] for k in ("entity", "value", "start", "end", "extractor") if k in e}
             | {"text": text[e["start"]:e["end"]] if "start" in e and "end" in e else e.get("value")}

@@ -1,0 +1,47 @@
+"""bench/real_eval.py --folds: cross-validation of the whole engine, on the training part only."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "real"
+
+
+def real_eval() -> ModuleType:
+    """Import bench/real_eval.py as a module."""
+    spec = importlib.util.spec_from_file_location("real_eval_folds_under_test", ROOT / "bench" / "real_eval.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_only_the_training_part_is_cross_validated(tmp_path: Path) -> None:
+    bench = real_eval()
+    assert bench.may_cross_validate("train", REAL / "train.yml")
+    assert not bench.may_cross_validate("dev", REAL / "dev.yml")  # its texts never go into training
+    assert not bench.may_cross_validate("eval", REAL / "eval.yml")
+    assert not bench.may_cross_validate("train", REAL / "eval.yml")
+
+
+def test_the_command_refuses_to_cross_validate_the_evaluation_part() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "real_eval.py"), "--part", "eval", "--folds", "5"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "training part only" in done.stderr
+    assert done.stdout == ""
+
+
+def test_each_fold_trains_without_its_own_texts(tmp_path: Path) -> None:
+    bench = real_eval()
+    entries = [{"text": f"gaji saya belum dibayar {n} bulan", "label": "report_unpaid_wages"} for n in range(4)]
+    entries += [{"text": f"berapa biaya kerja ke malaysia {n}", "label": "ask_costs"} for n in range(4)]
+    folds = bench.fold_classifiers(entries, 2)
+    assert sorted(i for _, test in folds for i in test) == list(range(8))
+    for classifier, test in folds:
+        assert classifier.examples == len(bench.without_real_file(bench.load_training_data(bench.INTENTS_DIR))
+                                          .examples) + 8 - len(test)
