@@ -36,6 +36,8 @@ SCALE = 6.0
 # classifier found with confidence (two independent signals agreeing).
 CONFIDENT = 0.45
 WITH_TOPIC = 0.25
+# The classifier unsure, but its best guess is the fact's own topic: two weak signals that agree.
+AGREED = 0.35
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
