@@ -25,7 +25,6 @@ from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
 from bot.knowledge import fact_replies
 from bot.knowledge.fact_answers import FACT_ANSWERS
-from bot.knowledge.retrieval import AGREED
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
@@ -153,12 +152,6 @@ def answer_or_report(turn: Turn) -> bool:
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
                      problem=_problem_asked(reading, understanding))
-
-
-def _agrees(found: Found, intent: str, sure: bool) -> bool:
-    """Return True when an unsure classifier's best guess is the topic of a fact retrieval nearly vouches for."""
-    return (not sure and intent in INFORMATION_INTENTS and intent in fact_topics(found.fact)
-            and found.confidence >= AGREED)
 
 
 def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
@@ -335,8 +328,6 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _remember(turn, "report_documents_held", None, "ask_return_home")
         return True
     found = _find(turn.text, intent, informed)
-    if found is not None and not found.confident and _agrees(found, intent, sure):
-        found = Found(found.fact, found.confidence, True, found.topic, found.ranking)
     if (found is None or not found.confident) and problem is not None and not informed:
         fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])

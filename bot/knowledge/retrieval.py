@@ -23,6 +23,7 @@ from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
 from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.understanding import normalise
+from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.nlu import sparse_tfidf
 
 log = logging.getLogger("bot.knowledge.retrieval")
@@ -38,6 +39,8 @@ CONFIDENT = 0.45
 WITH_TOPIC = 0.25
 # The classifier unsure, but its best guess is the fact's own topic: two weak signals that agree.
 AGREED = 0.35
+# The intents whose unsure guess may vouch (the company check asks for a name instead of guessing).
+GUESSING_INTENTS = frozenset(INFORMATION_INTENTS) - {"verify_recruiter"}
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
@@ -207,7 +210,8 @@ class Retriever:
         """Return the fact that best answers `text`, or None when nothing is even close.
 
         :param intent: the classifier's intent, which may vouch for a fact of its own topic
-        :param intent_confident: whether the classifier was sure of that intent
+        :param intent_confident: whether the classifier was sure of that intent (an unsure information intent
+            still vouches, at a higher bar: two weak signals that agree)
         """
         ranking = self.rank(text)
         if not ranking:
@@ -215,8 +219,9 @@ class Retriever:
         fact, confidence = ranking[0]
         if confidence < TOPIC_HINT:
             return None
-        vouched = intent_confident and intent is not None and intent in fact_topics(fact)
-        confident = confidence >= CONFIDENT or (vouched and confidence >= WITH_TOPIC)
+        own_topic = intent is not None and intent in fact_topics(fact)
+        bar = WITH_TOPIC if intent_confident else AGREED if intent in GUESSING_INTENTS else None
+        confident = confidence >= CONFIDENT or (own_topic and bar is not None and confidence >= bar)
         return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
                      tuple((f, round(p, 4)) for f, p in ranking))
 
