@@ -6,7 +6,6 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
-import pytest
 
 from bot import worker
 from bot.officers import alerts
@@ -16,14 +15,9 @@ from tests.test_flood import clocked_engine
 from tests.test_officers import add
 from tests.test_officers import report
 from tests.test_officers import stores_of
+from tests.senders import config_at_provider_api  # noqa: F401 (this module's config)
 
 START = datetime(2026, 11, 27, 1, 0, 5, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def config(config, provider_api):
-    """Point both senders at the provider imitation; no scheduled digest in these tests."""
-    return {**config, "TWILIO_API_BASE": provider_api.url, "WHATSAPP_API_BASE": provider_api.url, "DIGEST_HOUR": 24}
 
 
 def test_a_hundred_starts_in_a_minute_get_one_welcome_and_one_notice(app, db_path):

@@ -23,6 +23,7 @@ from tests.conftest import rows
 from tests.test_officers import add
 from tests.test_officers import report
 from tests.test_officers import stores_of
+from tests.senders import config_at_provider_api  # noqa: F401 (this module's config)
 
 PIN = "4821"
 MARIA = "+6281234567890"      # woman, kabupaten Belu
@@ -31,12 +32,6 @@ DESA = "+6281200000002"       # man, desa Fatuketi (Belu)
 PROV_MAN = "+6281299998888"   # man, provincial desk
 PROV_WOMAN = "+6281299997777"  # woman, provincial desk
 ALOR = "+6281244445555"       # woman, kabupaten Alor
-
-
-@pytest.fixture
-def config(config, provider_api):
-    """Point both senders at the provider imitation; no scheduled digest in these tests."""
-    return {**config, "TWILIO_API_BASE": provider_api.url, "WHATSAPP_API_BASE": provider_api.url, "DIGEST_HOUR": 24}
 
 
 @pytest.fixture

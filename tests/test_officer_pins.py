@@ -17,17 +17,12 @@ from tests.conftest import rows
 from tests.test_officers import add
 from tests.test_officers import report
 from tests.test_officers import stores_of
+from tests.senders import config_at_provider_api  # noqa: F401 (this module's config)
 
 OFFICER = "+6281234567890"
 OTHER = "+6281355556666"
 REPORTER = "+6281311112222"
 PIN = "4821"
-
-
-@pytest.fixture
-def config(config, provider_api):
-    """Point both senders at the provider imitation; no scheduled digest in these tests."""
-    return {**config, "TWILIO_API_BASE": provider_api.url, "WHATSAPP_API_BASE": provider_api.url, "DIGEST_HOUR": 24}
 
 
 @pytest.fixture

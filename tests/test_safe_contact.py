@@ -10,16 +10,11 @@ from tests.conftest import Conversation
 from tests.conftest import assert_dialog
 from tests.test_officers import report
 from tests.test_officers import woman_officer_with_pin
+from tests.senders import config_at_provider_api  # noqa: F401 (this module's config)
 
 OFFICER = "+6281234567890"
 REPORTER = "+60123456789"
 PIN = "4821"
-
-
-@pytest.fixture
-def config(config, provider_api):
-    """Point both senders at the provider imitation; no scheduled digest in these tests."""
-    return {**config, "TWILIO_API_BASE": provider_api.url, "WHATSAPP_API_BASE": provider_api.url, "DIGEST_HOUR": 24}
 
 
 @pytest.fixture

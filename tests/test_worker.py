@@ -8,7 +8,6 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
 
-import pytest
 
 from bot.officers import alerts
 from bot import outbox
@@ -20,12 +19,7 @@ from tests.test_officers import add
 from tests.test_officers import report
 from tests.conftest import rows
 from tests.test_officers import stores_of
-
-
-@pytest.fixture
-def config(config, provider_api):
-    """Point both senders at the provider imitation; no daily digest in these tests (hour 24 never comes)."""
-    return {**config, "TWILIO_API_BASE": provider_api.url, "WHATSAPP_API_BASE": provider_api.url, "DIGEST_HOUR": 24}
+from tests.senders import config_at_provider_api  # noqa: F401 (this module's config)
 
 
 def _alerts(db_path):
