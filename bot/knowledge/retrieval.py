@@ -7,7 +7,6 @@ import logging
 import math
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from bot.knowledge.answers import INFORMATION_ANSWERS
 from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.understanding import normalise
 from bot.understanding.intents import INFORMATION_INTENTS
+from bot.understanding.nlu import feature_columns
 from bot.understanding.nlu import sparse_tfidf
 
 log = logging.getLogger("bot.knowledge.retrieval")
@@ -44,7 +44,6 @@ GUESSING_INTENTS = frozenset(INFORMATION_INTENTS) - {"verify_recruiter"}
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
-WORD_CACHE_SIZE = 20_000
 FEATURES: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
     {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -147,8 +146,7 @@ class Retriever:
         self.intercept = intercept
         self.scale = scale
         self.analyzers = [vec.build_analyzer() for vec in _vectorizers()]
-        self.per_word: dict[str, np.ndarray] = {}
-        self._lock = threading.Lock()
+        self.per_word: list[dict[str, np.ndarray] | None] = [None, {}]  # words' character n-gram columns
 
     @classmethod
     def train(cls, examples: list[tuple[str, str]], c: float = 1.0, scale: float = SCALE) -> "Retriever":
@@ -165,29 +163,7 @@ class Retriever:
                    np.asarray(svm.intercept_, dtype=np.float64), scale)
 
     def _columns(self, family: int, norm_text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        vocab = self.vocabularies[family]
-        analyze = self.analyzers[family]
-        if family == 0:
-            counts = Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
-            if not counts:
-                return None
-            return (np.fromiter(counts, dtype=np.intp, count=len(counts)),
-                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        parts = []
-        for word in norm_text.split():
-            known = self.per_word.get(word)
-            if known is None:
-                known = np.fromiter((j for j in map(vocab.get, analyze(word)) if j is not None), dtype=np.intp)
-                with self._lock:
-                    if len(self.per_word) >= WORD_CACHE_SIZE:
-                        self.per_word.clear()
-                    self.per_word[word] = known
-            parts.append(known)
-        columns = np.concatenate(parts) if parts else np.empty(0, dtype=np.intp)
-        if not columns.size:
-            return None
-        idx, tf = np.unique(columns, return_counts=True)
-        return idx, tf.astype(np.float64)
+        return feature_columns(self.analyzers[family], self.vocabularies[family], norm_text, self.per_word[family])
 
     def scores(self, text: str) -> np.ndarray:
         """Return the decision score of every fact for a raw text."""

@@ -313,6 +313,35 @@ FEATURES: tuple[dict[str, Any], ...] = (
 )
 
 
+def feature_columns(analyze: Any, vocab: dict[str, int], norm_text: str,
+                    per_word: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the known columns of one feature family in a normalised text and their counts (None if none).
+
+    :param per_word: for character n-grams, a cache of each word's columns (n-grams do not cross words); it
+        empties when it holds WORD_CACHE_SIZE words
+    """
+    if per_word is None:
+        counts = Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
+        if not counts:
+            return None
+        return (np.fromiter(counts, dtype=np.intp, count=len(counts)),
+                np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+    parts = []
+    for word in norm_text.split():
+        known = per_word.get(word)
+        if known is None:
+            if len(per_word) >= WORD_CACHE_SIZE:
+                per_word.clear()
+            known = per_word[word] = np.fromiter((j for j in map(vocab.get, analyze(word)) if j is not None),
+                                                 dtype=np.intp)
+        parts.append(known)
+    columns = np.concatenate(parts) if parts else None
+    if columns is None or not columns.size:
+        return None
+    idx, tf = np.unique(columns, return_counts=True)
+    return idx, tf.astype(np.float64)
+
+
 def build_vectorizers() -> list[TfidfVectorizer]:
     """Return one unfitted TF-IDF vectorizer per feature family."""
     return [TfidfVectorizer(sublinear_tf=True, lowercase=False, dtype=np.float32, **params) for params in FEATURES]
@@ -375,27 +404,7 @@ class LinearModel:
 
     def _features(self, family: int, norm_text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Return the known feature columns of one family in a normalised text and their counts (None if none)."""
-        analyze, vocab, cache = self.analyzers[family], self.vocabularies[family], self.per_word[family]
-        if cache is None:
-            counts = Counter(j for j in map(vocab.get, analyze(norm_text)) if j is not None)
-            if not counts:
-                return None
-            return (np.fromiter(counts, dtype=np.intp, count=len(counts)),
-                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-        parts = []
-        for word in norm_text.split():
-            known = cache.get(word)
-            if known is None:
-                if len(cache) >= WORD_CACHE_SIZE:
-                    cache.clear()
-                known = cache[word] = np.fromiter((j for j in map(vocab.get, analyze(word)) if j is not None),
-                                                  dtype=np.intp)
-            parts.append(known)
-        columns = np.concatenate(parts) if parts else None
-        if columns is None or not columns.size:
-            return None
-        idx, tf = np.unique(columns, return_counts=True)
-        return idx, tf.astype(np.float64)
+        return feature_columns(self.analyzers[family], self.vocabularies[family], norm_text, self.per_word[family])
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore the arrays and rebuild the analyzers."""
