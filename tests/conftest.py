@@ -262,6 +262,30 @@ class Conversation:
         return "\n".join(self.send(text))
 
 
+class FittingConversation(Conversation):
+    """A Conversation whose every reply must fit its channel: GSM-7 in at most 3 segments on SMS, 1,000 characters
+    elsewhere."""
+
+    def send(self, text: str, **extra: Any) -> list[str]:
+        """Send `text`, check every reply fits the channel, and return the replies."""
+        from bot import sms
+
+        replies = super().send(text, **extra)
+        for reply in replies:
+            if self.channel == "sms":
+                assert sms.is_gsm7(reply), reply
+                assert sms.measure(reply).segments <= 3, reply
+            else:
+                assert len(reply) <= 1000, reply
+        return replies
+
+    def first(self, text: str) -> str:
+        """Send `text` and return the first reply only."""
+        replies = self.send(text)
+        assert replies, f"{text!r} got no reply"
+        return replies[0]
+
+
 def assert_dialog(conversation: Conversation, turns: list[tuple[str, list[str]]]) -> None:
     """Play a transcript: each user line must get replies containing every expected fragment."""
     for text, expected in turns:

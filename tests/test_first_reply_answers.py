@@ -3,46 +3,20 @@ and for the facts added for issue #14 (SPLP, complaints, job-offer fraud, re-ent
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from bot import hotlines
-from bot import sms
-from bot.cases import records as cases
 from bot.knowledge import facts
 from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
 from bot.knowledge.fact_answers import FACT_ANSWERS
-from bot.privacy import Vault
-from bot.store import fetch
-from bot.store import open_db
-from tests.conftest import DATA_KEY
-from tests.conftest import Conversation
+from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
+from tests.test_questions_dialogue import opened
+from tests.test_questions_dialogue import open_store  # noqa: F401 (this module's store fixture)
 
 
-class Person(Conversation):
-    """A Conversation whose every reply must fit its channel (GSM-7, at most 3 segments on SMS)."""
-
-    def send(self, text: str, **extra) -> list[str]:
-        replies = super().send(text, **extra)
-        for reply in replies:
-            if self.channel == "sms":
-                assert sms.is_gsm7(reply), reply
-                assert sms.measure(reply).segments <= 3, reply
-        return replies
-
-
-@pytest.fixture
-def store(app, db_path: Path):
-    database = open_db(db_path)
-    yield database
-    database.close()
-
-
-def opened(database) -> list[cases.Case]:
-    """Return every case, decrypted, in order."""
-    return [cases.case_from_row(r, Vault(DATA_KEY)) for r in fetch(database, "select * from cases order by id")]
+Person = FittingConversation
 
 
 def person(engine, sender: str, channel: str = "sms") -> Person:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bot.cases import records as cases
-from bot import sms
 from bot.messages import Media
 from bot.officers import registry
 from bot.privacy import Vault
@@ -19,7 +18,7 @@ from bot.store import fetch_one
 from bot.store import open_db
 from bot.store import transaction
 from tests.conftest import DATA_KEY
-from tests.conftest import Conversation
+from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
 
 # What a person on an Indonesian number who names no country gets: Indonesia's police and Malaysia's 999 (an
@@ -65,18 +64,7 @@ def store(app, db_path: Path):
     reader.db.close()
 
 
-class Person(Conversation):
-    """A Conversation that checks every reply fits its channel."""
-
-    def send(self, text: str, **extra) -> list[str]:
-        replies = super().send(text, **extra)
-        for reply in replies:
-            if self.channel == "sms":
-                assert sms.is_gsm7(reply), reply
-                assert sms.measure(reply).segments <= 3, reply
-            else:
-                assert len(reply) <= 1000, reply
-        return replies
+Person = FittingConversation
 
 
 def person(engine, channel: str, language: str, sender: str | None = None) -> Person:

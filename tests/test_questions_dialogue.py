@@ -6,38 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from bot import sms
 from bot.cases import records as cases
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import open_db
 from tests.conftest import DATA_KEY
-from tests.conftest import Conversation
+from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
 
 
-class Person(Conversation):
-    """A Conversation whose every reply must fit its channel (GSM-7, at most 3 segments on SMS)."""
-
-    def send(self, text: str, **extra) -> list[str]:
-        replies = super().send(text, **extra)
-        for reply in replies:
-            if self.channel == "sms":
-                assert sms.is_gsm7(reply), reply
-                assert sms.measure(reply).segments <= 3, reply
-            else:
-                assert len(reply) <= 1000, reply
-        return replies
-
-    def first(self, text: str) -> str:
-        """Send `text` and return the first reply only."""
-        replies = self.send(text)
-        assert replies, f"{text!r} got no reply"
-        return replies[0]
+Person = FittingConversation
 
 
-@pytest.fixture
-def store(app, db_path: Path):
+@pytest.fixture(name="store")
+def open_store(app, db_path: Path):
+    """The bot's database, read beside the engine."""
     database = open_db(db_path)
     yield database
     database.close()
