@@ -10,6 +10,10 @@ Numbers people may dial or message from abroad are written in international form
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from bot import i18n
 from bot.i18n import _l
@@ -20,7 +24,8 @@ ABROAD = "abroad"  # a foreign phone or country whose emergency number we have n
 # Country calling codes (ITU E.164) of the places most workers from NTT go to, and Indonesia's own.
 CALLING_CODES = {
     "60": "Malaysia", "62": INDONESIA, "65": "Singapura", "852": "Hong Kong", "886": "Taiwan",
-    "966": "Arab Saudi",
+    "966": "Arab Saudi", "673": "Brunei Darussalam", "66": "Thailand", "971": "UEA", "974": "Qatar",
+    "965": "Kuwait",
 }
 
 # country -> (the line with its emergency numbers, the facts it states)
@@ -33,6 +38,11 @@ LOCAL = {
                   "Indonesian."), ("emergency_taiwan_110_119", "hotline_taiwan_1955")),
     "Singapura": (_l("In Singapore call police 999 or ambulance 995."), ("emergency_singapore_999_995",)),
     "Arab Saudi": (_l("In Saudi Arabia call 911."), ("emergency_saudi_911",)),
+    "Brunei Darussalam": (_l("In Brunei call police 993."), ("emergency_brunei_993",)),
+    "Thailand": (_l("In Thailand call police 191 or ambulance 1669."), ("emergency_thailand_191_1669",)),
+    "UEA": (_l("In the United Arab Emirates call police 999."), ("emergency_uae_999",)),
+    "Qatar": (_l("In Qatar call 999 (police, ambulance, fire)."), ("emergency_qatar_999",)),
+    "Kuwait": (_l("In Kuwait call 112 (police, ambulance, fire)."), ("emergency_kuwait_112",)),
     INDONESIA: (_l("In Indonesia call police 110 (free)."), ("hotline_police_110",)),
     ABROAD: (_l("Call the local emergency number of the country you are in."), ()),
 }
@@ -59,12 +69,28 @@ SHORT_CRISIS_BOTH = (_l("Crisis Center KP2MI: 0800-1000 (free in Indonesia), +62
                      ("hotline_kp2mi_crisis_centre", "hotline_kp2mi_crisis_centre_abroad"))
 
 
+# Malaysia: the Indonesian mission for where the person is (bot/data/places_abroad.yml says which place is whose).
+KBRI_KUALA_LUMPUR = "KBRI Kuala Lumpur"
+KRI_TAWAU = "KRI Tawau"
+SABAH = "Sabah"  # Sabah named without a town: both consulates there
+MISSION_NEAREST = (_l("Nearest Indonesian mission: %(mission)s."), ("missions_in_malaysia",))
+MISSION_EMBASSY = (_l("Nearest Indonesian mission: the embassy, KBRI Kuala Lumpur, hotline +60 17-668 8032."),
+                   ("missions_in_malaysia", "hotline_kbri_kuala_lumpur"))
+MISSION_SABAH = (_l("In Sabah: KJRI Kota Kinabalu, or KRI Tawau for Tawau, Lahad Datu, Semporna, Kunak and "
+                    "Kalabakan."), ("missions_in_malaysia", "kri_tawau_area"))
+MISSIONS_MALAYSIA = (_l("Indonesian missions in Malaysia: KBRI Kuala Lumpur (+60 17-668 8032); KJRI Penang, "
+                        "Kuching, Johor Bahru, Kota Kinabalu; KRI Tawau."),
+                     ("missions_in_malaysia", "hotline_kbri_kuala_lumpur"))
+
+
 @dataclass(frozen=True)
 class Place:
-    """Where the person in danger is (`country`) and where the phone writing to us is from (`sender`)."""
+    """Where the person in danger is (`country`), where the phone writing to us is from (`sender`), and, in
+    Malaysia, the mission of the place they named (`mission`: "KRI Tawau", "Sabah" for both Sabah consulates)."""
 
     country: str | None = None
     sender: str | None = None
+    mission: str | None = None
 
 
 def country_of_phone(value: str | None) -> str | None:
@@ -86,7 +112,7 @@ def country_of_phone(value: str | None) -> str | None:
     return ABROAD if digits else None
 
 
-def place_for(country: str | None, phone: str | None) -> Place:
+def place_for(country: str | None, phone: str | None, mission: str | None = None) -> Place:
     """Return the Place of a person: the country named (by them or their case) wins over the phone's country.
 
     A foreign phone number says the person is in that country (a local SIM). An Indonesian number does not say
@@ -94,7 +120,8 @@ def place_for(country: str | None, phone: str | None) -> Place:
     """
     sender = country_of_phone(phone)
     named = _known(country)
-    return Place(country=named or (sender if sender != INDONESIA else None), sender=sender)
+    where = named or (sender if sender != INDONESIA else None)
+    return Place(country=where, sender=sender, mission=mission if where == "Malaysia" else None)
 
 
 def _known(country: str | None) -> str | None:
@@ -173,7 +200,8 @@ ADVICE = {"splp": SPLP, "no_arrest": NO_ARREST, "age": AGE, "missing_next": MISS
 
 def _all_facts() -> tuple[str, ...]:
     groups = [*LOCAL.values(), LOCAL_UNKNOWN, CRISIS_HOME, CRISIS_ABROAD, CRISIS_BOTH, KEMLU, SAPA,
-              SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, SHORT_CRISIS_BOTH, *ADVICE.values()]
+              SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, SHORT_CRISIS_BOTH, *ADVICE.values(), MISSION_NEAREST,
+              MISSION_EMBASSY, MISSION_SABAH, MISSIONS_MALAYSIA]
     return tuple(sorted({fact for _, facts in groups for fact in facts}))
 
 
@@ -181,17 +209,98 @@ def _all_facts() -> tuple[str, ...]:
 FACTS = _all_facts()
 
 
-# Names in free text that tell where the person is (bot.cases.places has the full country list).
-_PLACE_WORDS = {
-    "malaysia": "Malaysia", "sabah": "Malaysia", "sarawak": "Malaysia", "kuala lumpur": "Malaysia",
-    "johor": "Malaysia", "tawau": "Malaysia", "kota kinabalu": "Malaysia", "kuching": "Malaysia",
-    "hong kong": "Hong Kong", "hongkong": "Hong Kong", "taiwan": "Taiwan", "singapura": "Singapura",
-    "singapore": "Singapura", "arab saudi": "Arab Saudi", "saudi": "Arab Saudi", "indonesia": INDONESIA,
-}
-
-
+# ----------------------------------------------------------------- where a text says the person is
+PLACES_FILE = Path(__file__).resolve().parent / "data" / "places_abroad.yml"
 # "bahasa indonesia", "orang indonesia": the language or the people, not where the person is.
 _NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
+# "mau kerja ke malaysia": where someone wants to go, not where they are (skipped when asked to).
+_GOING = frozenset({"ke", "to", "menuju"})
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place a text names: its country, the Malaysian mission of that place, and the words that named it."""
+
+    country: str | None = None
+    mission: str | None = None
+    words: str | None = None
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """The place words of bot/data/places_abroad.yml: phrase -> (country, mission), and the cued short forms."""
+
+    phrases: dict[str, tuple[str, str | None]]
+    cued: dict[str, tuple[str, str | None, frozenset[str]]]
+    longest: int
+
+
+@lru_cache(maxsize=1)
+def gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
+    """Read the countries, Malaysian towns with their missions, and cued short forms of `path`."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    phrases: dict[str, tuple[str, str | None]] = {}
+    for country, names in (data.get("countries") or {}).items():
+        for name in names:
+            phrases[_plain(str(name))] = (str(country), None)
+    for mission, names in (data.get("missions") or {}).items():
+        for name in names:
+            phrases[_plain(str(name))] = ("Malaysia", str(mission))
+    cued: dict[str, tuple[str, str | None, frozenset[str]]] = {}
+    for word, rule in (data.get("cued") or {}).items():
+        mission = rule.get("mission")
+        cued[_plain(str(word))] = (str(rule.get("country") or "Malaysia"), mission,
+                                   frozenset(_plain(str(w)) for w in rule.get("near") or ()))
+    return Gazetteer(phrases, cued, max((len(p.split()) for p in phrases), default=1))
+
+
+def _plain(text: str) -> str:
+    """Return `text` lower-cased, letters and digits only, one space between words."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in (text or "").lower()).split())
+
+
+def where_in_text(text: str, skip_going: bool = False) -> Where:
+    """Return where a text says the person is: the country, and in Malaysia the mission for the place named.
+
+    Each run of up to a few words is looked up once (linear in the text); words are matched whole ("miri" is not
+    found in "dimiringkan"). A country abroad wins over Indonesia ("di sabah, mau pulang ke indonesia"); in
+    Malaysia a town's mission wins over "sabah" alone. With `skip_going`, a place after "ke"/"to" is where someone
+    wants to go, not where they are, and is not read.
+    """
+    table = gazetteer()
+    padded = f" {_plain(text)} "
+    for phrase in _NOT_A_PLACE:
+        padded = padded.replace(f" {phrase} ", " ")
+    words = padded.split()
+    found: list[Where] = []
+    i = 0
+    while i < len(words):
+        hit, size = _hit_at(table, words, i)
+        if hit is not None and not (skip_going and i > 0 and words[i - 1] in _GOING):
+            found.append(hit)
+        i += size
+    abroad = [w for w in found if w.country != INDONESIA]
+    if not abroad:
+        return found[0] if found else Where()
+    country = abroad[0].country
+    missions = [w for w in abroad if w.country == country and w.mission]
+    town = next((w for w in missions if w.mission != SABAH), missions[0] if missions else None)
+    return Where(country, town.mission if town else None, (town or abroad[0]).words)
+
+
+def _hit_at(table: Gazetteer, words: list[str], i: int) -> tuple[Where | None, int]:
+    """Return the place named by the longest run of words starting at `i` (or None) and how many words it took."""
+    for size in range(min(table.longest, len(words) - i), 0, -1):
+        phrase = " ".join(words[i:i + size])
+        if phrase in table.phrases:
+            country, mission = table.phrases[phrase]
+            return Where(country, mission, phrase), size
+    rule = table.cued.get(words[i])
+    if rule is not None:
+        country, mission, near = rule
+        if (i > 0 and words[i - 1] in near) or (i + 1 < len(words) and words[i + 1] in near):
+            return Where(country, mission, words[i]), 1
+    return None, 1
 
 
 def country_in_text(text: str) -> str | None:
@@ -201,12 +310,42 @@ def country_in_text(text: str) -> str | None:
     indonesia"): someone who names both is abroad or asks about someone who is, and the numbers for abroad also
     name the crisis centre's number from Indonesia.
     """
-    words = " ".join("".join(ch if ch.isalnum() else " " for ch in (text or "").lower()).split())
-    padded = f" {words} "
-    for phrase in _NOT_A_PLACE:
-        padded = padded.replace(f" {phrase} ", " ")
-    named = [_PLACE_WORDS[name] for name in sorted(_PLACE_WORDS, key=len, reverse=True) if f" {name} " in padded]
-    return next((country for country in named if country != INDONESIA), named[0] if named else None)
+    return where_in_text(text).country
+
+
+def place_in_text(text: str, phone: str | None) -> Place:
+    """Return the Place of a person who wrote `text` from `phone`: the country (and mission) named, else the phone's."""
+    where = where_in_text(text)
+    return place_for(where.country, phone, where.mission)
+
+
+def mission_line(locale: str, place: Place) -> str | None:
+    """Render the Indonesian mission for a place in Malaysia: the one for the town named, else a short list.
+
+    None outside Malaysia (the answers there say "the embassy (KBRI) or consulate (KJRI)").
+    """
+    if place.country != "Malaysia":
+        return None
+    if place.mission == KBRI_KUALA_LUMPUR:
+        return i18n.render(locale, MISSION_EMBASSY[0])
+    if place.mission == SABAH:
+        return i18n.render(locale, MISSION_SABAH[0])
+    if place.mission:
+        return i18n.render(locale, MISSION_NEAREST[0], mission=place.mission)
+    return i18n.render(locale, MISSIONS_MALAYSIA[0])
+
+
+def mission_facts(place: Place) -> list[str]:
+    """Return the ids of the facts mission_line states for `place`."""
+    if place.country != "Malaysia":
+        return []
+    if place.mission == KBRI_KUALA_LUMPUR:
+        return list(MISSION_EMBASSY[1])
+    if place.mission == SABAH:
+        return list(MISSION_SABAH[1])
+    if place.mission:
+        return [*MISSION_NEAREST[1], *(("kri_tawau_area",) if place.mission == KRI_TAWAU else ())]
+    return list(MISSIONS_MALAYSIA[1])
 
 
 IN_DANGER = _l("In danger: %(numbers)s")
@@ -224,7 +363,7 @@ def short_line(locale: str, place: Place) -> str:
 
 def short_line_for(locale: str, text: str, phone: str | None) -> str:
     """Render the short danger line for a person who wrote `text` from `phone`."""
-    return short_line(locale, place_for(country_in_text(text), phone))
+    return short_line(locale, place_in_text(text, phone))
 
 
 def answer(locale: str, place: Place) -> str:

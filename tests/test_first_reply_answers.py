@@ -186,7 +186,8 @@ def test_the_question_at_the_end_of_a_long_message_is_the_one_answered(engine, s
 
 def test_a_report_from_sabah_that_asks_how_to_go_home_names_the_missions_there(engine, store):
     first = person(engine, "+6281234560015").send("paspor sy ditahan majikan di sabah, sy mau pulang. bagaimana?")[0]
-    assert "ADU-" in first and "SPLP" in first and "Tawau (KRI" in first
+    assert "ADU-" in first and "SPLP" in first and "Di Sabah: KJRI Kota Kinabalu, atau KRI Tawau" in first
+    assert "Penang" not in first and "Kuching" not in first, "only the missions of Sabah"
 
 
 

@@ -51,14 +51,18 @@ _INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh p
 
 # ----------------------------------------------------------------- where the person is
 def place_of(turn: Turn, case: Case | None = None) -> Place:
-    """Return where the person is: the country this message names, else the case's, else the phone's."""
-    named, alias = find_country(turn.text)
-    if named and alias and re.search(rf"(?<!\w)(?:ke|to|menuju)\s+{re.escape(alias)}(?!\w)", simple_words(turn.text)):
-        named = None  # "mau kerja ke Malaysia": where they want to go, not where they are
+    """Return where the person is: the place this message names (and its mission), else the case's, else the phone's."""
+    where = hotlines.where_in_text(turn.text, skip_going=True)
+    named = where.country
+    if named is None:
+        named, alias = find_country(turn.text)
+        if named and alias and re.search(rf"(?<!\w)(?:ke|to|menuju)\s+{re.escape(alias)}(?!\w)",
+                                         simple_words(turn.text)):
+            named = None  # "mau kerja ke Malaysia": where they want to go, not where they are
     if named is None and _INDONESIA_WORDS.search(turn.text.lower()):
         named = hotlines.INDONESIA
     recorded = case.country if case is not None and case.country in countries().values() else None
-    return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender)
+    return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender, where.mission)
 
 
 def needs_splp(turn: Turn, case: Case | None = None) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from bot import hotlines
 from bot.cases.common import simple_words
 
 LOOKUPS_FILE = Path(__file__).resolve().parents[2] / "intents" / "lookups.yml"
@@ -49,7 +50,8 @@ def find_country(text: str) -> tuple[str | None, str | None]:
     """Return (country, alias found) named in `text`, e.g. "Tawau, Sabah" -> ("Malaysia", "sabah").
 
     The text's runs of up to as many words as the longest alias are looked up once (linear in the text),
-    instead of one regex search per alias.
+    instead of one regex search per alias. A town the lookup list lacks ("Miri", "Kaohsiung", "Jeddah") is read
+    from the places abroad of bot.hotlines.
     """
     ordered, longest = _country_aliases()
     words = simple_words(text).split()
@@ -57,6 +59,9 @@ def find_country(text: str) -> tuple[str | None, str | None]:
     for alias in ordered:
         if alias in grams:
             return countries()[alias], alias
+    where = hotlines.where_in_text(text)
+    if where.country in set(countries().values()):
+        return where.country, where.words
     return None, None
 
 

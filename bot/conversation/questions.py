@@ -75,7 +75,8 @@ PROBLEM_FACTS = {
 }
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
-MISSIONS_MALAYSIA = "missions_in_malaysia"
+# Answers that send someone to "the embassy or consulate": in Malaysia, the mission for where they are follows.
+MISSION_FACTS = frozenset({SPLP, WHERE_TO_GO, "right_safe_return"})
 COMPLAINTS = "complaint_channels"
 # A question about the police ("bisa sy laporkan ke polisi?") gets the police number for where the person is.
 POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
@@ -197,19 +198,14 @@ def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str
     if not fact:
         return None
     lines = [fact_replies.render(turn.locale, fact)]
-    if fact in (SPLP, WHERE_TO_GO) and _in_malaysia(turn):
-        lines.append(fact_replies.render(turn.locale, MISSIONS_MALAYSIA))  # which KBRI/KJRI/KRI is near
+    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, _place(turn))):
+        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else a short list
     return "\n".join(lines)
 
 
 def _place(turn: Turn) -> hotlines.Place:
     """Return where the person is: the country the message names (not one they are going "ke"), else the phone's."""
     return place_of(turn)
-
-
-def _in_malaysia(turn: Turn) -> bool:
-    """Return True when the message names a place in Malaysia, or comes from a Malaysian phone."""
-    return _place(turn).country == "Malaysia"
 
 
 def _asked_words(reading: asking.Reading, text: str) -> set[str]:

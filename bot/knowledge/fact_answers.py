@@ -55,16 +55,26 @@ FACT_ANSWERS: dict[str, str] = {
     "duty_report_to_mission": _l(
         "You must report your arrival, stay and return to the Indonesian embassy or consulate (UU 18/2017 Pasal 6). "
         "You must also obey the law and work by the contract."),
+    "emergency_brunei_993": _l(
+        "In Brunei call the police on 993."),
     "emergency_hong_kong_999": _l(
         "In Hong Kong, if you are in danger, call 999 (police, ambulance, fire)."),
+    "emergency_kuwait_112": _l(
+        "In Kuwait the emergency number is 112 (police, ambulance, fire)."),
     "emergency_malaysia_999": _l(
         "In Malaysia the emergency number is 999 (police, ambulance, fire). 110 does not work there."),
+    "emergency_qatar_999": _l(
+        "In Qatar the emergency number is 999."),
     "emergency_saudi_911": _l(
         "In Saudi Arabia the emergency number is 911."),
     "emergency_singapore_999_995": _l(
         "In Singapore call police 999, or 995 for an ambulance or fire."),
     "emergency_taiwan_110_119": _l(
         "In Taiwan call police 110, or 119 for an ambulance or fire."),
+    "emergency_thailand_191_1669": _l(
+        "In Thailand call police 191, or 1669 for an ambulance."),
+    "emergency_uae_999": _l(
+        "In the United Arab Emirates call police 999."),
     "employer_costs_not_charged_pasal72": _l(
         "A company may not charge you any cost the employer already pays (UU 18/2017 Pasal 72), and doing so carries "
         "a criminal penalty (Pasal 86)."),
@@ -110,6 +120,9 @@ FACT_ANSWERS: dict[str, str] = {
     "job_order_verified_sip2mi": _l(
         "A company may recruit for a job only with a recruitment permit (SIP2MI), issued after the Indonesian mission"
         " has verified the employer's job order."),
+    "kri_tawau_area": _l(
+        "The Indonesian consulate in Tawau (KRI Tawau) serves Tawau, Kunak, Lahad Datu, Kalabakan and Semporna. The "
+        "rest of Sabah goes to the consulate in Kota Kinabalu (KJRI)."),
     "ltsa_services": _l(
         "The LTSA (one-stop service centre) has desks for jobs, complaints and information, civil registration, "
         "health, immigration, police, banking and social security. In NTT the one still running in July 2025 was in "

@@ -19,7 +19,7 @@ TITLE = LABELS["ask_hotline"]  # the menu item's label: one title per menu item
 
 def hotline_answer(turn: Turn) -> None:
     """Handle ask_hotline: the numbers for the country named, else for the phone's country, then one next step."""
-    place = hotlines.place_for(hotlines.country_in_text(turn.text), turn.inbound.phone or turn.inbound.sender)
+    place = hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
     body = hotlines.answer(turn.locale, place)
     footer = next_steps_line(turn.locale, ("report_menu",))
     turn.state.pop(STATE_KEY, None)

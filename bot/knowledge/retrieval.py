@@ -66,6 +66,7 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "ilo_no_recruitment_fees": ("ask_costs", "report_fees_or_debt"),
     "job_fraud_complaint_category": ("ask_warning_signs", "report_deception", "report_recruiter_activity"),
     "job_order_verified_sip2mi": ("verify_recruiter",),
+    "kri_tawau_area": ("ask_return_home",),
     "ltsa_services": ("ask_procedure",),
     "missing_relative_data": ("report_missing_contact",),
     "missing_relative_police_report": ("report_missing_contact",),

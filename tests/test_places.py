@@ -1,0 +1,238 @@
+"""Right for where the person is: the place a text names abroad, its sourced emergency number, and in Malaysia the
+Indonesian mission for that place (bot/data/places_abroad.yml, bot/hotlines.py)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import hotlines
+from bot import sms
+from bot.cases import records as cases
+from bot.cases.details import countries
+from bot.cases.details import find_country
+from bot.knowledge import facts as knowledge
+from bot.privacy import Vault
+from bot.store import fetch
+from bot.store import open_db
+from tests.conftest import DATA_KEY
+from tests.conftest import FittingConversation
+from tests.conftest import assert_dialog
+
+ID = "+6281234567890"  # an Indonesian SIM: says nothing about where the person is
+INDONESIA_POLICE = "Di Indonesia telepon polisi 110"
+
+
+@pytest.fixture(name="store")
+def open_store(app, db_path: Path):
+    """The bot's database, read beside the engine."""
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+def opened(database) -> list[cases.Case]:
+    """Return every case, decrypted, in order."""
+    return [cases.case_from_row(r, Vault(DATA_KEY)) for r in fetch(database, "select * from cases order by id")]
+
+
+# ----------------------------------------------------------------- the place a text names
+@pytest.mark.parametrize(("text", "country", "mission"), [
+    ("sy kerja di ladang dekat miri, sarawak", "Malaysia", "KJRI Kuching"),
+    ("sy di serawak", "Malaysia", "KJRI Kuching"),
+    ("anak sy di bintulu", "Malaysia", "KJRI Kuching"),
+    ("sy di sri aman", "Malaysia", "KJRI Kuching"),
+    ("kapit", "Malaysia", "KJRI Kuching"),
+    ("limbang", "Malaysia", "KJRI Kuching"),
+    ("sy di lahad datu", "Malaysia", "KRI Tawau"),
+    ("semporna", "Malaysia", "KRI Tawau"),
+    ("ladang sawit di kunak", "Malaysia", "KRI Tawau"),
+    ("sy di sandakan", "Malaysia", "KJRI Kota Kinabalu"),
+    ("keningau", "Malaysia", "KJRI Kota Kinabalu"),
+    ("beaufort sabah", "Malaysia", "KJRI Kota Kinabalu"),
+    ("kerja di kk sabah", "Malaysia", "KJRI Kota Kinabalu"),
+    ("sy di sabah", "Malaysia", hotlines.SABAH),
+    ("sy di kl", "Malaysia", hotlines.KBRI_KUALA_LUMPUR),
+    ("kerja di jb", "Malaysia", "KJRI Johor Bahru"),
+    ("batu pahat johor", "Malaysia", "KJRI Johor Bahru"),
+    ("sy di penang", "Malaysia", "KJRI Penang"),
+    ("di selangor", "Malaysia", hotlines.KBRI_KUALA_LUMPUR),
+    ("sy di malaysia", "Malaysia", None),
+    ("brunei", "Brunei Darussalam", None),
+    ("sy kerja di bandar seri begawan", "Brunei Darussalam", None),
+    ("di phnom penh", "Kamboja", None),
+    ("kerja di bangkok", "Thailand", None),
+    ("majikan sy di taipei", "Taiwan", None),
+    ("kaohsiung", "Taiwan", None),
+    ("taichung", "Taiwan", None),
+    ("sy di tsuen wan", "Hong Kong", None),
+    ("sy di hk", "Hong Kong", None),
+    ("jeddah", "Arab Saudi", None),
+    ("riyadh", "Arab Saudi", None),
+    ("sy di dubai", "UEA", None),
+    ("abu dhabi", "UEA", None),
+    ("doha", "Qatar", None),
+    ("kuwait", "Kuwait", None),
+    ("di sabah, mau pulang ke indonesia", "Malaysia", hotlines.SABAH),
+])
+def test_places_people_write_are_read(text, country, mission):
+    where = hotlines.where_in_text(text)
+    assert (where.country, where.mission) == (country, mission)
+
+
+@pytest.mark.parametrize("text", [
+    "dimiringkan",                       # miri inside a word
+    "sy sibuk kerja terus",              # sibu inside a word
+    "kapiten kapal",                     # kapit inside a word
+    "nama di kk salah",                  # kk = Kartu Keluarga
+    "kk saya sakit",                     # kk = kakak
+    "kl gaji tdk dibayar sy hrs gmn",    # kl = kalau
+    "hk",                                # a bare short form
+    "mau kerja ke luar negeri",
+    "bisa bahasa indonesia?",
+])
+def test_a_word_inside_another_word_or_a_bare_short_form_names_no_place(text):
+    assert hotlines.where_in_text(text).country is None
+
+
+def test_where_someone_wants_to_go_is_not_where_they_are():
+    assert hotlines.where_in_text("mau kerja ke malaysia", skip_going=True).country is None
+    assert hotlines.where_in_text("sy di tawau, mau pulang ke kupang", skip_going=True).mission == hotlines.KRI_TAWAU
+
+
+def test_a_town_names_its_mission_over_the_state():
+    assert hotlines.where_in_text("sabah, tawau").mission == hotlines.KRI_TAWAU
+    assert hotlines.where_in_text("sy di sabah dekat sandakan").mission == "KJRI Kota Kinabalu"
+
+
+def test_every_country_of_the_places_file_is_a_country_the_case_store_keeps():
+    kept = set(countries().values()) | {hotlines.INDONESIA}
+    named = {country for country, _ in hotlines.gazetteer().phrases.values()}
+    assert named <= kept, named - kept
+    assert set(hotlines.LOCAL) - {hotlines.ABROAD} <= kept
+
+
+def test_reading_a_long_text_is_linear():
+    def timed(words: int) -> float:
+        text = " ".join(["sy", "di", "kk", "sabah", "dekat", "lahad", "datu", "tawau", "xx"] * (words // 9))
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            hotlines.where_in_text(text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = timed(2_000), timed(20_000)
+    assert large < 0.5, f"{large:.3f} s for 20,000 words"
+    assert large < small * 25, f"10x the words took {large / small:.1f}x the time"
+
+
+def test_a_town_the_lookup_list_lacks_still_gives_the_country_of_a_case():
+    assert find_country("Miri") == ("Malaysia", "miri")
+    assert find_country("Kaohsiung") == ("Taiwan", "kaohsiung")
+    assert find_country("Jeddah") == ("Arab Saudi", "jeddah")
+    assert find_country("sibuk") == (None, None)
+
+
+# ----------------------------------------------------------------- the numbers for that place
+SOURCED = [
+    ("sy di brunei, tolong", "993"),
+    ("sy kerja di bangkok", "191"),
+    ("sy di dubai", "999"),
+    ("sy di doha", "999"),
+    ("sy di kuwait", "112"),
+    ("sy di miri", "999"),
+    ("sy di kaohsiung", "1955"),
+    ("sy di jeddah", "911"),
+    ("sy di tsuen wan", "999"),
+]
+
+
+@pytest.mark.parametrize(("text", "number"), SOURCED)
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_each_country_gives_its_sourced_number_and_never_indonesias_110(text, number, locale):
+    place = hotlines.place_in_text(text, ID)
+    body = hotlines.answer(locale, place)
+    assert number in body
+    assert "110 (" not in body and "Indonesia call police 110" not in body and INDONESIA_POLICE not in body
+    said = set(hotlines.facts_of(place, violence=True))
+    sayable = {fact.id for fact in knowledge.load_facts() if fact.say and fact.confidence != "U"}
+    assert said <= sayable, said - sayable
+
+
+@pytest.mark.parametrize("text", ["sy di phnom penh", "sy kerja di oman", "sy di seoul"])
+def test_a_country_without_a_sourced_number_gets_the_local_number_not_a_guess(text):
+    body = hotlines.answer("id", hotlines.place_in_text(text, ID))
+    assert "nomor darurat setempat" in body and "110" not in body
+    assert "+62 21 2924 4800" in body, "and the crisis centre's number from abroad"
+
+
+def test_the_phone_of_a_new_country_tells_where_the_person_is():
+    assert hotlines.country_of_phone("+6737123456") == "Brunei Darussalam"
+    assert hotlines.country_of_phone("+66812345678") == "Thailand"
+    assert hotlines.country_of_phone("+971501234567") == "UEA"
+    assert hotlines.country_of_phone("+97455123456") == "Qatar"
+    assert hotlines.country_of_phone("+96550123456") == "Kuwait"
+    assert "993" in hotlines.answer("id", hotlines.place_for(None, "+6737123456"))
+
+
+@pytest.mark.parametrize("mission", ["KRI Tawau", "KJRI Kota Kinabalu", "KJRI Kuching", "KJRI Johor Bahru",
+                                     "KJRI Penang", hotlines.KBRI_KUALA_LUMPUR, hotlines.SABAH, None])
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_every_mission_line_is_short_gsm7_and_sourced(mission, locale):
+    place = hotlines.place_for("Malaysia", ID, mission)
+    line = hotlines.mission_line(locale, place)
+    assert sms.is_gsm7(line) and len(line) <= 140, line
+    assert set(hotlines.mission_facts(place)) <= set(hotlines.FACTS)
+    assert hotlines.mission_line(locale, hotlines.place_for("Taiwan", ID, mission)) is None
+
+
+# ----------------------------------------------------------------- in the conversation
+def test_a_worker_in_brunei_asking_for_help_numbers_gets_bruneis_police(engine):
+    worker = FittingConversation(engine, ID, "sms")
+    assert_dialog(worker, [("sy di brunei, nomor polisi brp?", ["993", "+62 21 2924 4800"])])
+    assert INDONESIA_POLICE not in worker.say("sy di brunei, nomor polisi brp?")
+
+
+def test_a_report_from_sandakan_asking_how_to_go_home_names_only_kjri_kota_kinabalu(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    replies = worker.send("Saya kerja di ladang di Sandakan sudah 2 tahun. Gaji saya tidak dibayar 5 bulan. "
+                          "Saya mau pulang, bagaimana caranya?")
+    first = replies[0]
+    case = opened(store)[-1]
+    assert case.ref in first
+    assert "Pulang dengan aman adalah hak Anda" in first
+    assert "Perwakilan RI terdekat: KJRI Kota Kinabalu." in first
+    assert "Penang" not in first and "Kuching" not in first and "Tawau" not in first, "only the mission there"
+    answer = first[:first.index("KJRI Kota Kinabalu.") + len("KJRI Kota Kinabalu.")]
+    assert sms.measure(answer).segments <= 2, "the report number, the answer and the mission fit in 2 segments"
+
+
+def test_a_report_from_kuching_with_a_held_passport_gets_splp_and_kjri_kuching(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    first = worker.send("sy di kuching, paspor sy ditahan majikan, sy mau pulang gmn caranya?")[0]
+    assert "SPLP" in first and "Perwakilan RI terdekat: KJRI Kuching." in first
+    assert "Johor" not in first and "Kota Kinabalu" not in first
+    assert sms.measure(first).segments <= 2
+
+
+def test_a_report_from_kuala_lumpur_gets_the_embassy_and_its_hotline(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    first = worker.send("sy di kl, paspor sy dipegang agen, sy mau pulang. bagaimana?")[0]
+    assert "KBRI) Kuala Lumpur, hotline +60 17-668 8032" in first and "Penang" not in first
+
+
+def test_a_report_from_malaysia_without_a_town_gets_a_short_list(engine, store):
+    worker = FittingConversation(engine, "+60123456790", "sms")
+    first = worker.send("gaji sy tdk dibayar 5 bulan. sy harus lapor kemana?")[0]
+    assert "Perwakilan RI di Malaysia: KBRI Kuala Lumpur (+60 17-668 8032); KJRI Penang, Kuching" in first
+    assert "Di Malaysia, Kedutaan RI (KBRI) ada di Kuala Lumpur, dan konsulatnya" not in first, "not the long list"
+
+
+def test_english_report_from_tawau_names_kri_tawau(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    worker.say("ENGLISH")
+    first = worker.send("My employer in Tawau keeps my passport. I want to go home, how?")[0]
+    assert "Nearest Indonesian mission: KRI Tawau." in first and "Penang" not in first
