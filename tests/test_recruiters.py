@@ -384,3 +384,14 @@ def test_cli_demo_import_and_signals(app):
     assert "   2  PT Sinar Bahtera  (asked 2, reported 0; Belu)  also: PT Sinar Bahtra" in result.output
     result = runner.invoke(args=["recruiters", "signals", "--kabupaten", "Alor"])
     assert "No names asked about or reported" in result.output
+
+
+def test_the_registry_in_use_is_one_query_without_asking_sqlite_master(db, loaded):
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        registry = p3mi.active_registry(db)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert registry is not None and registry.as_of == "2025-12-01"
+    assert len(statements) == 1 and "sqlite_master" not in statements[0], statements

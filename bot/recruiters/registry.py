@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
+from bot.store import fetch_one
 from bot.store import loads
 
 migrations = Migrations("recruiters")
@@ -266,11 +267,12 @@ def _registry(row: Mapping[str, Any]) -> Registry:
 
 
 def active_registry(db: Database) -> Registry | None:
-    """Return the registry in use, or None when none was imported."""
-    if not db["registry_imports"].exists():
-        return None
-    rows = list(db["registry_imports"].rows_where("active = 1", order_by="id desc", limit=1))
-    return _registry(rows[0]) if rows else None
+    """Return the registry in use, or None when none was imported (migrations always create the table).
+
+    One query: sqlite-utils' table object would first list the schema's views and tables on every company question.
+    """
+    row = fetch_one(db, "select * from registry_imports where active = 1 order by id desc limit 1")
+    return _registry(row) if row else None
 
 
 def list_companies(db: Database, status: str | None = None, limit: int | None = None,
