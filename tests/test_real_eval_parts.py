@@ -46,3 +46,16 @@ def test_the_command_refuses_to_list_evaluation_failures() -> None:
     assert done.returncode == 2
     assert "measuring only" in done.stderr
     assert done.stdout == ""
+
+
+def test_latency_times_retrieval_as_the_engine_runs_it(engine, monkeypatch, tmp_path: Path) -> None:
+    from bot.conversation import questions
+
+    bench = real_eval()
+    runner = bench.Bench(tmp_path, classifier=engine.classifier)
+    timed: list[str] = []
+    find = questions._find
+    monkeypatch.setattr(questions, "_find", lambda text, *rest: timed.append(text) or find(text, *rest))
+    wall, cpu = bench.timing(runner, ["gaji sy blm dibayar 3 bln, sy harus lapor kemana?"], rounds=1)
+    assert len(timed) == 1, "the engine's _find (the text, then its last clause), not retrieval's find alone"
+    assert len(wall) == len(cpu) == 1
