@@ -215,6 +215,8 @@ PLACES_FILE = Path(__file__).resolve().parent / "data" / "places_abroad.yml"
 _NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
 # "mau kerja ke malaysia": where someone wants to go, not where they are (skipped when asked to).
 _GOING = frozenset({"ke", "to", "menuju"})
+# "KRI Tawau", "KJRI Kuching", "konsulat RI Tawau": a mission's name, not where the person is (never read).
+_MISSION_WORDS = frozenset({"kbri", "kjri", "kri", "ri", "konsulat", "konjen", "kedutaan", "consulate", "embassy"})
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def where_in_text(text: str, skip_going: bool = False) -> Where:
     Each run of up to a few words is looked up once (linear in the text); words are matched whole ("miri" is not
     found in "dimiringkan"). A country abroad wins over Indonesia ("di sabah, mau pulang ke indonesia"); in
     Malaysia a town's mission wins over "sabah" alone. With `skip_going`, a place after "ke"/"to" is where someone
-    wants to go, not where they are, and is not read.
+    wants to go, not where they are, and is not read. A mission's name ("KRI Tawau") is never read as a place.
     """
     table = gazetteer()
     padded = f" {_plain(text)} "
@@ -276,7 +278,8 @@ def where_in_text(text: str, skip_going: bool = False) -> Where:
     i = 0
     while i < len(words):
         hit, size = _hit_at(table, words, i)
-        if hit is not None and not (skip_going and i > 0 and words[i - 1] in _GOING):
+        before = words[i - 1] if i > 0 else ""
+        if hit is not None and before not in _MISSION_WORDS and not (skip_going and before in _GOING):
             found.append(hit)
         i += size
     abroad = [w for w in found if w.country != INDONESIA]
@@ -370,5 +373,6 @@ def answer(locale: str, place: Place) -> str:
     """Render the full "emergency numbers" answer for `place`: every number, and the embassy when abroad."""
     body = numbers(locale, place, violence=True)
     if place.country != INDONESIA:
-        body = f"{body}\n{i18n.render(locale, MISSION[0])}"
+        nearest = mission_line(locale, place) if place.mission else None  # in Malaysia, the mission for the town
+        body = f"{body}\n{nearest or i18n.render(locale, MISSION[0])}"
     return body

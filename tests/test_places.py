@@ -236,3 +236,23 @@ def test_english_report_from_tawau_names_kri_tawau(engine, store):
     worker.say("ENGLISH")
     first = worker.send("My employer in Tawau keeps my passport. I want to go home, how?")[0]
     assert "Nearest Indonesian mission: KRI Tawau." in first and "Penang" not in first
+
+
+def test_a_missions_name_is_not_where_the_person_is():
+    assert hotlines.where_in_text("Konsulat RI Tawau melayani daerah mana saja?").country is None
+    assert hotlines.where_in_text("sy di kunak, urus paspor ke kri tawau ato kk").mission == hotlines.KRI_TAWAU
+    assert hotlines.where_in_text("alamat kjri kuching dimana").country is None
+
+
+def test_a_question_about_the_nearest_mission_is_answered_for_the_town_named(engine):
+    asker = FittingConversation(engine, ID, "sms")
+    reply = asker.first("sy di lahad datu, kantor konsulat indonesia paling dekat dmn")
+    assert "Perwakilan RI terdekat: KRI Tawau." in reply and "Penang" not in reply
+    anywhere = FittingConversation(engine, "+6281234500099", "sms").first("kbri di malaysia ada dimana aja")
+    assert "Penang" in anywhere and "Kuching" in anywhere, "no town named: the whole list"
+
+
+def test_the_help_numbers_in_a_malaysian_town_name_its_mission(engine):
+    worker = FittingConversation(engine, ID, "sms")
+    reply = worker.say("sy di miri, nomor darurat apa?")
+    assert "999" in reply and "Perwakilan RI terdekat: KJRI Kuching." in reply

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import hotlines
 from bot import i18n
 from bot.i18n import _l
 from bot.knowledge.answers import ANSWERS
@@ -23,15 +24,19 @@ TOPIC_NAMES = {
     "ask_hotline": _l("help numbers"),
 }
 NOT_OFFERED = "ask_hotline"
+# Facts about which Indonesian mission serves where in Malaysia: a person who names their town gets its mission.
+MISSION_FACTS = frozenset({"missions_in_malaysia", "kri_tawau_area"})
 MORE_ON_TOPIC = _l("Reply M for more on %(topic)s.")
 REPORT_OFFER = _l("Reply 4 to report it; your message will become a report.")
 ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)s? Reply M to read about it, "
                  "or MENU for all topics.")
 
 
-def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False) -> str:
-    """Render the answer of `fact`, then "Reply M for more on <topic>" and, if asked, the offer to report."""
-    lines = [i18n.render(locale, FACT_ANSWERS[fact])]
+def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False,
+           answer: str | None = None) -> str:
+    """Render the answer of `fact` (or `answer`, a rendering of the same fact), then "Reply M for more on <topic>"
+    and, if asked, the offer to report."""
+    lines = [answer or i18n.render(locale, FACT_ANSWERS[fact])]
     if _offered(topic):
         lines.append(i18n.render(locale, MORE_ON_TOPIC, topic=i18n.render(locale, TOPIC_NAMES[topic])))
     if offer_report:
@@ -40,8 +45,15 @@ def render(locale: str, fact: str, topic: str | None = None, offer_report: bool 
 
 
 def say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False) -> None:
-    """Say the answer of `fact`, and remember the topic page so that M (or L) sends it from its first page."""
-    turn.say_text(render(turn.locale, fact, topic, offer_report))
+    """Say the answer of `fact`, and remember the topic page so that M (or L) sends it from its first page.
+
+    Which mission serves a place in Malaysia is answered for the town the person names ("sy di lahad datu").
+    """
+    answer = None
+    if fact in MISSION_FACTS:
+        place = hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
+        answer = hotlines.mission_line(turn.locale, place) if place.mission else None
+    turn.say_text(render(turn.locale, fact, topic, offer_report, answer))
     offer_topic(turn, topic)
 
 
