@@ -72,10 +72,13 @@ SHORT_CRISIS_BOTH = (_l("Crisis Center KP2MI: 0800-1000 (free in Indonesia), +62
 # Malaysia: the Indonesian mission for where the person is (bot/data/places_abroad.yml says which place is whose).
 KBRI_KUALA_LUMPUR = "KBRI Kuala Lumpur"
 KRI_TAWAU = "KRI Tawau"
+KJRI_JOHOR_BAHRU = "KJRI Johor Bahru"
 SABAH = "Sabah"  # Sabah named without a town: both consulates there
 MISSION_NEAREST = (_l("Nearest Indonesian mission: %(mission)s."), ("missions_in_malaysia",))
 MISSION_EMBASSY = (_l("Nearest Indonesian mission: the embassy, KBRI Kuala Lumpur, hotline +60 17-668 8032."),
                    ("missions_in_malaysia", "hotline_kbri_kuala_lumpur"))
+MISSION_JOHOR = (_l("Nearest Indonesian mission: KJRI Johor Bahru, WhatsApp hotline KSATRIA +60 10-528 8040 (24 "
+                    "hours)."), ("missions_in_malaysia", "hotline_kjri_johor_bahru_ksatria"))
 MISSION_SABAH = (_l("In Sabah: KJRI Kota Kinabalu, or KRI Tawau for Tawau, Lahad Datu, Semporna, Kunak and "
                     "Kalabakan."), ("missions_in_malaysia", "kri_tawau_area"))
 MISSIONS_MALAYSIA = (_l("Indonesian missions in Malaysia: KBRI Kuala Lumpur (+60 17-668 8032); KJRI Penang, "
@@ -201,7 +204,7 @@ ADVICE = {"splp": SPLP, "no_arrest": NO_ARREST, "age": AGE, "missing_next": MISS
 def _all_facts() -> tuple[str, ...]:
     groups = [*LOCAL.values(), LOCAL_UNKNOWN, CRISIS_HOME, CRISIS_ABROAD, CRISIS_BOTH, KEMLU, SAPA,
               SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, SHORT_CRISIS_BOTH, *ADVICE.values(), MISSION_NEAREST,
-              MISSION_EMBASSY, MISSION_SABAH, MISSIONS_MALAYSIA]
+              MISSION_EMBASSY, MISSION_JOHOR, MISSION_SABAH, MISSIONS_MALAYSIA]
     return tuple(sorted({fact for _, facts in groups for fact in facts}))
 
 
@@ -333,6 +336,8 @@ def mission_line(locale: str, place: Place) -> str | None:
         return i18n.render(locale, MISSION_EMBASSY[0])
     if place.mission == SABAH:
         return i18n.render(locale, MISSION_SABAH[0])
+    if place.mission == KJRI_JOHOR_BAHRU:
+        return i18n.render(locale, MISSION_JOHOR[0])
     if place.mission:
         return i18n.render(locale, MISSION_NEAREST[0], mission=place.mission)
     return i18n.render(locale, MISSIONS_MALAYSIA[0])
@@ -346,6 +351,8 @@ def mission_facts(place: Place) -> list[str]:
         return list(MISSION_EMBASSY[1])
     if place.mission == SABAH:
         return list(MISSION_SABAH[1])
+    if place.mission == KJRI_JOHOR_BAHRU:
+        return list(MISSION_JOHOR[1])
     if place.mission:
         return [*MISSION_NEAREST[1], *(("kri_tawau_area",) if place.mission == KRI_TAWAU else ())]
     return list(MISSIONS_MALAYSIA[1])

@@ -256,3 +256,10 @@ def test_the_help_numbers_in_a_malaysian_town_name_its_mission(engine):
     worker = FittingConversation(engine, ID, "sms")
     reply = worker.say("sy di miri, nomor darurat apa?")
     assert "999" in reply and "Perwakilan RI terdekat: KJRI Kuching." in reply
+
+
+def test_a_report_from_johor_gets_kjri_johor_bahrus_whatsapp_hotline(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    first = worker.send("sy kerja di batu pahat, paspor sy ditahan majikan. sy mau pulang, gmn caranya?")[0]
+    assert "KJRI Johor Bahru, hotline WhatsApp KSATRIA +60 10-528 8040 (24 jam)" in first
+    assert "Kuching" not in first

@@ -91,6 +91,9 @@ FACT_ANSWERS: dict[str, str] = {
         "KBRI Kuala Lumpur (Indonesian embassy) hotline: +60 17-668 8032."),
     "hotline_kemlu_pwni": _l(
         "Kemlu citizen protection (Perlindungan WNI), 24 hours: +62 812 9007 0027."),
+    "hotline_kjri_johor_bahru_ksatria": _l(
+        "In Johor, the Indonesian consulate (KJRI Johor Bahru) takes complaints by WhatsApp on KSATRIA: "
+        "+60 10-528 8040, 24 hours."),
     "hotline_kp2mi_crisis_centre": _l(
         "KP2MI crisis center for migrant workers, 24 hours: 0800-1000 (free, in Indonesia). From abroad: +62 21 2924 "
         "4800."),
