@@ -218,7 +218,7 @@ PLACES_FILE = Path(__file__).resolve().parent / "data" / "places_abroad.yml"
 _NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
 # "mau kerja ke malaysia": where someone wants to go, not where they are (skipped when asked to).
 _GOING = frozenset({"ke", "to", "menuju"})
-# "KRI Tawau", "KJRI Kuching", "konsulat RI Tawau": a mission's name, not where the person is (never read).
+# "KRI Tawau", "KJRI Kuching", "konsulat RI Tawau": a mission's name tells the country, not the town the person is in.
 _MISSION_WORDS = frozenset({"kbri", "kjri", "kri", "ri", "konsulat", "konjen", "kedutaan", "consulate", "embassy"})
 
 
@@ -270,7 +270,7 @@ def where_in_text(text: str, skip_going: bool = False) -> Where:
     Each run of up to a few words is looked up once (linear in the text); words are matched whole ("miri" is not
     found in "dimiringkan"). A country abroad wins over Indonesia ("di sabah, mau pulang ke indonesia"); in
     Malaysia a town's mission wins over "sabah" alone. With `skip_going`, a place after "ke"/"to" is where someone
-    wants to go, not where they are, and is not read. A mission's name ("KRI Tawau") is never read as a place.
+    wants to go, not where they are, and is not read. A mission's name ("KRI Tawau") names the country only.
     """
     table = gazetteer()
     padded = f" {_plain(text)} "
@@ -282,7 +282,9 @@ def where_in_text(text: str, skip_going: bool = False) -> Where:
     while i < len(words):
         hit, size = _hit_at(table, words, i)
         before = words[i - 1] if i > 0 else ""
-        if hit is not None and before not in _MISSION_WORDS and not (skip_going and before in _GOING):
+        if hit is not None and before in _MISSION_WORDS:
+            hit = Where(hit.country, None, hit.words)  # "kbri kuala lumpur": Malaysia, but not where they are in it
+        if hit is not None and not (skip_going and before in _GOING):
             found.append(hit)
         i += size
     abroad = [w for w in found if w.country != INDONESIA]

@@ -238,10 +238,12 @@ def test_english_report_from_tawau_names_kri_tawau(engine, store):
     assert "Nearest Indonesian mission: KRI Tawau." in first and "Penang" not in first
 
 
-def test_a_missions_name_is_not_where_the_person_is():
-    assert hotlines.where_in_text("Konsulat RI Tawau melayani daerah mana saja?").country is None
+def test_a_missions_name_tells_the_country_not_the_town():
+    assert hotlines.where_in_text("Konsulat RI Tawau melayani daerah mana saja?") == \
+        hotlines.Where("Malaysia", None, "tawau")
     assert hotlines.where_in_text("sy di kunak, urus paspor ke kri tawau ato kk").mission == hotlines.KRI_TAWAU
-    assert hotlines.where_in_text("alamat kjri kuching dimana").country is None
+    assert hotlines.where_in_text("alamat kjri kuching dimana").mission is None
+    assert "+60 17-668 8032" in hotlines.answer("id", hotlines.place_in_text("nomor hotline kbri kuala lumpur?", ID))
 
 
 def test_a_question_about_the_nearest_mission_is_answered_for_the_town_named(engine):
