@@ -202,7 +202,7 @@ def test_a_report_from_sandakan_asking_how_to_go_home_names_only_kjri_kota_kinab
                           "Saya mau pulang, bagaimana caranya?")
     first = replies[0]
     case = opened(store)[-1]
-    assert case.ref in first
+    assert case.ref in first and case.country == "Malaysia", "where the writer is, kept on the case"
     assert "Pulang dengan aman adalah hak Anda" in first
     assert "Perwakilan RI terdekat: KJRI Kota Kinabalu." in first
     assert "Penang" not in first and "Kuching" not in first and "Tawau" not in first, "only the mission there"
@@ -265,3 +265,17 @@ def test_a_report_from_johor_gets_kjri_johor_bahrus_whatsapp_hotline(engine, sto
     first = worker.send("sy kerja di batu pahat, paspor sy ditahan majikan. sy mau pulang, gmn caranya?")[0]
     assert "KJRI Johor Bahru, hotline WhatsApp KSATRIA +60 10-528 8040 (24 jam)" in first
     assert "Kuching" not in first
+
+
+def test_a_later_danger_message_gets_the_numbers_of_the_country_the_report_named(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    worker.send("sy kerja di ladang dekat bintulu, gaji sy tdk dibayar 4 bulan")
+    assert opened(store)[-1].country == "Malaysia"
+    reply = worker.say("tolong majikan pukul sy tadi malam")
+    assert "999" in reply and INDONESIA_POLICE not in reply
+
+
+def test_where_someone_wants_to_go_is_not_kept_as_the_cases_country(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    worker.send("calo ambil uang sy 5 juta, janji berangkat ke malaysia tapi hilang")
+    assert opened(store)[-1].country is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot import hotlines
 from bot.cases import records as cases
 from bot.cases import places
 from bot.cases import triage
@@ -28,6 +29,7 @@ from bot.cases.danger import numbers_text
 from bot.cases.danger import say_danger
 from bot.cases.danger import woman_first
 from bot.cases.details import find_country
+from bot.cases.details import is_country
 from bot.cases.details import find_relation
 from bot.cases.details import worker_sex_in
 from bot.cases.form import ask_question
@@ -64,6 +66,11 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
     extra: dict[str, Any] = {}
     if category == "missing_contact":
         extra = _missing_from_text(turn, case, text)
+    abroad = hotlines.where_in_text(text, skip_going=True).country
+    if category != "missing_contact" and abroad != hotlines.INDONESIA and is_country(abroad):
+        # Where the writer is ("sy kerja di sandakan"): later danger lines name that country's numbers; the form
+        # still asks to confirm it.
+        cases.update_case(turn.db, case.id, turn.now_iso, country=abroad)
     home = places.named_kabupaten(text)
     if home:
         # Route the first alert to the right district at once; the form still asks to confirm home and desa.
