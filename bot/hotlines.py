@@ -9,6 +9,7 @@ Numbers people may dial or message from abroad are written in international form
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -214,6 +215,7 @@ FACTS = _all_facts()
 
 # ----------------------------------------------------------------- where a text says the person is
 PLACES_FILE = Path(__file__).resolve().parent / "data" / "places_abroad.yml"
+_NOT_WORD = re.compile(r"[\W_]+")  # one linear pass: runs of anything but letters and digits
 # "bahasa indonesia", "orang indonesia": the language or the people, not where the person is.
 _NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
 # "mau kerja ke malaysia": where someone wants to go, not where they are (skipped when asked to).
@@ -238,6 +240,7 @@ class Gazetteer:
     phrases: dict[str, tuple[str, str | None]]
     cued: dict[str, tuple[str, str | None, frozenset[str]]]
     longest: int
+    starts: frozenset[str] = frozenset()  # the first words of the phrases: a run is looked up only from one
 
 
 @lru_cache(maxsize=1)
@@ -256,12 +259,13 @@ def gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
         mission = rule.get("mission")
         cued[_plain(str(word))] = (str(rule.get("country") or "Malaysia"), mission,
                                    frozenset(_plain(str(w)) for w in rule.get("near") or ()))
-    return Gazetteer(phrases, cued, max((len(p.split()) for p in phrases), default=1))
+    return Gazetteer(phrases, cued, max((len(p.split()) for p in phrases), default=1),
+                     frozenset(p.split()[0] for p in phrases))
 
 
 def _plain(text: str) -> str:
     """Return `text` lower-cased, letters and digits only, one space between words."""
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in (text or "").lower()).split())
+    return " ".join(_NOT_WORD.sub(" ", (text or "").lower()).split())
 
 
 def where_in_text(text: str, skip_going: bool = False) -> Where:
@@ -298,6 +302,8 @@ def where_in_text(text: str, skip_going: bool = False) -> Where:
 
 def _hit_at(table: Gazetteer, words: list[str], i: int) -> tuple[Where | None, int]:
     """Return the place named by the longest run of words starting at `i` (or None) and how many words it took."""
+    if words[i] not in table.starts and words[i] not in table.cued:
+        return None, 1
     for size in range(min(table.longest, len(words) - i), 0, -1):
         phrase = " ".join(words[i:i + size])
         if phrase in table.phrases:

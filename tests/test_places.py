@@ -115,18 +115,17 @@ def test_every_country_of_the_places_file_is_a_country_the_case_store_keeps():
 
 
 def test_reading_a_long_text_is_linear():
-    def timed(words: int) -> float:
-        text = " ".join(["sy", "di", "kk", "sabah", "dekat", "lahad", "datu", "tawau", "xx"] * (words // 9))
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            hotlines.where_in_text(text)
-            best = min(best, time.perf_counter() - started)
-        return best
-
-    small, large = timed(2_000), timed(20_000)
-    assert large < 0.5, f"{large:.3f} s for 20,000 words"
-    assert large < small * 25, f"10x the words took {large / small:.1f}x the time"
+    # 20,000 words (far over the longest message kept) of place words, cued short forms and near-misses: one pass
+    # with at most 3-word look-ups takes a fraction of a second even on a loaded machine; a scan per phrase, or
+    # a regex per alias over the text, would take many seconds.
+    text = " ".join(["sy", "di", "kk", "sabah", "dekat", "lahad", "datu", "tawau", "kapiten"] * 2_223)
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        where = hotlines.where_in_text(text)
+        best = min(best, time.perf_counter() - started)
+    assert where.mission == "KJRI Kota Kinabalu"
+    assert best < 2.0, f"{best:.3f} s for 20,000 words"
 
 
 def test_a_town_the_lookup_list_lacks_still_gives_the_country_of_a_case():
