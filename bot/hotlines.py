@@ -268,6 +268,7 @@ def _plain(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", (text or "").lower()).split())
 
 
+@lru_cache(maxsize=512)  # a turn reads the same message for its numbers, its case and its answer
 def where_in_text(text: str, skip_going: bool = False) -> Where:
     """Return where a text says the person is: the country, and in Malaysia the mission for the place named.
 

@@ -122,7 +122,7 @@ def test_reading_a_long_text_is_linear():
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
-        where = hotlines.where_in_text(text)
+        where = hotlines.where_in_text.__wrapped__(text)  # not the cache
         best = min(best, time.perf_counter() - started)
     assert where.mission == "KJRI Kota Kinabalu"
     assert best < 2.0, f"{best:.3f} s for 20,000 words"
