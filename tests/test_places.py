@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import hotlines
 from bot import sms
@@ -95,6 +96,16 @@ def test_places_people_write_are_read(text, country, mission):
 ])
 def test_a_word_inside_another_word_or_a_bare_short_form_names_no_place(text):
     assert hotlines.where_in_text(text).country is None
+
+
+def test_no_place_word_is_an_everyday_word_unless_it_needs_a_cue():
+    words: set[str] = set()
+    data = yaml.safe_load(Path("bot/data/language_words.yml").read_text(encoding="utf-8"))
+    for text in data.values():
+        words.update(str(text).lower().split())
+    table = hotlines.gazetteer()
+    assert set(table.phrases) & words <= {"indonesia"}
+    assert {"kk", "kl"} <= set(table.cued), "kakak / Kartu Keluarga and kalau: read only next to a cue"
 
 
 def test_where_someone_wants_to_go_is_not_where_they_are():
