@@ -100,7 +100,7 @@ def test_a_word_inside_another_word_or_a_bare_short_form_names_no_place(text):
 
 def test_no_place_word_is_an_everyday_word_unless_it_needs_a_cue():
     words: set[str] = set()
-    data = yaml.safe_load(Path("bot/data/language_words.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((hotlines.PLACES_FILE.parent / "language_words.yml").read_text(encoding="utf-8"))
     for text in data.values():
         words.update(str(text).lower().split())
     table = hotlines.gazetteer()
