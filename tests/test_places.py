@@ -172,7 +172,7 @@ def test_each_country_gives_its_sourced_number_and_never_indonesias_110(text, nu
     assert said <= sayable, said - sayable
 
 
-@pytest.mark.parametrize("text", ["sy di phnom penh", "sy kerja di oman", "sy di seoul"])
+@pytest.mark.parametrize("text", ["sy di phnom penh", "sy kerja di oman", "sy di seoul", "sy disekap di myanmar"])
 def test_a_country_without_a_sourced_number_gets_the_local_number_not_a_guess(text):
     body = hotlines.answer("id", hotlines.place_in_text(text, ID))
     assert "nomor darurat setempat" in body and "110" not in body
