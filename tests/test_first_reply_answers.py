@@ -108,6 +108,31 @@ def test_new_facts_are_answered_in_three_registers(engine, store, question, expe
     assert opened(store) == [], "a question must not open a case"
 
 
+# Facts added in session 3 (fees and rest days abroad, passports abroad, Taiwan, closed countries, heirs, magang).
+SESSION3_FACTS = [
+    ("berapa persen komisi yg boleh diambil agen di hong kong", ["10 persen", "dilarang"]),
+    ("how much can an agency in hong kong take from a helper's salary?", ["10 percent", "not allowed"]),
+    ("agen singapura minta potong gaji 8 bulan, itu boleh?", ["Singapura", "2 bulan gaji"]),
+    ("apakah kerja di kamboja itu resmi", ["bukan negara penempatan", "TPPO"]),
+    ("pembantu di hongkong berhak libur brp hari?", ["hari libur", "7 hari"]),
+    ("siapa yg bisa klaim santunan kematian bpjs kalau pekerja migran meninggal", ["ahli waris", "JKM"]),
+    ("ada kedutaan indonesia di taiwan?", ["KDEI Taipei"]),
+    ("apakah semua lpk boleh kirim peserta magang ke jepang?", ["Sending Organization", "kemnaker.go.id"]),
+    ("kalau paspor habis masa berlaku waktu kerja di malaysia, perpanjang di mana?", ["KBRI", "paspor"]),
+    ("jalur resmi ke luar negeri apa saja selain lewat PT", ["P3MI", "perseorangan"]),
+    ("lebih baik lapor kbri atau viralkan di facebook?", ["KBRI", "media sosial"]),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), SESSION3_FACTS)
+def test_session3_facts_are_answered_first(engine, store, question, expected):
+    sender = f"+62812346{abs(hash(question)) % 100000:05d}"
+    first = person(engine, sender).send(question)[0]
+    for fragment in expected:
+        assert fragment.lower() in first.lower(), f"{question!r} -> {first!r} lacks {fragment!r}"
+    assert opened(store) == [], "a question must not open a case"
+
+
 def test_perban_9_answers_say_it_is_the_earlier_rule(engine):
     first = person(engine, "+6281234560006").send("siapa yang bayar tiket dan visa kerja untuk PRT?")[0]
     assert "aturan lama" in first and "2025" in first and "BP3MI" in first

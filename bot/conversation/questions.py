@@ -103,7 +103,7 @@ PHONE_NUMBER = re.compile(r"\d{3}")
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
 # The facts that answer "how do I check a company?" before the company check asks for its name.
-CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi"})
+CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -127,10 +127,11 @@ def answer_or_report(turn: Turn) -> bool:
         named = understanding.entity("company") or extract_query(text)
         if sure and not named:
             return reading.asks and _how_to_check(turn)
-        found = None if sure else _find(text)
+        found = _find(text) if reading.asks or not sure else None
         if found is None or not found.confident or "verify_recruiter" in fact_topics(found.fact):
             return False
-        # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
+        # "PT" or "LPK" was only a word in a question retrieval answers with a fact outside the company check
+        # ("ke mana mengadu kalau PT bohong?", "ada PT tawari kerja PRT di dubai, resmi ga?").
     watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
@@ -269,8 +270,13 @@ def _asks_for_a_number(reading: asking.Reading) -> bool:
 def _how_to_check(turn: Turn) -> bool:
     """Say how to check a company (SISKOP2MI), then let the company check ask for its name; False if not asked."""
     found = _find(turn.text, "verify_recruiter", True)
-    if found is None or not found.confident or found.fact not in CHECK_FACTS:
+    if found is None or not found.confident or _numbers(found.fact):
         return False
+    if found.fact not in CHECK_FACTS:
+        if "verify_recruiter" in fact_topics(found.fact):
+            return False  # the company check answers it
+        fact_replies.say_fact(turn, found.fact, found.topic)  # "PT" was only a word ("jalur resmi selain lewat PT?")
+        return True
     fact_replies.say_fact(turn, found.fact)
     _topic_page(turn, "verify_recruiter")
     return True
