@@ -228,3 +228,12 @@ def test_a_report_that_asks_where_to_report_gets_where_to_complain(engine, store
     first = person(engine, "+6281234560017").send(
         "sponsor di soe simpan ktp dan ijazah sy sudah 2 bulan. sy mesti mengadu ke kantor mana?")[0]
     assert "ADU-" in first and "BP3MI" in first
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("kaki sy patah jatuh dari tangga waktu kerja di pabrik, majikan tdk mau tanggung. bpjs bisa bantu ga?", "JKK"),
+])
+def test_a_report_that_asks_a_short_question_gets_the_fact_its_problem_vouches_for(engine, store, text, expected):
+    first = person(engine, f"+62812347{abs(hash(text)) % 100000:05d}").send(text)[0]
+    assert "ADU-" in first and expected in first, first
+    assert len(opened(store)) == 1

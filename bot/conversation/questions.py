@@ -232,7 +232,10 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
     if _passport_going_home(turn.text):
         return SPLP
     asked = reading.question_text or turn.text
-    for text, intent in ((asked, None), (turn.text, report)):
+    # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
+    # story of an accident); then the whole message with it.
+    tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
+    for text, intent in tries:
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
             return found.fact

@@ -52,6 +52,7 @@ FEATURES: tuple[dict[str, Any], ...] = (
 # also answers, so a confident classifier can vouch for it.
 EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "bp3mi_ntt_complaints_2025": ("ask_return_home",),
+    "bpjs_covers_risks": ("ask_social_security", "report_abuse", "report_other_problem"),
     "bpjs_jkm_death_cover": ("ask_social_security", "report_other_problem"),
     "calo_may_not_place": ("verify_recruiter", "report_recruiter_activity", "ask_warning_signs"),
     "calo_penalty_figures": ("report_recruiter_activity", "ask_warning_signs"),
