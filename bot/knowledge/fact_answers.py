@@ -261,7 +261,7 @@ FACT_ANSWERS: dict[str, str] = {
         "civil documents, and monitors departures and returns (UU 18/2017 Pasal 42)."),
     "work_contract_contents": _l(
         "A work contract must state at least: employer and worker, the job, rights and duties, hours, wage and how it"
-        " is paid, leave, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
+        " is paid, leave and rest, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
     "work_visa_required": _l(
         "Working abroad needs a work visa (UU 18/2017 Pasal 13); a tourist visa is not enough."),
     "zero_placement_cost_pasal30": _l(

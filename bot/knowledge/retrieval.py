@@ -17,6 +17,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot import hotlines
 from bot import i18n
 from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
@@ -44,6 +45,14 @@ GUESSING_INTENTS = frozenset(INFORMATION_INTENTS) - {"verify_recruiter"}
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
+# Facts about one country's rules or offices: stated only when the text names that country (a Hong Kong rule is no
+# answer for a worker in Malaysia); otherwise they may only point at their topic.
+FACT_COUNTRIES: dict[str, frozenset[str]] = {
+    "hk_agency_commission_10pct": frozenset({"Hong Kong"}),
+    "hk_rest_day_weekly": frozenset({"Hong Kong"}),
+    "kdei_taipei_helps": frozenset({"Taiwan"}),
+    "singapore_agency_fee_cap": frozenset({"Singapura", "Singapore"}),
+}
 FEATURES: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
     {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -210,8 +219,15 @@ class Retriever:
         own_topic = intent is not None and intent in fact_topics(fact)
         bar = WITH_TOPIC if intent_confident else AGREED if intent in GUESSING_INTENTS else None
         confident = confidence >= CONFIDENT or (own_topic and bar is not None and confidence >= bar)
+        confident = confident and _named_place(fact, text)
         return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
                      tuple((f, round(p, 4)) for f, p in ranking))
+
+
+def _named_place(fact: str, text: str) -> bool:
+    """Return False for a fact about one country when the text does not name that country."""
+    countries = FACT_COUNTRIES.get(fact)
+    return countries is None or hotlines.country_in_text(text) in countries
 
 
 def _vectorizers() -> list[TfidfVectorizer]:
