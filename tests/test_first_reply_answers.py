@@ -8,6 +8,7 @@ import pytest
 
 from bot import hotlines
 from bot.knowledge import facts
+from bot.knowledge import retrieval
 from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
 from bot.knowledge.fact_answers import FACT_ANSWERS
 from tests.conftest import FittingConversation
@@ -237,3 +238,15 @@ def test_a_report_that_asks_a_short_question_gets_the_fact_its_problem_vouches_f
     first = person(engine, f"+62812347{abs(hash(text)) % 100000:05d}").send(text)[0]
     assert "ADU-" in first and expected in first, first
     assert len(opened(store)) == 1
+
+
+def test_a_report_from_taiwan_that_asks_where_to_report_names_kdei_not_an_embassy(engine, store):
+    first = person(engine, "+6281234560021").send(
+        "sy kerja di pabrik di taiwan, gaji 3 bulan tdk dibayar. sy harus lapor ke mana?")[0]
+    assert "ADU-" in first and "KDEI Taipei" in first, first
+
+
+def test_the_protection_of_workers_without_papers_answers_a_question_about_rights():
+    # The classifier sure of "your rights", retrieval at 0.33 for the protection of all workers: two signals agree.
+    found = retrieval.default_retriever().find("hak tki ilegal", "ask_rights", True)
+    assert found is not None and found.fact == "government_protects_all_pmi" and found.confident, found

@@ -46,6 +46,8 @@ LANGUAGE_SWITCH_WORDS = 4
 HOTLINES = "ask_hotline"
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
+# ... where a country has its own office for migrant workers instead of an embassy: that office.
+WHERE_TO_GO_IN = {"Taiwan": "kdei_taipei_helps"}
 # A story of trouble under a confident question is a report when a report intent has at least this share.
 REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
@@ -242,6 +244,8 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
         if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
             # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
             place = _place(turn).country
+            if place in WHERE_TO_GO_IN:
+                return WHERE_TO_GO_IN[place]
             return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
     if not reading.asks:
         return None

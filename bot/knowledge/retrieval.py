@@ -70,7 +70,7 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "complaints_going_home_wages": ("report_unpaid_wages",),
     "deportee_reentry_ban_sabah": ("ask_return_home",),
     "employer_costs_not_charged_pasal72": ("report_fees_or_debt",),
-    "government_protects_all_pmi": ("ask_return_home",),
+    "government_protects_all_pmi": ("ask_return_home", "ask_rights"),
     "family_may_complain": ("ask_rights", "report_missing_contact"),
     "hk_agency_commission_10pct": ("ask_costs", "report_fees_or_debt"),
     "hk_rest_day_weekly": ("ask_rights", "report_other_problem"),
