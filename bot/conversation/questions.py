@@ -46,6 +46,8 @@ LANGUAGE_SWITCH_WORDS = 4
 HOTLINES = "ask_hotline"
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
+# ... where a country has its own office for migrant workers instead of an embassy: that office.
+WHERE_TO_GO_IN = {"Taiwan": "kdei_taipei_helps"}
 # A story of trouble under a confident question is a report when a report intent has at least this share.
 REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
@@ -104,7 +106,7 @@ PHONE_NUMBER = re.compile(r"\d{3}")
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
 # The facts that answer "how do I check a company?" before the company check asks for its name.
-CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi"})
+CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -128,10 +130,11 @@ def answer_or_report(turn: Turn) -> bool:
         named = understanding.entity("company") or extract_query(text)
         if sure and not named:
             return reading.asks and _how_to_check(turn)
-        found = None if sure else _find(text)
+        found = _find(text) if reading.asks or not sure else None
         if found is None or not found.confident or "verify_recruiter" in fact_topics(found.fact):
             return False
-        # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
+        # "PT" or "LPK" was only a word in a question retrieval answers with a fact outside the company check
+        # ("ke mana mengadu kalau PT bohong?", "ada PT tawari kerja PRT di dubai, resmi ga?").
     watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
@@ -227,13 +230,18 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
     if _passport_going_home(turn.text):
         return SPLP
     asked = reading.question_text or turn.text
-    for text, intent in ((asked, None), (turn.text, report)):
+    # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
+    # story of an accident); then the whole message with it.
+    tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
+    for text, intent in tries:
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
             return found.fact
         if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
             # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
             place = _place(turn).country
+            if place in WHERE_TO_GO_IN:
+                return WHERE_TO_GO_IN[place]
             return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
     if not reading.asks:
         return None
@@ -265,8 +273,13 @@ def _asks_for_a_number(reading: asking.Reading) -> bool:
 def _how_to_check(turn: Turn) -> bool:
     """Say how to check a company (SISKOP2MI), then let the company check ask for its name; False if not asked."""
     found = _find(turn.text, "verify_recruiter", True)
-    if found is None or not found.confident or found.fact not in CHECK_FACTS:
+    if found is None or not found.confident or _numbers(found.fact):
         return False
+    if found.fact not in CHECK_FACTS:
+        if "verify_recruiter" in fact_topics(found.fact):
+            return False  # the company check answers it
+        fact_replies.say_fact(turn, found.fact, found.topic)  # "PT" was only a word ("jalur resmi selain lewat PT?")
+        return True
     fact_replies.say_fact(turn, found.fact)
     _topic_page(turn, "verify_recruiter")
     return True

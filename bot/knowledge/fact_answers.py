@@ -30,6 +30,12 @@ FACT_ANSWERS: dict[str, str] = {
     "calo_may_not_place": _l(
         "A calo or sponsor may not place migrant workers: only the government, a licensed company (P3MI) or a company"
         " sending its own staff. The official path starts at Disnaker or the LTSA."),
+    "calo_penalty_figures": _l(
+        "A calo or sponsor who places workers without a licensed company commits a crime: Kemnaker says up to 10 "
+        "years in prison and a fine of up to Rp15 billion. You can report them."),
+    "cambodia_myanmar_not_placement": _l(
+        "Cambodia and Myanmar are not placement countries for Indonesian migrant workers (Minister P2MI, October "
+        "2025). Going there to work is illegal and may be trafficking: do not go. Check any job offer at BP3MI."),
     "case_documents_to_prepare": _l(
         "To follow up a case abroad, officers ask for: full name, passport number, visa, the sending company, work "
         "contract, country, last address, employer's name and date of last contact."),
@@ -84,9 +90,15 @@ FACT_ANSWERS: dict[str, str] = {
     "government_protects_all_pmi": _l(
         "The government says it protects all migrant workers, with or without papers: the embassy (KBRI) or "
         "consulate (KJRI) helps you too."),
+    "hk_agency_commission_10pct": _l(
+        "In Hong Kong an agency may take at most 10 percent of your first month's wages, after you start work; "
+        "other fees are not allowed. By Indonesian law you may not be charged placement costs either."),
     "hk_labour_safe_migration_advice": _l(
         "Hong Kong's Labour Department advises: keep your own identity documents, do not sign anything you do not "
         "fully understand, and do not borrow money to pay an agency."),
+    "hk_rest_day_weekly": _l(
+        "In Hong Kong you have the right to at least one rest day in every 7 days (Employment Ordinance). Your "
+        "employer may not force you to work on it, except in an emergency. The consulate (KJRI) can help."),
     "hotline_kbri_kuala_lumpur": _l(
         "KBRI Kuala Lumpur (Indonesian embassy) hotline: +60 17-668 8032."),
     "hotline_kemlu_pwni": _l(
@@ -117,15 +129,25 @@ FACT_ANSWERS: dict[str, str] = {
     "immigration_checks_nonprocedural": _l(
         "Immigration offices delay passports for people they suspect of going to work abroad outside the official "
         "procedure."),
+    "jkm_claim_heirs": _l(
+        "The JKM claim is made by the heir: husband or wife, or children; if none, parents, grandparents or "
+        "grandchildren, then brothers and sisters, then in-laws. Bring the BPJS card, KK, death letter and heir "
+        "letter."),
     "job_fraud_complaint_category": _l(
         "Be careful: job-offer fraud is among the most common complaints. By law you pay no placement costs, so being "
         "pushed to transfer money is a warning sign. First check the job at siskop2mi.bp2mi.go.id or BP3MI."),
     "job_order_verified_sip2mi": _l(
         "A company may recruit for a job only with a recruitment permit (SIP2MI), issued after the Indonesian mission"
         " has verified the employer's job order."),
+    "kdei_taipei_helps": _l(
+        "Taiwan has no Indonesian embassy: KDEI Taipei (the Indonesian Trade and Economic Office) stands for Indonesia"
+        " there and helps migrant workers, with a shelter, legal aid and help going home."),
     "kri_tawau_area": _l(
         "The Indonesian consulate in Tawau (KRI Tawau) serves Tawau, Kunak, Lahad Datu, Kalabakan and Semporna. The "
         "rest of Sabah goes to the consulate in Kota Kinabalu (KJRI)."),
+    "lpk_magang_japan_check": _l(
+        "For an internship (magang) in Japan, only an LPK with a Sending Organization (SO) licence may send you. "
+        "Kemnaker lists them at kelembagaan.kemnaker.go.id and so.kemnaker.go.id, or ask Disnaker."),
     "ltsa_services": _l(
         "The LTSA (one-stop service centre) has desks for jobs, complaints and information, civil registration, "
         "health, immigration, police, banking and social security. In NTT the one still running in July 2025 was in "
@@ -174,6 +196,9 @@ FACT_ANSWERS: dict[str, str] = {
         "recommendation, but some immigration offices still ask for one: ask Disnaker first."),
     "passport_free_first_pmi": _l(
         "A passport for a migrant worker is free (Rp0)."),
+    "passport_renewal_abroad": _l(
+        "Abroad, renew or replace your passport yourself at the Indonesian embassy or consulate (KBRI/KJRI; in "
+        "Taiwan, KDEI Taipei). If it is lost, bring a police report of the loss."),
     "perban9_2020_costs_not_charged": _l(
         "Under the earlier rule (Perban 9/2020), the 10 zero-cost jobs paid nothing for tickets, visa, training, "
         "certificate, company fee, passport, SKCK, BPJS, medical tests, transport or lodging. It changed in 2025: ask "
@@ -194,6 +219,9 @@ FACT_ANSWERS: dict[str, str] = {
     "placement_bodies_pasal49": _l(
         "Only three may place migrant workers (UU 18/2017 Pasal 49): the government agency, a licensed company "
         "(P3MI), and a company sending its own staff."),
+    "placement_schemes": _l(
+        "Official ways to work abroad: through a licensed company (P3MI), government schemes (G to G, G to P), or "
+        "on your own (perseorangan). In 2023, 79 in 100 went through a P3MI. A calo is not an official way."),
     "pmi_minimum_age_18": _l(
         "You must be at least 18 years old to work abroad as a migrant worker (UU 18/2017 Pasal 5)."),
     "pmi_requirements_pasal5": _l(
@@ -205,6 +233,9 @@ FACT_ANSWERS: dict[str, str] = {
         "The family card (KK) is also among the documents a prospective migrant worker needs."),
     "registration_ktp_ijazah_akta": _l(
         "To register you also need your KTP, school diploma (ijazah) and birth certificate (akta lahir)."),
+    "report_to_mission_promptly": _l(
+        "Kemlu asks that a citizen in trouble abroad be reported straight to the Indonesian embassy or consulate "
+        "(KBRI/KJRI), without delay, not only posted on social media."),
     "right_communication": _l(
         "You have the right to access to communication, such as your phone (UU 18/2017 Pasal 6)."),
     "right_contract_explanation": _l(
@@ -230,6 +261,9 @@ FACT_ANSWERS: dict[str, str] = {
     "safe_travel_panic_button": _l(
         "Kemlu's Safe Travel app has a panic button that alerts the nearest Indonesian embassy or consulate, and lets"
         " you register your stay (lapor diri)."),
+    "singapore_agency_fee_cap": _l(
+        "In Singapore an agency may charge a worker at most one month's salary for each year of the contract, never "
+        "more than two months' salary. By Indonesian law you may not be charged placement costs."),
     "siskop2mi_check_company": _l(
         "Check whether a placement company is legal at siskop2mi.bp2mi.go.id, and visit its office in person."),
     "siskop2mi_vacancies": _l(
@@ -243,7 +277,7 @@ FACT_ANSWERS: dict[str, str] = {
         "civil documents, and monitors departures and returns (UU 18/2017 Pasal 42)."),
     "work_contract_contents": _l(
         "A work contract must state at least: employer and worker, the job, rights and duties, hours, wage and how it"
-        " is paid, leave, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
+        " is paid, leave and rest, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
     "work_visa_required": _l(
         "Working abroad needs a work visa (UU 18/2017 Pasal 13); a tourist visa is not enough."),
     "zero_placement_cost_pasal30": _l(
@@ -259,23 +293,30 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "bpjs_jkk_jkm_compulsory_jht_optional": ("pmi_requirements_pasal5",),
     "bpjs_jkm_death_cover": ("bpjs_jkk_jkm_compulsory_jht_optional", "bpjs_only_if_registered", "bp3mi_ntt_roles",),
     "calo_may_not_place": ("placement_bodies_pasal49", "register_disnaker_ltsa_siapkerja",),
+    "calo_penalty_figures": ("calo_may_not_place",),
+    "cambodia_myanmar_not_placement": ("bp3mi_p4mi_verify_vacancies",),
     "complaint_channels": ("bp3mi_ntt_roles", "government_protects_all_pmi",),
     "contract_language_understood": ("right_contract_explanation",),
     "documents_pasal13": ("registration_ktp_ijazah_akta", "registration_kk", "consent_letter_village_head", "work_visa_required",),
+    "hk_agency_commission_10pct": ("zero_placement_cost_pasal30",),
+    "hk_rest_day_weekly": ("complaint_channels",),
     "hotline_kp2mi_crisis_centre": ("hotline_kp2mi_crisis_centre_abroad",),
     "hotline_kp2mi_crisis_centre_abroad": ("hotline_kp2mi_crisis_centre",),
     "ilo_no_recruitment_fees": ("zero_placement_cost_pasal30",),
     "job_fraud_complaint_category": ("zero_placement_cost_pasal30", "siskop2mi_vacancies", "bp3mi_p4mi_verify_vacancies",),
+    "lpk_magang_japan_check": ("register_disnaker_ltsa_siapkerja",),
     "ltsa_services": ("ntt_ltsa_kota_kupang_only",),
     "middle_east_household_ban": ("middle_east_ban_status",),
     "ntt_deaths_mostly_nonprocedural": ("register_disnaker_ltsa_siapkerja",),
     "p3mi_needs_sip3mi": ("siskop2mi_check_company",),
     "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
     "perban9_2020_who_pays": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
+    "placement_schemes": ("calo_may_not_place",),
     "right_contract_explanation": ("right_document_copies",),
     "right_hold_travel_documents": ("ilo_forced_labour_indicators",),
     "right_safe_return": ("hotline_kp2mi_crisis_centre_abroad",),
     "right_wages": ("complaints_going_home_wages",),
+    "singapore_agency_fee_cap": ("zero_placement_cost_pasal30",),
     "zero_placement_cost_pasal30": ("calo_may_not_place", "permen_p2mi_17_2025_exists",),
 }
 

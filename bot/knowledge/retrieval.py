@@ -17,6 +17,7 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot import hotlines
 from bot import i18n
 from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
@@ -44,6 +45,14 @@ GUESSING_INTENTS = frozenset(INFORMATION_INTENTS) - {"verify_recruiter"}
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
+# Facts about one country's rules or offices: stated only when the text names that country (a Hong Kong rule is no
+# answer for a worker in Malaysia); otherwise they may only point at their topic.
+FACT_COUNTRIES: dict[str, frozenset[str]] = {
+    "hk_agency_commission_10pct": frozenset({"Hong Kong"}),
+    "hk_rest_day_weekly": frozenset({"Hong Kong"}),
+    "kdei_taipei_helps": frozenset({"Taiwan"}),
+    "singapore_agency_fee_cap": frozenset({"Singapura", "Singapore"}),
+}
 FEATURES: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
     {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -52,32 +61,44 @@ FEATURES: tuple[dict[str, Any], ...] = (
 # also answers, so a confident classifier can vouch for it.
 EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "bp3mi_ntt_complaints_2025": ("ask_return_home",),
+    "bpjs_covers_risks": ("ask_social_security", "report_abuse", "report_other_problem"),
     "bpjs_jkm_death_cover": ("ask_social_security", "report_other_problem"),
     "calo_may_not_place": ("verify_recruiter", "report_recruiter_activity", "ask_warning_signs"),
+    "calo_penalty_figures": ("report_recruiter_activity", "ask_warning_signs"),
+    "cambodia_myanmar_not_placement": ("ask_destinations", "ask_warning_signs", "report_recruiter_activity"),
     "complaint_channels": ("ask_rights", "report_deception", "report_unpaid_wages"),
     "complaints_going_home_wages": ("report_unpaid_wages",),
     "deportee_reentry_ban_sabah": ("ask_return_home",),
     "employer_costs_not_charged_pasal72": ("report_fees_or_debt",),
-    "government_protects_all_pmi": ("ask_return_home",),
+    "government_protects_all_pmi": ("ask_return_home", "ask_rights"),
     "family_may_complain": ("ask_rights", "report_missing_contact"),
+    "hk_agency_commission_10pct": ("ask_costs", "report_fees_or_debt"),
+    "hk_rest_day_weekly": ("ask_rights", "report_other_problem"),
     "hotline_police_110": ("report_emergency",),
     "hotline_sapa_129": ("report_abuse",),
     "ilo_forced_labour_indicators": ("report_deception",),
     "ilo_no_recruitment_fees": ("ask_costs", "report_fees_or_debt"),
+    "jkm_claim_heirs": ("ask_social_security", "report_other_problem"),
     "job_fraud_complaint_category": ("ask_warning_signs", "report_deception", "report_recruiter_activity"),
     "job_order_verified_sip2mi": ("verify_recruiter",),
+    "kdei_taipei_helps": ("ask_return_home", "ask_rights"),
     "kri_tawau_area": ("ask_return_home",),
+    "lpk_magang_japan_check": ("ask_procedure", "ask_warning_signs"),
     "ltsa_services": ("ask_procedure",),
     "missing_relative_data": ("report_missing_contact",),
     "missing_relative_police_report": ("report_missing_contact",),
     "missing_relative_route": ("report_missing_contact",),
     "missions_in_malaysia": ("ask_return_home",),
     "p3mi_needs_sip3mi": ("verify_recruiter",),
+    "passport_renewal_abroad": ("ask_requirements", "ask_return_home", "report_documents_held"),
     "perban9_2020_who_pays": ("ask_costs",),
     "placement_bodies_pasal49": ("verify_recruiter",),
+    "placement_schemes": ("ask_procedure",),
+    "report_to_mission_promptly": ("ask_rights", "report_missing_contact"),
     "right_hold_travel_documents": ("report_documents_held",),
     "right_wages": ("report_unpaid_wages",),
     "safe_travel_panic_button": ("ask_hotline",),
+    "singapore_agency_fee_cap": ("ask_costs", "report_fees_or_debt"),
     "siskop2mi_check_company": ("verify_recruiter",),
     "splp_travel_document": ("ask_return_home", "report_documents_held"),
     "village_role_pasal42": ("ask_procedure",),
@@ -199,8 +220,15 @@ class Retriever:
         own_topic = intent is not None and intent in fact_topics(fact)
         bar = WITH_TOPIC if intent_confident else AGREED if intent in GUESSING_INTENTS else None
         confident = confidence >= CONFIDENT or (own_topic and bar is not None and confidence >= bar)
+        confident = confident and _named_place(fact, text)
         return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
                      tuple((f, round(p, 4)) for f, p in ranking))
+
+
+def _named_place(fact: str, text: str) -> bool:
+    """Return False for a fact about one country when the text does not name that country."""
+    countries = FACT_COUNTRIES.get(fact)
+    return countries is None or hotlines.country_in_text(text) in countries
 
 
 def _vectorizers() -> list[TfidfVectorizer]:
