@@ -18,8 +18,8 @@ from functools import cached_property
 from functools import lru_cache
 
 from bot.understanding import normalise
-from bot.understanding.nlu import load_signals
-from bot.understanding.nlu import negated
+from bot.understanding.signals import load_signals
+from bot.understanding.signals import negated
 
 QUESTION = "question"
 REPORT = "report"
