@@ -46,6 +46,11 @@ LANGUAGE_SWITCH_WORDS = 4
 HOTLINES = "ask_hotline"
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
+# P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
+# that asks is answered as a question with one tap to report; between the two the reading's rules decide. Chosen
+# on 5-fold cross-validation of train.yml and on dev.yml together (docs/nlu.md, "The learned harm decision").
+HARM_REPORT = 0.8
+HARM_QUESTION = 0.1
 # A story of trouble under a confident question is a report when a report intent has at least this share.
 REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
@@ -132,6 +137,18 @@ def answer_or_report(turn: Turn) -> bool:
             return False
         # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
     watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
+    harm = understanding.harm
+    if harm is not None and harm >= HARM_REPORT:
+        # The learned decision is sure it is an account of harm: the case opens (and what it asks is answered).
+        if watched:
+            return _watch_and_answer(turn, reading)
+        return _report(turn, reading, intent if intent in REPORT_INTENTS else None, understanding)
+    if harm is not None and harm < HARM_QUESTION and reading.asks:
+        # Sure it is no account of harm, and it asks: the answer, with one tap to report when it is about a problem.
+        if intent in REPORT_INTENTS and not watched:
+            return _question_about_problem(turn, reading, intent, sure)
+        if intent not in REPORT_INTENTS:
+            return _answer(turn, reading, intent, understanding, sure)
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
@@ -145,6 +162,11 @@ def answer_or_report(turn: Turn) -> bool:
         return False  # the writer's own problem told first: the report handler opens the case
     if reading.harm or _told_as_a_question(reading, understanding):
         return _report(turn, reading, None, understanding)  # a report told as a question: never missed
+    return _answer(turn, reading, intent, understanding, sure)
+
+
+def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Understanding, sure: bool) -> bool:
+    """Answer a message that is no report: the help numbers, its fact or topic page; False to route (small talk)."""
     if _asks_for_a_number(reading):
         _topic_page(turn, HOTLINES)  # the numbers for where the person is (Malaysia: 999), never a guess
         return True

@@ -30,7 +30,9 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from bot.patterns import phrase_pattern
+from bot.understanding import harm
 from bot.understanding import normalise
+from bot.understanding.harm import HarmModel
 from bot.understanding.language import detect_language
 from bot.understanding.signals import Signals
 from bot.understanding.signals import load_signals
@@ -49,7 +51,7 @@ log = logging.getLogger("bot.understanding.nlu")
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS_DIR = ROOT / "intents"
 # Bump when the features, the model or the pickled layout change: it is part of the cache key.
-CODE_VERSION = "nlu-2"
+CODE_VERSION = "nlu-3"
 DEFAULT_THRESHOLD = 0.35
 MAX_CHARS = 2000          # longer texts are cut before classification
 RANKING_SIZE = 5
@@ -338,9 +340,14 @@ class LinearModel:
         self.__dict__.update(state)
         self.__post_init__()
 
-    def scores(self, norm_text: str) -> np.ndarray:
-        """Return the decision score of every intent for a normalised text."""
-        vector = sparse_tfidf(list(zip(self.idfs, self.offsets)), self._features, norm_text)
+    def vector(self, norm_text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the sparse feature vector (columns, values) of a normalised text, None when no feature is known."""
+        return sparse_tfidf(list(zip(self.idfs, self.offsets)), self._features, norm_text)
+
+    def scores(self, norm_text: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Return the decision score of every intent for a normalised text (or its `vector`, when given)."""
+        if vector is None:
+            vector = self.vector(norm_text)
         if vector is None:
             return self.intercept.astype(np.float64)
         rows, values = vector
@@ -351,9 +358,9 @@ class LinearModel:
         vocab = self.vocabularies[0]
         return any(len(w) > 1 and w in vocab for w in norm_text.split())
 
-    def probabilities(self, norm_text: str) -> np.ndarray:
+    def probabilities(self, norm_text: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Return a probability per intent (softmax of the scores at the fitted temperature)."""
-        return softmax(self.scores(norm_text), self.scale)
+        return softmax(self.scores(norm_text, vector), self.scale)
 
 
 def fit_linear(texts: list[str], labels: list[str], c: float = 0.5,
@@ -431,6 +438,7 @@ class EmbeddedClassifier:
         self.examples = examples
         self.train_seconds = train_seconds
         self.from_cache = False
+        self.harm: HarmModel | None = None
 
     @classmethod
     def train(cls, data: TrainingData, threshold: float = DEFAULT_THRESHOLD, data_hash: str = "",
@@ -444,8 +452,22 @@ class EmbeddedClassifier:
         weights = [SOURCE_WEIGHTS.get(ex.source, 1.0) for ex in data.examples]
         model = fit_linear(texts, labels, weights=weights)
         model.scale = fit_scale(texts, labels, weights=weights) if calibrate else 5.0
-        return cls(model, EntityExtractor(data), threshold, data_hash, len(texts),
-                   time.perf_counter() - started)
+        classifier = cls(model, EntityExtractor(data), threshold, data_hash, len(texts))
+        classifier.harm = harm.train([model.vector(text) for text in texts], model.weights.shape[0],
+                                     [ex.text for ex in data.examples], labels, [ex.source for ex in data.examples])
+        classifier.train_seconds = time.perf_counter() - started
+        return classifier
+
+    def harm_probability(self, text: str, norm: str | None = None,
+                         vector: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
+        """Return P(account of harm) for `text` (bot/understanding/harm.py), None when no harm model was trained."""
+        model = getattr(self, "harm", None)
+        if model is None:
+            return None
+        text = clean_text(text)
+        if vector is None:
+            vector = self.model.vector(normalise.normalise(text) if norm is None else norm)
+        return round(model.probability(vector, text), 4)
 
     @classmethod
     def load(cls, intents_dir: Path | str = INTENTS_DIR, cache_dir: Path | str | None = None,
@@ -473,7 +495,8 @@ class EmbeddedClassifier:
         language = detect_language(text)
         if not norm.strip():
             return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
-        probs = self.model.probabilities(norm)
+        vector = self.model.vector(norm)
+        probs = self.model.probabilities(norm, vector)
         order = np.argsort(-probs)
         ranking = [(self.model.intents[k], float(probs[k])) for k in order]
         intent, confidence, harmed = choose_intent(ranking, norm, asked="?" in text, threshold=self.threshold)
@@ -485,6 +508,7 @@ class EmbeddedClassifier:
             entities=tuple(self.entities.extract(text)),
             low_confidence=(confidence < self.threshold or not self.model.knows_a_word(norm)) and not harmed,
             backend=self.backend,
+            harm=self.harm_probability(text, norm, vector),
         )
 
 
@@ -519,6 +543,11 @@ class RasaClassifier:
             return self.fallback.classify(text)
         return self.understanding(text, parsed)
 
+    def harm_probability(self, text: str) -> float | None:
+        """Return the embedded fallback's P(account of harm) for `text` (Rasa has no harm model), else None."""
+        probability = getattr(self.fallback, "harm_probability", None)
+        return probability(text) if probability is not None else None
+
     def understanding(self, text: str, parsed: dict[str, Any]) -> Understanding:
         """Turn a Rasa parse result into an Understanding (nlu_fallback means low confidence)."""
         top = parsed.get("intent") or {}
@@ -546,6 +575,7 @@ class RasaClassifier:
             entities=entities,
             low_confidence=(fell_back or confidence < self.threshold) and not harmed,
             backend=self.backend,
+            harm=self.harm_probability(text),
         )
 
 
