@@ -49,7 +49,7 @@ WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
 # that asks is answered as a question with one tap to report; between the two the reading's rules decide. Chosen
 # on 5-fold cross-validation of train.yml and on dev.yml together (docs/nlu.md, "The learned harm decision").
-HARM_REPORT = 0.8
+HARM_REPORT = 0.6
 HARM_QUESTION = 0.1
 # A story of trouble under a confident question is a report when a report intent has at least this share.
 REPORT_SHARE = 0.2
@@ -98,6 +98,8 @@ tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mat
 bos majikan agen agensi towkay tauke
 without lost no keep keeps kept took taken held hold expired still boss employer agent agency
 """.split())
+# A passport lost, not held by anyone ("paspor sy hilang, gmn cara pulang?").
+LOST_WORDS = frozenset("hilang ilang kehilangan lost lose".split())
 # Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
 NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
@@ -138,10 +140,12 @@ def answer_or_report(turn: Turn) -> bool:
         # Unsure, and "PT" was only a word in a question retrieval answers ("ke mana mengadu kalau PT bohong?").
     watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
     harm = understanding.harm
-    if harm is not None and harm >= HARM_REPORT:
+    if harm is not None and harm >= HARM_REPORT and not _lost_passport_asks_home(turn.text, reading):
         # The learned decision is sure it is an account of harm: the case opens (and what it asks is answered).
         if watched:
             return _watch_and_answer(turn, reading)
+        if intent == "report_recruiter_activity" and not sure:
+            intent = "report_other_problem"  # an unsure guess of recruiting: the village watch would not keep it
         return _report(turn, reading, intent if intent in REPORT_INTENTS else None, understanding)
     if harm is not None and harm < HARM_QUESTION and reading.asks:
         # Sure it is no account of harm, and it asks: the answer, with one tap to report when it is about a problem.
@@ -280,6 +284,15 @@ def _passport_going_home(text: str) -> bool:
     """Return True when a message tells of a passport held, lost or missing, and of going home."""
     words = set(normalise.normalise(text).split()) | set(text.lower().split())
     return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
+
+
+def _lost_passport_asks_home(text: str, reading: asking.Reading) -> bool:
+    """Return True for "I lost my passport, how do I go home?": a question the travel letter answers (no one's harm).
+
+    A passport held by someone is harm (report_documents_held) and is not this.
+    """
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return reading.asks and not reading.harm and bool(words & LOST_WORDS) and _passport_going_home(text)
 
 
 def _asks_for_a_number(reading: asking.Reading) -> bool:
