@@ -20,7 +20,7 @@ import numpy as np
 from bot.understanding import asking
 from bot.understanding import normalise
 from bot.understanding.intents import REPORT_INTENTS
-from bot.understanding.signals import load_signals
+from bot.understanding.signals import harm_intents
 
 REAL_SOURCE = "real.yml"
 # The weights and the inverse regularisation strength were chosen by 5-fold cross-validation on train.yml with
@@ -39,7 +39,7 @@ def cues(text: str) -> np.ndarray:
     r = asking.read(text)
     asks, person, tells, troubled, lead = r.asks, r.person, r.tells, r.troubled, r.leads_with_question
     harm = bool(r.harm)
-    harm_words = bool(load_signals().matching(normalise.normalise(text)))  # a harm pattern, even inside a question
+    harm_words = bool(harm_intents(normalise.normalise(text)))  # a harm pattern, even inside a question
     stated, named = asking.statements(text)
     return np.array([asks, person, tells, troubled, r.grave, harm, lead, asks and person, asks and harm,
                      person and harm, tells and asks, tells and not asks, lead and person, lead and harm,

@@ -35,6 +35,7 @@ from bot.understanding import normalise
 from bot.understanding.harm import HarmModel
 from bot.understanding.language import detect_language
 from bot.understanding.signals import Signals
+from bot.understanding.signals import harm_intents
 from bot.understanding.signals import load_signals
 from bot.understanding.training_data import ENTITY_NAMES
 from bot.understanding.training_data import TrainingData
@@ -102,11 +103,12 @@ def choose_intent(
     matches (the evidence names the report better than an unsure guess). A text that asks ("?") and matches no
     harm takes the best information intent when it is within QUESTION_MARGIN of a top report.
     """
+    matching = harm_intents if signals is None else signals.matching  # the app's patterns: cached per text
     signals = signals or load_signals()
     top, top_conf = ranking[0]
     generic = bool(norm_text) and signals.is_generic_question(norm_text, asked)
     if top in REPORT_INTENTS:
-        matched = signals.matching(norm_text) if norm_text else []
+        matched = list(matching(norm_text)) if norm_text else []
         if generic and top not in QUESTION_PROOF and "report_emergency" not in matched:
             for intent, conf in ranking:
                 if intent in INFORMATION_INTENTS and intent not in ("greet", "help_menu"):
@@ -129,7 +131,7 @@ def choose_intent(
         return top, top_conf, top in matched and top_conf < threshold
     if top not in OVERRIDABLE:
         return top, top_conf, False
-    harmed = set(signals.matching(norm_text)) if norm_text else set()
+    harmed = set(matching(norm_text)) if norm_text else set()
     if generic:
         harmed &= set(QUESTION_PROOF)
     reports = [(intent, conf) for intent, conf in ranking if intent in REPORT_INTENTS]

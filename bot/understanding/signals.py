@@ -85,3 +85,9 @@ def load_signals(path: Path = SIGNALS_FILE) -> Signals:
                 for key in ("conditional_before", "question_frame", "first_person", "hypothetical_start")}
     return Signals(patterns, optional["conditional_before"], optional["question_frame"], optional["first_person"],
                    optional["hypothetical_start"])
+
+
+@lru_cache(maxsize=1024)
+def harm_intents(norm_text: str) -> tuple[str, ...]:
+    """Return the report intents whose harm pattern matches the normalised text (cached: nlu and harm both ask)."""
+    return tuple(load_signals().matching(norm_text))
