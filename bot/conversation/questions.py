@@ -51,7 +51,7 @@ WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
 # on 5-fold cross-validation of train.yml and on dev.yml together (docs/nlu.md, "The learned harm decision").
 HARM_REPORT = 0.6
 HARM_QUESTION = 0.1
-# A story of trouble under a confident question is a report when a report intent has at least this share.
+# A question asks about a problem when that report intent has at least this share of the ranking.
 REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
 CHAT_INTENTS = frozenset({"greet", "help_menu", "thanks_goodbye", "affirm", "deny", "out_of_scope"})
@@ -164,8 +164,8 @@ def answer_or_report(turn: Turn) -> bool:
         if reading.asks and intent in CASE_INTENTS:
             return _report(turn, reading, intent, understanding)  # own problem told, then asked: case + answer
         return False  # the writer's own problem told first: the report handler opens the case
-    if reading.harm or _told_as_a_question(reading, understanding):
-        return _report(turn, reading, None, understanding)  # a report told as a question: never missed
+    if reading.harm:
+        return _report(turn, reading, None, understanding)  # firm harm told under a question's intent
     return _answer(turn, reading, intent, understanding, sure)
 
 
@@ -178,18 +178,6 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
                      problem=_problem_asked(reading, understanding))
-
-
-def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
-    """Return True for a story of trouble the classifier took for a question or small talk."""
-    if not reading.person:
-        return False
-    shared = any(intent in REPORT_INTENTS and confidence >= REPORT_SHARE
-                 for intent, confidence in understanding.ranking)
-    if reading.troubled:
-        return reading.grave or understanding.low_confidence or shared
-    # A first-person story that asks nothing, where the classifier is unsure or sees a report close behind.
-    return reading.tells and not reading.asks and (understanding.low_confidence or shared)
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
