@@ -133,6 +133,7 @@ def predict_command(intents_dir: str, source: TextIO) -> None:
             "language": u.language,
             "ranking": [[name, conf] for name, conf in u.ranking],
             "entities": list(u.entities),
+            "harm": u.harm,
         }, ensure_ascii=False))
 
 

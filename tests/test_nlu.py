@@ -284,7 +284,8 @@ def test_predict_command_prints_json_lines(app) -> None:
     assert [line["text"] for line in lines] == ["brp biaya ke taiwan", "hello I need help my passport"]
     assert lines[0]["intent"] == "ask_costs"
     assert lines[1]["language"] == "en"
-    assert set(lines[0]) == {"text", "intent", "confidence", "language", "ranking", "entities"}
+    assert set(lines[0]) == {"text", "intent", "confidence", "language", "ranking", "entities", "harm"}
+    assert lines[0]["harm"] < 0.5, "a question about costs is no account of harm"
     assert all(len(pair) == 2 for pair in lines[0]["ranking"])
 
 

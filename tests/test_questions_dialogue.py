@@ -177,3 +177,23 @@ def test_a_problem_told_before_the_question_opens_a_case(engine, store):
     worker = person(engine, sender="+6281234500015")
     assert "ADU-" in worker.say("majikan tahan paspor sy sejak datang, itu boleh ka?")
     assert [c.category for c in opened(store)] == ["documents_held"]
+
+
+def test_the_labelling_rules_report_plus_question_opens_a_case_and_answers(engine, store):
+    """An account of harm that also asks (issue #14's labelling rule): the learned decision opens the case."""
+    worker = person(engine, sender="+6281234500016")
+    replies = worker.send("gaji sy blm dibayar 3 bln, sy harus lapor kemana?")
+    assert "ADU-" in replies[0] and "BP3MI" in replies[0], "the case, and where to go, in the first reply"
+    payer = person(engine, sender="+6281234500017")
+    replies = payer.send("sy sdh bayar 15 jt ke PT, benar ga biayanya segitu?")
+    assert "ADU-" in replies[0] and "tidak boleh" in replies[0], "the case, and what the law says of the fee"
+    assert [c.category for c in opened(store)] == ["unpaid_wages", "fees_or_debt"]
+
+
+def test_a_feared_or_general_problem_is_answered_with_one_tap(engine, store):
+    """Feared, hypothetical or general: the answer and one tap to report, no case."""
+    worried = person(engine, sender="+6281234500018")
+    assert_dialog(worried, [("sy takut nanti gaji dipotong, boleh ga?", ["Balas 4 untuk melapor"])])
+    asker = person(engine, sender="+6281234500019")
+    assert "ADU-" not in asker.say("apa sy bisa ditangkap kalau paspor mati?")
+    assert opened(store) == []

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "data" / "real"
 
@@ -45,3 +47,13 @@ def test_each_fold_trains_without_its_own_texts(tmp_path: Path) -> None:
     for classifier, test in folds:
         assert classifier.examples == len(bench.without_real_file(bench.load_training_data(bench.INTENTS_DIR))
                                           .examples) + 8 - len(test)
+
+
+def test_each_fold_trains_its_own_harm_model(tmp_path: Path) -> None:
+    bench = real_eval()
+    entries = [{"text": f"gaji saya belum dibayar {n} bulan", "label": "report_unpaid_wages"} for n in range(4)]
+    entries += [{"text": f"berapa biaya kerja ke malaysia {n}", "label": "ask_costs"} for n in range(4)]
+    folds = bench.fold_classifiers(entries, 2)
+    models = [classifier.harm for classifier, _ in folds]
+    assert all(model is not None for model in models)
+    assert not np.array_equal(models[0].weights, models[1].weights), "each fold learns from its own texts"

@@ -48,7 +48,12 @@ HOTLINES = "ask_hotline"
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
 # ... where a country has its own office for migrant workers instead of an embassy: that office.
 WHERE_TO_GO_IN = {"Taiwan": "kdei_taipei_helps"}
-# A story of trouble under a confident question is a report when a report intent has at least this share.
+# P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
+# that asks is answered as a question with one tap to report; between the two the reading's rules decide. Chosen
+# on 5-fold cross-validation of train.yml and on dev.yml together (docs/nlu.md, "The learned harm decision").
+HARM_REPORT = 0.6
+HARM_QUESTION = 0.1
+# A question asks about a problem when that report intent has at least this share of the ranking.
 REPORT_SHARE = 0.2
 # Conversation intents that may still hide a question ("halo, mau tanya umur minimal berapa?").
 CHAT_INTENTS = frozenset({"greet", "help_menu", "thanks_goodbye", "affirm", "deny", "out_of_scope"})
@@ -96,6 +101,8 @@ tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mat
 bos majikan agen agensi towkay tauke
 without lost no keep keeps kept took taken held hold expired still boss employer agent agency
 """.split())
+# A passport lost, not held by anyone ("paspor sy hilang, gmn cara pulang?").
+LOST_WORDS = frozenset("hilang ilang kehilangan lost lose".split())
 # Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
 NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
@@ -136,6 +143,20 @@ def answer_or_report(turn: Turn) -> bool:
         # "PT" or "LPK" was only a word in a question retrieval answers with a fact outside the company check
         # ("ke mana mengadu kalau PT bohong?", "ada PT tawari kerja PRT di dubai, resmi ga?").
     watched = intent == "report_recruiter_activity" and sure and reading.asks  # the village watch keeps it
+    harm = understanding.harm
+    if harm is not None and harm >= HARM_REPORT and not _lost_passport_asks_home(turn.text, reading):
+        # The learned decision is sure it is an account of harm: the case opens (and what it asks is answered).
+        if watched:
+            return _watch_and_answer(turn, reading)
+        if intent == "report_recruiter_activity" and not sure:
+            intent = "report_other_problem"  # an unsure guess of recruiting: the village watch would not keep it
+        return _report(turn, reading, intent if intent in REPORT_INTENTS else None, understanding)
+    if harm is not None and harm < HARM_QUESTION and reading.asks:
+        # Sure it is no account of harm, and it asks: the answer, with one tap to report when it is about a problem.
+        if intent in REPORT_INTENTS and not watched:
+            return _question_about_problem(turn, reading, intent, sure)
+        if intent not in REPORT_INTENTS:
+            return _answer(turn, reading, intent, understanding, sure)
     if intent in REPORT_INTENTS:
         if reading.harm or (reading.tells or reading.person and not reading.asks if sure
                             else reading.troubled or reading.tells and not reading.asks):
@@ -147,8 +168,13 @@ def answer_or_report(turn: Turn) -> bool:
         if reading.asks and intent in CASE_INTENTS:
             return _report(turn, reading, intent, understanding)  # own problem told, then asked: case + answer
         return False  # the writer's own problem told first: the report handler opens the case
-    if reading.harm or _told_as_a_question(reading, understanding):
-        return _report(turn, reading, None, understanding)  # a report told as a question: never missed
+    if reading.harm:
+        return _report(turn, reading, None, understanding)  # firm harm told under a question's intent
+    return _answer(turn, reading, intent, understanding, sure)
+
+
+def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Understanding, sure: bool) -> bool:
+    """Answer a message that is no report: the help numbers, its fact or topic page; False to route (small talk)."""
     if _asks_for_a_number(reading):
         _topic_page(turn, HOTLINES)  # the numbers for where the person is (Malaysia: 999), never a guess
         return True
@@ -156,18 +182,6 @@ def answer_or_report(turn: Turn) -> bool:
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
                      problem=_problem_asked(reading, understanding))
-
-
-def _told_as_a_question(reading: asking.Reading, understanding: Understanding) -> bool:
-    """Return True for a story of trouble the classifier took for a question or small talk."""
-    if not reading.person:
-        return False
-    shared = any(intent in REPORT_INTENTS and confidence >= REPORT_SHARE
-                 for intent, confidence in understanding.ranking)
-    if reading.troubled:
-        return reading.grave or understanding.low_confidence or shared
-    # A first-person story that asks nothing, where the classifier is unsure or sees a report close behind.
-    return reading.tells and not reading.asks and (understanding.low_confidence or shared)
 
 
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
@@ -262,6 +276,15 @@ def _passport_going_home(text: str) -> bool:
     """Return True when a message tells of a passport held, lost or missing, and of going home."""
     words = set(normalise.normalise(text).split()) | set(text.lower().split())
     return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
+
+
+def _lost_passport_asks_home(text: str, reading: asking.Reading) -> bool:
+    """Return True for "I lost my passport, how do I go home?": a question the travel letter answers (no one's harm).
+
+    A passport held by someone is harm (report_documents_held) and is not this.
+    """
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return reading.asks and not reading.harm and bool(words & LOST_WORDS) and _passport_going_home(text)
 
 
 def _asks_for_a_number(reading: asking.Reading) -> bool:

@@ -18,8 +18,8 @@ from functools import cached_property
 from functools import lru_cache
 
 from bot.understanding import normalise
-from bot.understanding.nlu import load_signals
-from bot.understanding.nlu import negated
+from bot.understanding.signals import load_signals
+from bot.understanding.signals import negated
 
 QUESTION = "question"
 REPORT = "report"
@@ -360,10 +360,32 @@ def read(text: str) -> Reading:
                    grave, leads)
 
 
+# The people a worker's problem usually comes from, named in a statement ("majikan suruh sy tidur di dapur, boleh?").
+AGENT_WORDS = frozenset("""
+majikan bos boss agen agensi ejen pt kompeni tekong calo sponsor towkay tauke mandor lpk perusahaan
+employer agent agency company broker
+""".split())
+
+
+@lru_cache(maxsize=2048)
+def statements(text: str) -> tuple[int, int]:
+    """Return how many clauses state something (ask and suppose nothing), and how many of them name a person.
+
+    A person is the writer, their family or friends, or the people they work for ("majikan", "agen", "PT").
+    """
+    stated = named = 0
+    for clause in (c for c in (_clause(piece) for piece in _pieces(text)) if c.tokens):
+        if clause.asks or clause.has(SCOPE_WORDS) or len(clause.tokens) < 3:
+            continue
+        stated += 1
+        named += clause.has(PERSON_WORDS | BOSS_WORDS | AGENT_WORDS)
+    return stated, named
+
+
 def _scope_start(clause: _Clause) -> bool:
     """Return True when a clause starts by asking or supposing within its first words ("saya mau tanya apakah")."""
     head = " ".join(clause.tokens[:4])
     return any(w in SCOPE_WORDS | INTERROGATIVES for w in clause.tokens[:4]) or any(p in head for p in SCOPE_PHRASES)
 
 
-__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "asks_for_numbers", "clauses", "read"]
+__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "asks_for_numbers", "clauses", "read", "statements"]

@@ -35,6 +35,8 @@ class Understanding:
     entities: tuple[dict[str, Any], ...] = ()
     low_confidence: bool = False
     backend: str = "embedded"
+    # P(the text is an account of harm), from bot/understanding/harm.py; None when the backend has no harm model.
+    harm: float | None = None
 
     def entity(self, name: str) -> str | None:
         """Return the value of the first entity called `name`, if any."""

@@ -19,21 +19,24 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import requests
 import sklearn
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from bot.patterns import phrase_pattern
+from bot.understanding import harm
 from bot.understanding import normalise
+from bot.understanding.harm import HarmModel
 from bot.understanding.language import detect_language
+from bot.understanding.signals import Signals
+from bot.understanding.signals import harm_intents
+from bot.understanding.signals import load_signals
 from bot.understanding.training_data import ENTITY_NAMES
 from bot.understanding.training_data import TrainingData
 from bot.understanding.training_data import hash_files
@@ -48,9 +51,8 @@ log = logging.getLogger("bot.understanding.nlu")
 
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS_DIR = ROOT / "intents"
-SIGNALS_FILE = Path(__file__).resolve().parents[1] / "data" / "report_signals.yml"
 # Bump when the features, the model or the pickled layout change: it is part of the cache key.
-CODE_VERSION = "nlu-2"
+CODE_VERSION = "nlu-3"
 DEFAULT_THRESHOLD = 0.35
 MAX_CHARS = 2000          # longer texts are cut before classification
 RANKING_SIZE = 5
@@ -87,78 +89,6 @@ benar bener betul bukan nomor no nmr number alamat kantor
 COMPANY_PREFIX_REQUIRED = re.compile(r"^(?:P\.?\s?T\.?|C\.?V\.?)$", re.IGNORECASE)
 
 
-# A harm word right after a negation is no harm: "paspor saya tidak ditahan", "never beaten", "belum pernah dipukul".
-# Patterns that hold a negation themselves ("gaji belum dibayar") are not checked.
-NEGATION_END = re.compile(
-    r"(?:\b(?:tidak|bukan|belum|never|not|no)|\b\w+n t)\W+(?:(?:pernah|sampai|sampe|sempat|juga|lagi|ever|been|be|being|get|got)\W+){0,2}$"
-)
-# A harm word after a modal of the future or of possibility is only feared: "apa sy akan ditangkap?", "bisa dipotong".
-MODAL_END = re.compile(r"\b(?:akan|bakal|nanti|bisa|dapat|will|would|could|might|may|can)\W+(?:(?:be|get|kena)\W+)?$")
-NEGATING_WORDS = re.compile(r"tidak|belum|sonde|never|not\b|can t|cannot|haven t|hasn t|didn t")
-NEGATION_TAIL = 48  # characters before a harm word where its negation is looked for
-
-
-def negated(pattern: re.Pattern[str], text: str, match: re.Match[str]) -> bool:
-    """Return True when the harm `match` of `pattern` in `text` is negated ("tidak ditahan") or only feared ("akan")."""
-    if NEGATING_WORDS.search(pattern.pattern):
-        return False
-    before = text[max(0, match.start() - NEGATION_TAIL):match.start()]
-    if NEGATION_END.search(before) or MODAL_END.search(before):
-        return True
-    found = match.group(0)
-    last = found.rstrip().rfind(" ")
-    inside = found[max(0, last - NEGATION_TAIL):last + 1]
-    return last > 0 and bool(NEGATION_END.search(inside) or MODAL_END.search(inside))
-
-
-@dataclass
-class Signals:
-    """Patterns that show harm in a text, per report intent (bot/data/report_signals.yml)."""
-
-    patterns: dict[str, list[re.Pattern[str]]]
-    conditional_before: re.Pattern[str] | None
-    question_frame: re.Pattern[str] | None = None
-    first_person: re.Pattern[str] | None = None
-    hypothetical_start: re.Pattern[str] | None = None
-
-    def is_generic_question(self, text: str, asked: bool = False) -> bool:
-        """Return True when the normalised `text` asks about a rule with no one of the writer's own in it."""
-        if self.question_frame is None or self.first_person is None:
-            return False
-        if not (asked or self.question_frame.search(text)):
-            return False
-        hypothetical = self.hypothetical_start is not None and self.hypothetical_start.search(text)
-        return bool(hypothetical) or not self.first_person.search(text)
-
-    def matching(self, text: str) -> list[str]:
-        """Return the report intents whose harm pattern matches the normalised `text`."""
-        found = []
-        for intent, patterns in self.patterns.items():
-            for pattern in patterns:
-                if any(not self.is_conditional(text, m.start()) and not negated(pattern, text, m)
-                       for m in pattern.finditer(text)):
-                    found.append(intent)
-                    break
-        return found
-
-    def is_conditional(self, text: str, start: int) -> bool:
-        """Return True when the match at `start` follows a conditional word (a hypothetical)."""
-        if self.conditional_before is None:
-            return False
-        return bool(self.conditional_before.search(text[max(0, start - 40):start]))
-
-
-@lru_cache(maxsize=1)
-def load_signals(path: Path = SIGNALS_FILE) -> Signals:
-    """Read the harm patterns of the report-wins rule."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    patterns = {intent: [re.compile(p) for p in items] for intent, items in (data.get("signals") or {}).items()}
-    optional = {key: re.compile(data[key]) if data.get(key) else None
-                for key in ("conditional_before", "question_frame", "first_person", "hypothetical_start")}
-    return Signals(patterns, optional["conditional_before"], optional["question_frame"], optional["first_person"],
-                   optional["hypothetical_start"])
-
-
 def choose_intent(
     ranking: list[tuple[str, float]], norm_text: str, signals: Signals | None = None, asked: bool = False,
     threshold: float = 0.0,
@@ -173,11 +103,12 @@ def choose_intent(
     matches (the evidence names the report better than an unsure guess). A text that asks ("?") and matches no
     harm takes the best information intent when it is within QUESTION_MARGIN of a top report.
     """
+    matching = harm_intents if signals is None else signals.matching  # the app's patterns: cached per text
     signals = signals or load_signals()
     top, top_conf = ranking[0]
     generic = bool(norm_text) and signals.is_generic_question(norm_text, asked)
     if top in REPORT_INTENTS:
-        matched = signals.matching(norm_text) if norm_text else []
+        matched = list(matching(norm_text)) if norm_text else []
         if generic and top not in QUESTION_PROOF and "report_emergency" not in matched:
             for intent, conf in ranking:
                 if intent in INFORMATION_INTENTS and intent not in ("greet", "help_menu"):
@@ -200,7 +131,7 @@ def choose_intent(
         return top, top_conf, top in matched and top_conf < threshold
     if top not in OVERRIDABLE:
         return top, top_conf, False
-    harmed = set(signals.matching(norm_text)) if norm_text else set()
+    harmed = set(matching(norm_text)) if norm_text else set()
     if generic:
         harmed &= set(QUESTION_PROOF)
     reports = [(intent, conf) for intent, conf in ranking if intent in REPORT_INTENTS]
@@ -411,9 +342,14 @@ class LinearModel:
         self.__dict__.update(state)
         self.__post_init__()
 
-    def scores(self, norm_text: str) -> np.ndarray:
-        """Return the decision score of every intent for a normalised text."""
-        vector = sparse_tfidf(list(zip(self.idfs, self.offsets)), self._features, norm_text)
+    def vector(self, norm_text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the sparse feature vector (columns, values) of a normalised text, None when no feature is known."""
+        return sparse_tfidf(list(zip(self.idfs, self.offsets)), self._features, norm_text)
+
+    def scores(self, norm_text: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Return the decision score of every intent for a normalised text (or its `vector`, when given)."""
+        if vector is None:
+            vector = self.vector(norm_text)
         if vector is None:
             return self.intercept.astype(np.float64)
         rows, values = vector
@@ -424,9 +360,9 @@ class LinearModel:
         vocab = self.vocabularies[0]
         return any(len(w) > 1 and w in vocab for w in norm_text.split())
 
-    def probabilities(self, norm_text: str) -> np.ndarray:
+    def probabilities(self, norm_text: str, vector: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Return a probability per intent (softmax of the scores at the fitted temperature)."""
-        return softmax(self.scores(norm_text), self.scale)
+        return softmax(self.scores(norm_text, vector), self.scale)
 
 
 def fit_linear(texts: list[str], labels: list[str], c: float = 0.5,
@@ -504,6 +440,7 @@ class EmbeddedClassifier:
         self.examples = examples
         self.train_seconds = train_seconds
         self.from_cache = False
+        self.harm: HarmModel | None = None
 
     @classmethod
     def train(cls, data: TrainingData, threshold: float = DEFAULT_THRESHOLD, data_hash: str = "",
@@ -517,8 +454,22 @@ class EmbeddedClassifier:
         weights = [SOURCE_WEIGHTS.get(ex.source, 1.0) for ex in data.examples]
         model = fit_linear(texts, labels, weights=weights)
         model.scale = fit_scale(texts, labels, weights=weights) if calibrate else 5.0
-        return cls(model, EntityExtractor(data), threshold, data_hash, len(texts),
-                   time.perf_counter() - started)
+        classifier = cls(model, EntityExtractor(data), threshold, data_hash, len(texts))
+        classifier.harm = harm.train([model.vector(text) for text in texts], model.weights.shape[0],
+                                     [ex.text for ex in data.examples], labels, [ex.source for ex in data.examples])
+        classifier.train_seconds = time.perf_counter() - started
+        return classifier
+
+    def harm_probability(self, text: str, norm: str | None = None,
+                         vector: tuple[np.ndarray, np.ndarray] | None = None) -> float | None:
+        """Return P(account of harm) for `text` (bot/understanding/harm.py), None when no harm model was trained."""
+        model = getattr(self, "harm", None)
+        if model is None:
+            return None
+        text = clean_text(text)
+        if vector is None:
+            vector = self.model.vector(normalise.normalise(text) if norm is None else norm)
+        return round(model.probability(vector, text), 4)
 
     @classmethod
     def load(cls, intents_dir: Path | str = INTENTS_DIR, cache_dir: Path | str | None = None,
@@ -546,7 +497,8 @@ class EmbeddedClassifier:
         language = detect_language(text)
         if not norm.strip():
             return Understanding("out_of_scope", 0.0, language, (), (), True, self.backend)
-        probs = self.model.probabilities(norm)
+        vector = self.model.vector(norm)
+        probs = self.model.probabilities(norm, vector)
         order = np.argsort(-probs)
         ranking = [(self.model.intents[k], float(probs[k])) for k in order]
         intent, confidence, harmed = choose_intent(ranking, norm, asked="?" in text, threshold=self.threshold)
@@ -558,6 +510,7 @@ class EmbeddedClassifier:
             entities=tuple(self.entities.extract(text)),
             low_confidence=(confidence < self.threshold or not self.model.knows_a_word(norm)) and not harmed,
             backend=self.backend,
+            harm=self.harm_probability(text, norm, vector),
         )
 
 
@@ -592,6 +545,11 @@ class RasaClassifier:
             return self.fallback.classify(text)
         return self.understanding(text, parsed)
 
+    def harm_probability(self, text: str) -> float | None:
+        """Return the embedded fallback's P(account of harm) for `text` (Rasa has no harm model), else None."""
+        probability = getattr(self.fallback, "harm_probability", None)
+        return probability(text) if probability is not None else None
+
     def understanding(self, text: str, parsed: dict[str, Any]) -> Understanding:
         """Turn a Rasa parse result into an Understanding (nlu_fallback means low confidence)."""
         top = parsed.get("intent") or {}
@@ -619,6 +577,7 @@ class RasaClassifier:
             entities=entities,
             low_confidence=(fell_back or confidence < self.threshold) and not harmed,
             backend=self.backend,
+            harm=self.harm_probability(text),
         )
 
 
