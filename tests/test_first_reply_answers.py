@@ -113,7 +113,7 @@ def test_new_facts_are_answered_in_three_registers(engine, store, question, expe
 SESSION3_FACTS = [
     ("berapa persen komisi yg boleh diambil agen di hong kong", ["10 persen", "dilarang"]),
     ("how much can an agency in hong kong take from a helper's salary?", ["10 percent", "not allowed"]),
-    ("agen singapura minta potong gaji 8 bulan, itu boleh?", ["Singapura", "2 bulan gaji"]),
+    ("boleh ga agen di singapura potong gaji 8 bulan?", ["Singapura", "2 bulan gaji"]),
     ("apakah kerja di kamboja itu resmi", ["bukan negara penempatan", "TPPO"]),
     ("pembantu di hongkong berhak libur brp hari?", ["hari libur", "7 hari"]),
     ("siapa yg bisa klaim santunan kematian bpjs kalau pekerja migran meninggal", ["ahli waris", "JKM"]),
@@ -132,6 +132,13 @@ def test_session3_facts_are_answered_first(engine, store, question, expected):
     for fragment in expected:
         assert fragment.lower() in first.lower(), f"{question!r} -> {first!r} lacks {fragment!r}"
     assert opened(store) == [], "a question must not open a case"
+
+
+def test_a_deduction_demanded_and_asked_about_opens_the_case_and_answers(engine, store):
+    """The labelling rule: an agent's demand told, then asked about, is a report that also asks (case + answer)."""
+    first = person(engine, "+6281234660001").send("agen singapura minta potong gaji 8 bulan, itu boleh?")[0]
+    assert "Singapura" in first and "2 bulan gaji" in first
+    assert len(opened(store)) == 1
 
 
 def test_perban_9_answers_say_it_is_the_earlier_rule(engine):
