@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -153,7 +154,16 @@ def sign_in(driver: Any, base: str, phone: str) -> None:
 def click(driver: Any, by: str, value: str) -> None:
     """Click a link or button and wait until the next page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(by, value).click()
+    for attempt in range(3):
+        try:
+            driver.find_element(by, value).click()
+            break
+        except WebDriverException as error:
+            # Chromium under load can still be swapping in the last page's document: find the element again.
+            if attempt == 2 or not isinstance(error, StaleElementReferenceException) and (
+                    "does not belong to the document" not in str(error)):
+                raise
+            page = driver.find_element(By.TAG_NAME, "html")
     WebDriverWait(driver, 40).until(staleness_of(page))
     WebDriverWait(driver, 40).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
