@@ -4,39 +4,22 @@ Indonesian mission for that place (bot/data/places_abroad.yml, bot/hotlines.py).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 import yaml
 
 from bot import hotlines
 from bot import sms
-from bot.cases import records as cases
 from bot.cases.details import countries
 from bot.cases.details import find_country
 from bot.knowledge import facts as knowledge
-from bot.privacy import Vault
-from bot.store import fetch
-from bot.store import open_db
-from tests.conftest import DATA_KEY
 from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
+from tests.test_questions_dialogue import open_store  # noqa: F401 (this module's store fixture)
+from tests.test_questions_dialogue import opened
 
 ID = "+6281234567890"  # an Indonesian SIM: says nothing about where the person is
 INDONESIA_POLICE = "Di Indonesia telepon polisi 110"
-
-
-@pytest.fixture(name="store")
-def open_store(app, db_path: Path):
-    """The bot's database, read beside the engine."""
-    database = open_db(db_path)
-    yield database
-    database.close()
-
-
-def opened(database) -> list[cases.Case]:
-    """Return every case, decrypted, in order."""
-    return [cases.case_from_row(r, Vault(DATA_KEY)) for r in fetch(database, "select * from cases order by id")]
 
 
 # ----------------------------------------------------------------- the place a text names
