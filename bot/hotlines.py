@@ -334,37 +334,35 @@ def place_in_text(text: str, phone: str | None) -> Place:
     return place_for(where.country, phone, where.mission)
 
 
+def _mission(place: Place) -> tuple[str, tuple[str, ...], dict[str, str]] | None:
+    """Return the mission line for a place in Malaysia (msgid, the facts it states, its values), else None."""
+    if place.country != "Malaysia":
+        return None
+    if place.mission == KBRI_KUALA_LUMPUR:
+        return (*MISSION_EMBASSY, {})
+    if place.mission == SABAH:
+        return (*MISSION_SABAH, {})
+    if place.mission == KJRI_JOHOR_BAHRU:
+        return (*MISSION_JOHOR, {})
+    if place.mission:
+        tawau = ("kri_tawau_area",) if place.mission == KRI_TAWAU else ()
+        return MISSION_NEAREST[0], (*MISSION_NEAREST[1], *tawau), {"mission": place.mission}
+    return (*MISSIONS_MALAYSIA, {})
+
+
 def mission_line(locale: str, place: Place) -> str | None:
     """Render the Indonesian mission for a place in Malaysia: the one for the town named, else a short list.
 
     None outside Malaysia (the answers there say "the embassy (KBRI) or consulate (KJRI)").
     """
-    if place.country != "Malaysia":
-        return None
-    if place.mission == KBRI_KUALA_LUMPUR:
-        return i18n.render(locale, MISSION_EMBASSY[0])
-    if place.mission == SABAH:
-        return i18n.render(locale, MISSION_SABAH[0])
-    if place.mission == KJRI_JOHOR_BAHRU:
-        return i18n.render(locale, MISSION_JOHOR[0])
-    if place.mission:
-        return i18n.render(locale, MISSION_NEAREST[0], mission=place.mission)
-    return i18n.render(locale, MISSIONS_MALAYSIA[0])
+    mission = _mission(place)
+    return None if mission is None else i18n.render(locale, mission[0], **mission[2])
 
 
 def mission_facts(place: Place) -> list[str]:
     """Return the ids of the facts mission_line states for `place`."""
-    if place.country != "Malaysia":
-        return []
-    if place.mission == KBRI_KUALA_LUMPUR:
-        return list(MISSION_EMBASSY[1])
-    if place.mission == SABAH:
-        return list(MISSION_SABAH[1])
-    if place.mission == KJRI_JOHOR_BAHRU:
-        return list(MISSION_JOHOR[1])
-    if place.mission:
-        return [*MISSION_NEAREST[1], *(("kri_tawau_area",) if place.mission == KRI_TAWAU else ())]
-    return list(MISSIONS_MALAYSIA[1])
+    mission = _mission(place)
+    return [] if mission is None else list(mission[1])
 
 
 IN_DANGER = _l("In danger: %(numbers)s")
