@@ -5,8 +5,8 @@ caches and scores it) on the classifier's own features (word 1-2 grams and chara
 text) plus a few cues of bot/understanding/asking.py (asks, person, story, trouble, harm pattern...), so the model
 learns how much each cue weighs instead of hand-ordered rules. A training example is an account of harm when its
 intent is a report: the real-style texts of tests/data/real/train.yml (intents/real.yml; by the labelling rule a
-text of kind report or report+question has a report label, a question or a conversation turn never does) weigh
-REAL_WEIGHT, the team's synthetic phrasings of intents/ weigh SYNTHETIC_WEIGHT.
+text of kind report or report+question has a report label, a question or a conversation turn never does) and the
+team's synthetic phrasings of intents/ weigh the same.
 """
 
 from __future__ import annotations
@@ -22,11 +22,8 @@ from bot.understanding import normalise
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.signals import harm_intents
 
-REAL_SOURCE = "real.yml"
-# The weights and the inverse regularisation strength were chosen by 5-fold cross-validation on train.yml with
-# dev.yml beside it (synthetic weight 0.3, 0.5 and 1.0, C 1, 3 and 10 tried; see docs/nlu.md).
-REAL_WEIGHT = 1.0
-SYNTHETIC_WEIGHT = 1.0
+# The inverse regularisation strength was chosen by 5-fold cross-validation on train.yml with dev.yml beside it (C 1,
+# 3 and 10 tried; the synthetic phrasings weighed 0.3, 0.5 and 1.0 against the real-style texts: equal weights won).
 C = 3.0
 # The cues of asking.read the model weighs, and pairs of them (a linear model cannot see "asks and tells" alone).
 CUES = ("asks", "person", "tells", "troubled", "grave", "harm", "leads_with_question", "asks+person", "asks+harm",
@@ -52,11 +49,6 @@ def is_harm(intent: str) -> bool:
     return intent in REPORT_INTENTS
 
 
-def weight(source: str) -> float:
-    """Return the training weight of an example from the file `source`."""
-    return REAL_WEIGHT if source == REAL_SOURCE else SYNTHETIC_WEIGHT
-
-
 @dataclass
 class HarmModel:
     """A trained logistic regression stored as plain arrays: a weight per text feature column and per cue."""
@@ -79,8 +71,8 @@ class HarmModel:
 
 
 def train(vectors: Sequence[tuple[np.ndarray, np.ndarray] | None], n_features: int, texts: Sequence[str],
-          intents: Sequence[str], sources: Sequence[str]) -> HarmModel:
-    """Fit the model on the classifier's feature vectors of `texts`, labelled by their intents, weighted by source."""
+          intents: Sequence[str]) -> HarmModel:
+    """Fit the model on the classifier's feature vectors of `texts`, labelled by their intents."""
     from scipy.sparse import csr_matrix
     from scipy.sparse import hstack
     from sklearn.linear_model import LogisticRegression
@@ -98,7 +90,7 @@ def train(vectors: Sequence[tuple[np.ndarray, np.ndarray] | None], n_features: i
     x = hstack([x_text, csr_matrix(np.vstack([cues(t) for t in texts]))]).tocsr()
     y = np.array([is_harm(intent) for intent in intents], dtype=int)
     model = LogisticRegression(C=C, class_weight="balanced", solver="liblinear")
-    model.fit(x, y, sample_weight=np.array([weight(s) for s in sources], dtype=np.float64))
+    model.fit(x, y)
     coef = model.coef_[0]
     return HarmModel(coef[:n_features], np.asarray(coef[n_features:], dtype=np.float64), float(model.intercept_[0]))
 
