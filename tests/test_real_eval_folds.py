@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 
+from tests.test_real_eval_parts import real_eval
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "tests" / "data" / "real"
-
-
-def real_eval() -> ModuleType:
-    """Import bench/real_eval.py as a module."""
-    spec = importlib.util.spec_from_file_location("real_eval_folds_under_test", ROOT / "bench" / "real_eval.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_only_the_training_part_is_cross_validated(tmp_path: Path) -> None:
