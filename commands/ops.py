@@ -13,6 +13,7 @@ from commands.common import get_settings
 from commands.common import get_vault
 from bot.cases import records as cases
 from bot.officers import registry as officers
+from bot.recruiters import registry as recruiters
 from bot.store import dumps
 from bot.store import loads
 from bot.store import private_file
@@ -93,6 +94,7 @@ def rotate_key_command() -> None:
         changed += _rotate_flow_states(db, vault)
         if "officers" in db.table_names():
             officers.rehash_officers(db, vault)  # officers.phone_hash is the phone's hash: no _enc column of its own
+        recruiters.rehash_names(db, vault)  # the names asked about are counted by their keyed hash
     click.echo(f"re-encrypted {changed} rows with the newest key")
 
 

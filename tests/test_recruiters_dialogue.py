@@ -181,7 +181,9 @@ def test_not_found_warns_counts_the_name_and_offers_the_report_form(demo_engine,
     assert "Balas 1 untuk melaporkan perekrut ini" in reply
     db = open_db(tmp_path / "demo.db")
     rows = list(db["recruiter_queries"].rows)
-    assert [(r["name_norm"], r["count"], r["day"]) for r in rows] == [("sinar bahtera", 1, "2026-06-01")]
+    vault = Vault(DATA_KEY)
+    assert [(vault.decrypt(r["name_norm_enc"], "recruiter_queries.name_norm_enc"), r["count"], r["day"])
+            for r in rows] == [("sinar bahtera", 1, "2026-06-01")]
     assert "contact_id" not in db["recruiter_queries"].columns_dict
     assert_dialog(user, [
         ("1", ["Laporan Anda sudah disimpan, tanpa nama Anda", "(1/4) Di mana?"]),
@@ -191,7 +193,6 @@ def test_not_found_warns_counts_the_name_and_offers_the_report_form(demo_engine,
         ("TIDAK", ["Laporan Anda sudah disimpan tanpa nama Anda", "hanya perusahaan berizin (P3MI)"]),
     ])
     report = next(db["community_reports"].rows)
-    vault = Vault(DATA_KEY)
     assert vault.decrypt(report["who_enc"], "community_reports.who_enc") == "PT Sinar Bahtera"
     assert vault.decrypt(report["offered_enc"], "community_reports.offered_enc") == \
         "kerja kebun sawit di Malaysia, katanya gratis"

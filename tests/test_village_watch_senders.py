@@ -28,7 +28,7 @@ def test_one_number_asking_again_and_again_counts_once_and_is_not_shown(demo_eng
         noisy.say("MENU")
     [row] = list(demo_engine.db["recruiter_queries"].rows)
     assert row["count"] == 1
-    [signal] = recruiters.signals(demo_engine.db, today=date(2026, 6, 1))
+    [signal] = recruiters.signals(demo_engine.db, vault=demo_engine.vault, today=date(2026, 6, 1))
     assert signal.senders == 1
     assert "Sinar Bahtera" not in _digest_names(demo_engine)
 
@@ -36,7 +36,7 @@ def test_one_number_asking_again_and_again_counts_once_and_is_not_shown(demo_eng
 def test_a_name_two_people_ask_about_is_shown(demo_engine):  # noqa: F811
     for phone in ("+6281234500001", "+6281234500002"):
         Conversation(demo_engine, phone).say("Apakah PT Sinar Bahtera resmi? Belu")
-    [signal] = recruiters.signals(demo_engine.db, today=date(2026, 6, 1))
+    [signal] = recruiters.signals(demo_engine.db, vault=demo_engine.vault, today=date(2026, 6, 1))
     assert signal.senders == 2 and signal.queries == 2
     names = _digest_names(demo_engine)
     assert "PT Sinar Bahtera" in names and "(2)" in names

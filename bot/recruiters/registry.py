@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
+from bot.store import fetch
 from bot.store import fetch_one
 from bot.store import loads
 
@@ -149,13 +150,98 @@ def m003_sealed_spellings(db: Database) -> None:
     db["recruiter_queries"].add_column("name_raw_enc", str)
 
 
+# Tables of older versions that held the names asked about in plain, set aside until seal_plaintext (which has
+# DATA_KEY) seals their rows into the new tables and drops them.
+QUERIES_UNSEALED = "recruiter_queries_unsealed"
+SENDERS_UNSEALED = "recruiter_query_senders_unsealed"
+
+
+@migrations()
+def m004_blind_name_keys(db: Database) -> None:
+    """Find a name asked about by a keyed hash (name_key) and keep the name itself only sealed (name_norm_enc)."""
+    for table, aside in (("recruiter_queries", QUERIES_UNSEALED), ("recruiter_query_senders", SENDERS_UNSEALED)):
+        if db.execute(f"select 1 from [{table}] limit 1").fetchone():
+            db.execute(f"alter table [{table}] rename to [{aside}]")
+            for index in db[aside].indexes:
+                db.execute(f"drop index [{index.name}]")
+        else:
+            db[table].drop()
+    # One row per (day, name, kabupaten) with a count: no time of day, no asker, nothing to link back.
+    db["recruiter_queries"].create(
+        {"id": int, "day": str, "name_key": str, "name_norm_enc": str, "name_raw_enc": str, "kabupaten": str,
+         "count": int},
+        pk="id",
+        not_null={"day", "name_key", "name_norm_enc", "count"},
+        defaults={"kabupaten": "", "count": 0},
+    )
+    db["recruiter_queries"].create_index(["day", "name_key", "kabupaten"], unique=True)
+    db["recruiter_query_senders"].create(
+        {"id": int, "day": str, "name_key": str, "kabupaten": str, "sender_hash": str},
+        pk="id",
+        not_null={"day", "name_key", "sender_hash"},
+        defaults={"kabupaten": ""},
+    )
+    db["recruiter_query_senders"].create_index(["day", "name_key", "kabupaten", "sender_hash"], unique=True)
+
+
+def name_key(vault: Any, name_norm: str) -> str:
+    """Return the keyed hash (blind index) a normalised name asked about is counted by."""
+    return vault.hash(f"village-watch-name:{name_norm}")
+
+
+def count_query(db: Database, vault: Any, day: str, name_norm: str, *, raw_enc: str | None = None,
+                kabupaten: str = "", count: int = 1, key: str | None = None, norm_enc: str | None = None) -> None:
+    """Add `count` look-ups of `name_norm` on `day` in `kabupaten`: one row per blind index, the name sealed."""
+    db.execute(
+        "insert into recruiter_queries (day, name_key, name_norm_enc, name_raw_enc, kabupaten, count) "
+        "values (?, ?, ?, ?, ?, ?) on conflict (day, name_key, kabupaten) do update set "
+        "count = count + excluded.count, name_raw_enc = coalesce(name_raw_enc, excluded.name_raw_enc)",
+        [day, key or name_key(vault, name_norm),
+         norm_enc or vault.encrypt(name_norm, "recruiter_queries.name_norm_enc"), raw_enc, kabupaten or "", count],
+    )
+
+
 def seal_plaintext(db: Database, vault: Any) -> int:
-    """Seal the spellings of names asked about that older versions kept in plain; return the rows changed."""
-    rows = list(db.execute("select id, name_raw from recruiter_queries where name_raw is not null").fetchall())
-    for row_id, raw in rows:
-        db.execute("update recruiter_queries set name_raw_enc = ?, name_raw = null where id = ?",
-                   [vault.encrypt(raw, "recruiter_queries.name_raw_enc"), row_id])
-    return len(rows)
+    """Seal the names asked about that older versions kept in plain, merging rows whose keys meet; return the
+    rows moved."""
+    changed = 0
+    if db[QUERIES_UNSEALED].exists():
+        for row in fetch(db, f"select * from [{QUERIES_UNSEALED}] order by id"):
+            raw_enc = row.get("name_raw_enc")
+            if not raw_enc and row.get("name_raw"):
+                raw_enc = vault.encrypt(row["name_raw"], "recruiter_queries.name_raw_enc")
+            count_query(db, vault, row["day"], row["name_norm"], raw_enc=raw_enc, kabupaten=row["kabupaten"] or "",
+                        count=row["count"] or 0)
+            changed += 1
+        db[QUERIES_UNSEALED].drop()
+    if db[SENDERS_UNSEALED].exists():
+        for row in fetch(db, f"select * from [{SENDERS_UNSEALED}] order by id"):
+            db.execute("insert or ignore into recruiter_query_senders (day, name_key, kabupaten, sender_hash) "
+                       "values (?, ?, ?, ?)",
+                       [row["day"], name_key(vault, row["name_norm"]), row["kabupaten"] or "", row["sender_hash"]])
+            changed += 1
+        db[SENDERS_UNSEALED].drop()
+    return changed
+
+
+def rehash_names(db: Database, vault: Any) -> int:
+    """Recompute every name's blind index with the newest key (after a key rotation), merging rows that meet;
+    return the rows changed."""
+    moved: dict[str, str] = {}
+    for row in fetch(db, "select * from recruiter_queries order by id"):
+        name_norm = vault.decrypt(row["name_norm_enc"], "recruiter_queries.name_norm_enc")
+        if name_norm is None:
+            continue
+        key = name_key(vault, name_norm)
+        if key == row["name_key"]:
+            continue
+        moved[row["name_key"]] = key
+        db.execute("delete from recruiter_queries where id = ?", [row["id"]])
+        count_query(db, vault, row["day"], name_norm, raw_enc=row["name_raw_enc"], kabupaten=row["kabupaten"],
+                    count=row["count"], key=key, norm_enc=row["name_norm_enc"])
+    for old, new in moved.items():
+        db.execute("update or replace recruiter_query_senders set name_key = ? where name_key = ?", [new, old])
+    return len(moved)
 
 
 # ---------------------------------------------------------------- dates and status

@@ -20,47 +20,47 @@ from bot.recruiters.names import _LONG_DIGITS
 from bot.recruiters.names import detect_kabupaten
 from bot.recruiters.names import normalise_licence
 from bot.recruiters.names import normalise_name
+from bot.recruiters.registry import count_query
 from bot.recruiters.registry import local_today
+from bot.recruiters.registry import name_key
 
 
 SENDERS_KEPT_DAYS = 60
 
 
-def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault | None = None,
+def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault,
                      sender: str | None = None) -> None:
-    """Count one look-up of a name the registry does not have (the spelling sealed); `sender`, a keyed hash of
-    who asked, counts once a name and day."""
+    """Count one look-up of a name the registry does not have, by its keyed hash (the name and spelling sealed);
+    `sender`, a keyed hash of who asked, counts once a name and day."""
     name_norm = normalise_name(query)
     name_norm = _LONG_DIGITS.sub("", name_norm).strip() or normalise_licence(query)
     if not name_norm:
         return
-    if sender and not _new_sender(db, day, name_norm, kabupaten or "", sender):
+    key = name_key(vault, name_norm)
+    if sender and not _new_sender(db, day, key, kabupaten or "", sender):
         return
     raw = _LONG_DIGITS.sub("", " ".join(query.split()))[:120]
-    db.execute(
-        "insert into recruiter_queries (day, name_norm, name_raw_enc, kabupaten, count) values (?, ?, ?, ?, 1) "
-        "on conflict (day, name_norm, kabupaten) do update set count = count + 1",
-        [day.isoformat(), name_norm, vault.encrypt(raw, "recruiter_queries.name_raw_enc") if vault else None,
-         kabupaten or ""],
-    )
+    count_query(db, vault, day.isoformat(), name_norm, key=key, kabupaten=kabupaten or "",
+                raw_enc=vault.encrypt(raw, "recruiter_queries.name_raw_enc"))
 
 
-def _new_sender(db: Database, day: date, name_norm: str, kabupaten: str, sender: str) -> bool:
-    """Remember that `sender` asked about `name_norm` on `day`; return False when they already had."""
+def _new_sender(db: Database, day: date, key: str, kabupaten: str, sender: str) -> bool:
+    """Remember that `sender` asked about the name with blind index `key` on `day`; return False when they had."""
     db.execute("delete from recruiter_query_senders where day < ?",
                [(day - timedelta(days=SENDERS_KEPT_DAYS)).isoformat()])
-    cursor = db.execute("insert or ignore into recruiter_query_senders (day, name_norm, kabupaten, sender_hash) "
-                        "values (?, ?, ?, ?)", [day.isoformat(), name_norm, kabupaten, sender])
+    cursor = db.execute("insert or ignore into recruiter_query_senders (day, name_key, kabupaten, sender_hash) "
+                        "values (?, ?, ?, ?)", [day.isoformat(), key, kabupaten, sender])
     return cursor.rowcount == 1
 
 
 def _senders(db: Database, since: str, kabupaten: str | None) -> dict[str, set[str]]:
+    """Return the keyed hashes of who asked, by the blind index of the name they asked about."""
     where, params = "day >= ?", [since]
     if kabupaten:
         where += " and kabupaten = ?"
         params.append(kabupaten)
     found: dict[str, set[str]] = {}
-    for row in db.execute(f"select name_norm, sender_hash from recruiter_query_senders where {where}", params):
+    for row in db.execute(f"select name_key, sender_hash from recruiter_query_senders where {where}", params):
         found.setdefault(row[0], set()).add(row[1])
     return found
 
@@ -147,10 +147,7 @@ class Signal:
         }
 
 
-def _report_names(db: Database, vault: Vault | None, since: str,
-                  kabupaten: str | None) -> Iterable[tuple[str, str, str]]:
-    if vault is None:
-        return []
+def _report_names(db: Database, vault: Vault, since: str, kabupaten: str | None) -> Iterable[tuple[str, str, str]]:
     where = "day >= ? and who_enc is not null"
     params: list[Any] = [since]
     if kabupaten:
@@ -169,13 +166,13 @@ def signals(
     kabupaten: str | None = None,
     days: int = 30,
     *,
-    vault: Vault | None = None,
+    vault: Vault,
     today: date | None = None,
     similarity: int = 85,
 ) -> list[Signal]:
     """Return the names most asked about without a match or reported, clustered by similar spelling.
 
-    Reports name recruiters in encrypted form: pass `vault` to count them too.
+    Names are kept sealed: they are opened with `vault` in memory (a window's rows, a few hundred at most).
     """
     today = today or local_today()
     since = (today - timedelta(days=days)).isoformat()
@@ -187,12 +184,17 @@ def signals(
     if kabupaten:
         where += " and kabupaten = ?"
         params.append(kabupaten)
+    keys: dict[str, set[str]] = {}  # the blind indexes of each name (two while DATA_KEY is being rotated)
     for row in db["recruiter_queries"].rows_where(where, params):
-        entries[(row["name_norm"], "queries")] += row["count"]
-        raw = vault.decrypt(row["name_raw_enc"], "recruiter_queries.name_raw_enc") if vault else None
-        raw_names.setdefault(row["name_norm"], raw or row["name_raw"] or row["name_norm"])
+        name_norm = vault.decrypt(row["name_norm_enc"], "recruiter_queries.name_norm_enc")
+        if not name_norm:
+            continue
+        keys.setdefault(name_norm, set()).add(row["name_key"])
+        entries[(name_norm, "queries")] += row["count"]
+        raw = vault.decrypt(row["name_raw_enc"], "recruiter_queries.name_raw_enc")
+        raw_names.setdefault(name_norm, raw or name_norm)
         if row["kabupaten"]:
-            places.setdefault(row["name_norm"], set()).add(row["kabupaten"])
+            places.setdefault(name_norm, set()).add(row["kabupaten"])
     for name_norm, raw, place in _report_names(db, vault, since, kabupaten):
         entries[(name_norm, "reports")] += 1
         raw_names.setdefault(name_norm, raw)
@@ -214,7 +216,8 @@ def signals(
             target = Signal(raw_names[name_norm])
             clusters.append((name_norm, target))
         target.spellings.append(raw_names[name_norm])
-        who.setdefault(id(target), set()).update(asked_by.get(name_norm, set()))
+        for key in keys.get(name_norm, ()):
+            who.setdefault(id(target), set()).update(asked_by.get(key, set()))
         target.queries += entries.get((name_norm, "queries"), 0)
         target.reports += entries.get((name_norm, "reports"), 0)
         target.kabupaten = sorted(set(target.kabupaten) | places.get(name_norm, set()))
