@@ -342,6 +342,31 @@ def test_watch_shows_reports_by_kabupaten_and_desa(app, province):
     assert "Silawan" in html and "Oenino" not in html
 
 
+def test_watch_shows_names_asked_about_that_are_kept_sealed(app, province, db_path):
+    from bot.recruiters.watch import record_not_found
+    from bot.store import transaction
+
+    today = recruiters.local_today()
+    with transaction(province.db):
+        for sender, spelling in (("a", "PT Sinar Bahtera"), ("b", "pt sinar bahtra")):  # two people, two spellings
+            record_not_found(province.db, spelling, "Belu", today, province.vault, sender=sender)
+        record_not_found(province.db, "Pak Lukas Ndolu", "Belu", today, province.vault, sender="a")  # one person
+        for sender in ("a", "b"):
+            record_not_found(province.db, "CV Laut Timur", "Timor Tengah Selatan", today, province.vault,
+                             sender=sender)
+    stored = rows(db_path, "select * from recruiter_queries")
+    assert len(stored) == 4 and "bahtera" not in repr(stored).lower() and "lukas" not in repr(stored).lower()
+    belu = app.test_client()
+    sign_in(belu, BELU_MAN)
+    html = belu.get("/dashboard/watch").get_data(as_text=True)
+    assert "PT Sinar Bahtera<br><small>PT Sinar Bahtera, pt sinar bahtra</small>" in html
+    assert "Lukas" not in html  # one sender is not a signal
+    assert "Laut Timur" not in html  # another kabupaten
+    desk = app.test_client()
+    sign_in(desk, DESK)
+    assert "CV Laut Timur" in desk.get("/dashboard/watch").get_data(as_text=True)
+
+
 def test_figures_count_first_actions_against_the_deadline_and_weeks_in_wita(app, db_path):
     from bot.cases import records as cases
     from bot.officers.registry import Officer
