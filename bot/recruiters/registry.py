@@ -202,8 +202,7 @@ def count_query(db: Database, vault: Any, day: str, name_norm: str, *, raw_enc: 
 
 
 def seal_plaintext(db: Database, vault: Any) -> int:
-    """Seal the names asked about that older versions kept in plain, merging rows whose keys meet; return the
-    rows moved."""
+    """Seal the names asked about that older versions kept in plain (rows that meet add up); return the rows moved."""
     changed = 0
     if db[QUERIES_UNSEALED].exists():
         for row in fetch(db, f"select * from [{QUERIES_UNSEALED}] order by id"):
@@ -225,8 +224,7 @@ def seal_plaintext(db: Database, vault: Any) -> int:
 
 
 def rehash_names(db: Database, vault: Any) -> int:
-    """Recompute every name's blind index with the newest key (after a key rotation), merging rows that meet;
-    return the rows changed."""
+    """Recompute each name's blind index with the newest key (rotate-key), rows that meet added up; return them."""
     moved: dict[str, str] = {}
     for row in fetch(db, "select * from recruiter_queries order by id"):
         name_norm = vault.decrypt(row["name_norm_enc"], "recruiter_queries.name_norm_enc")
