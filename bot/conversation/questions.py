@@ -11,6 +11,7 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime
 from datetime import timedelta
@@ -187,16 +188,22 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
     """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
     retriever = default_retriever()
-    found = retriever.find(text, intent, confident_intent)
+    # A place name pulls towards that country's emergency number; only a question about numbers gets one, so
+    # for any other question the help numbers are no candidate ("di brunei visa kerja diurus siapa?").
+    exclude = frozenset() if asking.asks_for_numbers(text) else _number_facts()
+    found = retriever.find(text, intent, confident_intent, exclude)
     last = _last_clause(text)
     if last:
-        tail = retriever.find(last, intent, confident_intent)
+        tail = retriever.find(last, intent, confident_intent, exclude)
         if tail is not None and (found is None or tail.confident and not found.confident):
             found = tail
-    if found is not None and found.confident and _numbers(found.fact) and not asking.asks_for_numbers(text):
-        # A place name pulls towards that country's emergency number; only a question about numbers gets one.
-        return Found(found.fact, found.confidence, False, found.topic, found.ranking)
     return found
+
+
+@functools.cache
+def _number_facts() -> frozenset[str]:
+    """Return the facts that state help numbers (see `_numbers`)."""
+    return frozenset(fact for fact in FACT_ANSWERS if _numbers(fact))
 
 
 def _last_clause(text: str) -> str | None:

@@ -21,6 +21,7 @@ from bot import hotlines
 from bot import i18n
 from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
+from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
 from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.understanding import normalise
 from bot.understanding.intents import INFORMATION_INTENTS
@@ -196,25 +197,40 @@ class Retriever:
         rows, values = vector
         return values @ self.weights[rows] + self.intercept
 
-    def rank(self, text: str, size: int = RANKING_SIZE) -> list[tuple[str, float]]:
-        """Return the `size` most likely facts with their probabilities (softmax of the scores)."""
+    def rank(self, text: str, size: int = RANKING_SIZE,
+             exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+        """Return the `size` most likely facts with their probabilities (softmax of the scores), none of `exclude`.
+
+        The facts of `exclude` keep their share of the softmax: what they took is not handed to the others.
+        """
         scores = self.scores(text) * self.scale
         probs = np.exp(scores - scores.max())
         probs /= probs.sum()
+        if exclude:
+            probs = np.where(self._mask(exclude), 0.0, probs)
         order = np.argsort(-probs)[:size]
         return [(self.facts[k], float(probs[k])) for k in order]
 
-    def find(self, text: str, intent: str | None = None, intent_confident: bool = False) -> Found | None:
+    def _mask(self, exclude: frozenset[str]) -> np.ndarray:
+        """Return a boolean vector: True for the facts in `exclude`."""
+        return np.array([fact in exclude for fact in self.facts])
+
+    def find(self, text: str, intent: str | None = None, intent_confident: bool = False,
+             exclude: frozenset[str] = frozenset()) -> Found | None:
         """Return the fact that best answers `text`, or None when nothing is even close.
 
         :param intent: the classifier's intent, which may vouch for a fact of its own topic
         :param intent_confident: whether the classifier was sure of that intent (an unsure information intent
             still vouches, at a higher bar: two weak signals that agree)
+        :param exclude: facts that cannot be the answer here (help numbers, when no number was asked for)
         """
-        ranking = self.rank(text)
+        ranking = self.rank(text, exclude=exclude)
         if not ranking:
             return None
-        fact, confidence = ranking[0]
+        fact = ranking[0][0]
+        # The best fact's answer is also right when the question asks a fact linked with it (one answer states the
+        # other: the Middle East ban and its status in 2025): the ranking's linked facts add to its confidence.
+        confidence = sum(p for f, p in ranking if f == fact or _linked(fact, f))
         if confidence < TOPIC_HINT:
             return None
         own_topic = intent is not None and intent in fact_topics(fact)
@@ -223,6 +239,11 @@ class Retriever:
         confident = confident and _named_place(fact, text)
         return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
                      tuple((f, round(p, 4)) for f, p in ranking))
+
+
+def _linked(fact: str, other: str) -> bool:
+    """Return True when the answer of one of the two facts states the other (FACT_ANSWER_FACTS)."""
+    return other in FACT_ANSWER_FACTS.get(fact, ()) or fact in FACT_ANSWER_FACTS.get(other, ())
 
 
 def _named_place(fact: str, text: str) -> bool:
