@@ -44,6 +44,11 @@ OFFER_WINDOW = timedelta(hours=24)
 # when the message is short).
 OWN_DIALOGUES = frozenset({"check_case_status", "talk_to_officer", "change_language", "report_menu", "more_menu"})
 LANGUAGE_SWITCH_WORDS = 4
+LANGUAGE_SWITCH = "change_language"
+# ... unless it speaks of signing a paper in a language one does not understand: a question about the contract.
+CONTRACT_WORDS = frozenset("""
+sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract agreement paper kertas surat
+""".split())
 HOTLINES = "ask_hotline"
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
@@ -356,6 +361,8 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         the answer when retrieval finds no fact)
     """
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
+    if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
+        return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
     if intent == HOTLINES and sure:
         found = _find(turn.text, intent, True)
         if found is None or not found.confident or _numbers(found.fact):

@@ -86,12 +86,14 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "kri_tawau_area": ("ask_return_home",),
     "lpk_magang_japan_check": ("ask_procedure", "ask_warning_signs"),
     "ltsa_services": ("ask_procedure",),
+    "malaysia_domestic_worker_age_21_45": ("ask_requirements", "ask_destinations"),
     "missing_relative_data": ("report_missing_contact",),
     "missing_relative_police_report": ("report_missing_contact",),
     "missing_relative_route": ("report_missing_contact",),
     "missions_in_malaysia": ("ask_return_home",),
     "p3mi_needs_sip3mi": ("verify_recruiter",),
-    "passport_renewal_abroad": ("ask_requirements", "ask_return_home", "report_documents_held"),
+    "passport_disnaker_recommendation": ("ask_requirements",),
+    "passport_renewal_abroad": ("ask_return_home", "ask_requirements", "report_documents_held"),
     "perban9_2020_who_pays": ("ask_costs",),
     "placement_bodies_pasal49": ("verify_recruiter",),
     "placement_schemes": ("ask_procedure",),
@@ -105,6 +107,13 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "village_role_pasal42": ("ask_procedure",),
     "work_contract_contents": ("ask_rights", "report_deception"),
     "zero_placement_cost_pasal30": ("report_fees_or_debt",),
+}
+
+# The page to offer after a fact that several topic pages state, when the classifier's intent is none of them: the
+# page a person asking that fact is after (BP3MI's roles are listed with the job vacancies too, but are asked about
+# by families bringing someone home).
+FACT_PAGES: dict[str, str] = {
+    "bp3mi_ntt_roles": "ask_return_home",
 }
 
 
@@ -127,10 +136,12 @@ def fact_topics(fact: str) -> tuple[str, ...]:
 
 
 def topic_page(fact: str, intent: str | None = None) -> str | None:
-    """Return the topic answer to offer after `fact`: the classifier's intent if it states the fact, else its first."""
+    """Return the topic answer to offer after `fact`: the classifier's intent if it states the fact, else its own."""
     pages = [t for t in fact_topics(fact) if t in ANSWERS and t in INFORMATION_ANSWERS]
     if intent in pages:
         return intent
+    if FACT_PAGES.get(fact) in pages:
+        return FACT_PAGES[fact]
     return pages[0] if pages else None
 
 
