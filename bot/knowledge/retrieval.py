@@ -54,6 +54,8 @@ FACT_COUNTRIES: dict[str, frozenset[str]] = {
     "kdei_taipei_helps": frozenset({"Taiwan"}),
     "singapore_agency_fee_cap": frozenset({"Singapura", "Singapore"}),
 }
+# The words that name those countries: what is asked must bring the fact up without them.
+PLACE_WORDS = frozenset("hong kong hongkong hk singapore singapura spore sg taiwan taipei".split())
 FEATURES: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
     {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -226,6 +228,14 @@ class Retriever:
         """Return a boolean vector: True for the facts in `exclude`."""
         return np.array([fact in exclude for fact in self.facts])
 
+    def _asked_without_place(self, fact: str, text: str) -> bool:
+        """Return False for a fact about one country that its name alone brought up ("in singapore can she keep her
+        phone?" is no question about Singapore's agency fees): without the place words it must stay in the ranking."""
+        if fact not in FACT_COUNTRIES:
+            return True
+        words = [w for w in normalise.normalise(text).split() if w not in PLACE_WORDS]
+        return fact in [f for f, _ in self.rank(" ".join(words))]
+
     def find(self, text: str, intent: str | None = None, intent_confident: bool = False,
              exclude: frozenset[str] = frozenset()) -> Found | None:
         """Return the fact that best answers `text`, or None when nothing is even close.
@@ -247,7 +257,7 @@ class Retriever:
         own_topic = intent is not None and intent in fact_topics(fact)
         bar = WITH_TOPIC if intent_confident else AGREED if intent in GUESSING_INTENTS else None
         confident = confidence >= CONFIDENT or (own_topic and bar is not None and confidence >= bar)
-        confident = confident and _named_place(fact, text)
+        confident = confident and _named_place(fact, text) and self._asked_without_place(fact, text)
         return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
                      tuple((f, round(p, 4)) for f, p in ranking))
 
