@@ -102,3 +102,10 @@ def test_signing_a_paper_in_a_language_not_understood_is_still_a_question_about_
     replies = person(engine, "+6281234870002").send(
         "agent say sign this paper now, it is all in chinese, i dont understand. is it ok i sign?")
     assert "language you do not understand" in replies[0], replies
+
+
+def test_a_family_asking_where_to_ask_about_a_missing_relative_hears_the_route_of_a_search(engine, store):
+    replies = person(engine, "+6281234870003").send(
+        "beta pung ade pi karja di kapal ikan, su 3 minggu sonde ada kabar. katong musti tanya ke mana?")
+    assert "ADU-" in replies[0] and "Kemlu" in replies[0] and "BP3MI" in replies[0], replies
+    assert [c.category for c in opened(store)] == ["missing_contact"]

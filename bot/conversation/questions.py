@@ -99,6 +99,9 @@ REPORT_WORDS = frozenset("""
 lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
 report complain complaint help
 """.split())
+# ... and for a missing relative, where to ask or search ("katong musti tanya ke mana?"): the route of a search.
+SEARCH_WORDS = frozenset("tanya bertanya cari mencari lacak search find look".split())
+MISSING_ROUTE = "missing_relative_route"
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
 PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
 # ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
@@ -251,6 +254,12 @@ def _asks_where_to_report(reading: asking.Reading, text: str) -> bool:
     return bool(words & WHERE_WORDS and words & REPORT_WORDS)
 
 
+def _asks_where_to_search(reading: asking.Reading, text: str) -> bool:
+    """Return True when a family asks where to report, ask or search for a missing relative ("tanya ke mana?")."""
+    words = _asked_words(reading, text)
+    return bool(words & WHERE_WORDS and words & (REPORT_WORDS | SEARCH_WORDS))
+
+
 def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
     """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
     if _passport_going_home(turn.text):
@@ -263,6 +272,8 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
             return found.fact
+        if intent is None and report == "report_missing_contact" and _asks_where_to_search(reading, turn.text):
+            return MISSING_ROUTE  # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
         if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
             # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
             place = _place(turn).country
