@@ -27,6 +27,7 @@ from bot.conversation import dialogue
 from bot.knowledge import fact_replies
 from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.knowledge.retrieval import Found
+from bot.knowledge.retrieval import Retriever
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
 from bot.recruiters.check import extract_query
@@ -196,16 +197,29 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
     """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
     retriever = default_retriever()
-    # A place name pulls towards that country's emergency number; only a question about numbers gets one, so
-    # for any other question the help numbers are no candidate ("di brunei visa kerja diurus siapa?").
-    exclude = frozenset() if asking.asks_for_numbers(text) else _number_facts()
-    found = retriever.find(text, intent, confident_intent, exclude)
+    found = _without_numbers(retriever, text, intent, confident_intent)
     last = _last_clause(text)
     if last:
-        tail = retriever.find(last, intent, confident_intent, exclude)
+        tail = _without_numbers(retriever, last, intent, confident_intent, text)
         if tail is not None and (found is None or tail.confident and not found.confident):
             found = tail
     return found
+
+
+def _without_numbers(retriever: Retriever, text: str, intent: str | None, confident_intent: bool,
+                     whole: str | None = None) -> Found | None:
+    """Return what retrieval makes of `text`; the help numbers are candidates only when a number is asked for.
+
+    A place name pulls towards that country's emergency number ("di brunei visa kerja diurus siapa?"). The ranking
+    is looked at again without them only when one of them made it (asking whether a number is asked costs more).
+    """
+    found = retriever.find(text, intent, confident_intent)
+    numbers = _number_facts()
+    if found is None or not any(fact in numbers for fact, _ in found.ranking):
+        return found
+    if asking.asks_for_numbers(whole or text):
+        return found
+    return retriever.find(text, intent, confident_intent, numbers)
 
 
 @functools.cache

@@ -183,6 +183,8 @@ class Retriever:
         self.scale = scale
         self.analyzers = [vec.build_analyzer() for vec in _vectorizers()]
         self.per_word: list[dict[str, np.ndarray] | None] = [None, {}]  # words' character n-gram columns
+        self.masks: dict[frozenset[str], np.ndarray] = {}
+        self.last: tuple[str, np.ndarray] | None = None
 
     @classmethod
     def train(cls, examples: list[tuple[str, str]], c: float = 1.0, scale: float = SCALE) -> "Retriever":
@@ -202,13 +204,20 @@ class Retriever:
         return feature_columns(self.analyzers[family], self.vocabularies[family], norm_text, self.per_word[family])
 
     def scores(self, text: str) -> np.ndarray:
-        """Return the decision score of every fact for a raw text."""
+        """Return the decision score of every fact for a raw text (the last text's are kept: it is often asked twice)."""
+        last = self.last
+        if last is not None and last[0] == text:
+            return last[1]
         vector = sparse_tfidf(list(zip(self.idfs, self.offsets)), self._columns, normalise.normalise(text),
                               family_weight=math.sqrt(0.5))
         if vector is None:
-            return np.full(len(self.facts), -10.0)
-        rows, values = vector
-        return values @ self.weights[rows] + self.intercept
+            result = np.full(len(self.facts), -10.0)
+        else:
+            rows, values = vector
+            result = values @ self.weights[rows] + self.intercept
+        result.flags.writeable = False
+        self.last = (text, result)
+        return result
 
     def rank(self, text: str, size: int = RANKING_SIZE,
              exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
@@ -225,8 +234,11 @@ class Retriever:
         return [(self.facts[k], float(probs[k])) for k in order]
 
     def _mask(self, exclude: frozenset[str]) -> np.ndarray:
-        """Return a boolean vector: True for the facts in `exclude`."""
-        return np.array([fact in exclude for fact in self.facts])
+        """Return a boolean vector: True for the facts in `exclude` (kept for the next call with the same set)."""
+        mask = self.masks.get(exclude)
+        if mask is None:
+            mask = self.masks[exclude] = np.array([fact in exclude for fact in self.facts])
+        return mask
 
     def _asked_without_place(self, fact: str, text: str) -> bool:
         """Return False for a fact about one country that its name alone brought up ("in singapore can she keep her
