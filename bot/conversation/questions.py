@@ -11,7 +11,6 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import datetime
 from datetime import timedelta
@@ -25,11 +24,11 @@ from bot.cases.triage import says
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
 from bot.knowledge import fact_replies
-from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.knowledge.retrieval import Found
-from bot.knowledge.retrieval import Retriever
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
+from bot.knowledge.retrieval import find_unless_numbers
+from bot.knowledge.retrieval import states_numbers as _numbers
 from bot.recruiters.check import extract_query
 from bot.store import fetch_one
 from bot.turn import Turn
@@ -118,7 +117,6 @@ NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
 number numbers hotline emergency dial
 """.split())
-PHONE_NUMBER = re.compile(r"\d{3}")
 # Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
@@ -197,35 +195,13 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
     """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
     retriever = default_retriever()
-    found = _without_numbers(retriever, text, intent, confident_intent)
+    found = find_unless_numbers(retriever, text, intent, confident_intent)
     last = _last_clause(text)
     if last:
-        tail = _without_numbers(retriever, last, intent, confident_intent, text)
+        tail = find_unless_numbers(retriever, last, intent, confident_intent, text)
         if tail is not None and (found is None or tail.confident and not found.confident):
             found = tail
     return found
-
-
-def _without_numbers(retriever: Retriever, text: str, intent: str | None, confident_intent: bool,
-                     whole: str | None = None) -> Found | None:
-    """Return what retrieval makes of `text`; the help numbers are candidates only when a number is asked for.
-
-    A place name pulls towards that country's emergency number ("di brunei visa kerja diurus siapa?"). The ranking
-    is looked at again without them only when one of them made it (asking whether a number is asked costs more).
-    """
-    found = retriever.find(text, intent, confident_intent)
-    numbers = _number_facts()
-    if found is None or not any(fact in numbers for fact, _ in found.ranking):
-        return found
-    if asking.asks_for_numbers(whole or text):
-        return found
-    return retriever.find(text, intent, confident_intent, numbers)
-
-
-@functools.cache
-def _number_facts() -> frozenset[str]:
-    """Return the facts that state help numbers (see `_numbers`)."""
-    return frozenset(fact for fact in FACT_ANSWERS if _numbers(fact))
 
 
 def _last_clause(text: str) -> str | None:
@@ -431,16 +407,6 @@ def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str
         return None
     return next((intent for intent, confidence in understanding.ranking
                  if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
-
-
-def _numbers(fact: str) -> bool:
-    """Return True for a fact about help numbers: which ones apply depends on where the person is.
-
-    A fact of the help-numbers topic that states no number (the Safe Travel app) is answered like any other.
-    """
-    if fact.startswith(("hotline_", "emergency_")):
-        return True
-    return HOTLINES in fact_topics(fact) and bool(PHONE_NUMBER.search(FACT_ANSWERS.get(fact, "")))
 
 
 def _topic_page(turn: Turn, topic: str) -> None:

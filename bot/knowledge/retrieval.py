@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
 from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
 from bot.knowledge.fact_answers import FACT_ANSWERS
+from bot.understanding import asking
 from bot.understanding import normalise
 from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.nlu import feature_columns
@@ -46,6 +48,8 @@ GUESSING_INTENTS = frozenset(INFORMATION_INTENTS) - {"verify_recruiter"}
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
+HOTLINES = "ask_hotline"
+PHONE_NUMBER = re.compile(r"\d{3}")
 # Facts about one country's rules or offices: stated only when the text names that country (a Hong Kong rule is no
 # answer for a worker in Malaysia); otherwise they may only point at their topic.
 FACT_COUNTRIES: dict[str, frozenset[str]] = {
@@ -274,6 +278,39 @@ class Retriever:
                      tuple((f, round(p, 4)) for f, p in ranking))
 
 
+def states_numbers(fact: str) -> bool:
+    """Return True for a fact about help numbers: which ones apply depends on where the person is.
+
+    A fact of the help-numbers topic that states no number (the Safe Travel app) is answered like any other.
+    """
+    if fact.startswith(("hotline_", "emergency_")):
+        return True
+    return HOTLINES in fact_topics(fact) and bool(PHONE_NUMBER.search(FACT_ANSWERS.get(fact, "")))
+
+
+@functools.cache
+def number_facts() -> frozenset[str]:
+    """Return the facts that state help numbers."""
+    return frozenset(fact for fact in FACT_ANSWERS if states_numbers(fact))
+
+
+def find_unless_numbers(retriever: Retriever, text: str, intent: str | None = None, confident_intent: bool = False,
+                        whole: str | None = None) -> Found | None:
+    """Return what `retriever` makes of `text`; the help numbers are candidates only when a number is asked for.
+
+    A place name pulls towards that country's emergency number ("di brunei visa kerja diurus siapa?"). The ranking
+    is looked at again without them only when one of them made it (asking whether a number is asked costs more).
+    :param whole: the whole message `text` was cut from, which says whether a number is asked
+    """
+    found = retriever.find(text, intent, confident_intent)
+    numbers = number_facts()
+    if found is None or not any(fact in numbers for fact, _ in found.ranking):
+        return found
+    if asking.asks_for_numbers(whole or text):
+        return found
+    return retriever.find(text, intent, confident_intent, numbers)
+
+
 def _linked(fact: str, other: str) -> bool:
     """Return True when the answer of one of the two facts states the other (FACT_ANSWER_FACTS)."""
     return other in FACT_ANSWER_FACTS.get(fact, ()) or fact in FACT_ANSWER_FACTS.get(other, ())
@@ -306,4 +343,5 @@ def default_retriever() -> Retriever:
         return _default()
 
 
-__all__ = ["Found", "Retriever", "default_retriever", "fact_topics", "topic_page", "training_examples"]
+__all__ = ["Found", "Retriever", "default_retriever", "fact_topics", "find_unless_numbers", "number_facts", "states_numbers",
+           "topic_page", "training_examples"]
