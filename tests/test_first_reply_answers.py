@@ -255,6 +255,6 @@ def test_a_report_from_taiwan_that_asks_where_to_report_names_kdei_not_an_embass
 
 
 def test_the_protection_of_workers_without_papers_answers_a_question_about_rights():
-    # The classifier sure of "your rights", retrieval at 0.33 for the protection of all workers: two signals agree.
+    # The classifier sure of "your rights", retrieval at 0.26 for the protection of all workers: two signals agree.
     found = retrieval.default_retriever().find("hak tki ilegal", "ask_rights", True)
     assert found is not None and found.fact == "government_protects_all_pmi" and found.confident, found

@@ -24,10 +24,11 @@ from bot.cases.triage import says
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
 from bot.knowledge import fact_replies
-from bot.knowledge.fact_answers import FACT_ANSWERS
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
+from bot.knowledge.retrieval import find_unless_numbers
+from bot.knowledge.retrieval import states_numbers as _numbers
 from bot.recruiters.check import extract_query
 from bot.store import fetch_one
 from bot.turn import Turn
@@ -43,6 +44,11 @@ OFFER_WINDOW = timedelta(hours=24)
 # when the message is short).
 OWN_DIALOGUES = frozenset({"check_case_status", "talk_to_officer", "change_language", "report_menu", "more_menu"})
 LANGUAGE_SWITCH_WORDS = 4
+LANGUAGE_SWITCH = "change_language"
+# ... unless it speaks of signing a paper in a language one does not understand: a question about the contract.
+CONTRACT_WORDS = frozenset("""
+sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract agreement paper kertas surat
+""".split())
 HOTLINES = "ask_hotline"
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
@@ -93,6 +99,9 @@ REPORT_WORDS = frozenset("""
 lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
 report complain complaint help
 """.split())
+# ... and for a missing relative, where to ask or search ("katong musti tanya ke mana?"): the route of a search.
+SEARCH_WORDS = frozenset("tanya bertanya cari mencari lacak search find look".split())
+MISSING_ROUTE = "missing_relative_route"
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
 PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
 # ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
@@ -108,7 +117,6 @@ NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
 number numbers hotline emergency dial
 """.split())
-PHONE_NUMBER = re.compile(r"\d{3}")
 # Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
@@ -187,15 +195,12 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
 def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
     """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
     retriever = default_retriever()
-    found = retriever.find(text, intent, confident_intent)
+    found = find_unless_numbers(retriever, text, intent, confident_intent)
     last = _last_clause(text)
     if last:
-        tail = retriever.find(last, intent, confident_intent)
+        tail = find_unless_numbers(retriever, last, intent, confident_intent, text)
         if tail is not None and (found is None or tail.confident and not found.confident):
             found = tail
-    if found is not None and found.confident and _numbers(found.fact) and not asking.asks_for_numbers(text):
-        # A place name pulls towards that country's emergency number; only a question about numbers gets one.
-        return Found(found.fact, found.confidence, False, found.topic, found.ranking)
     return found
 
 
@@ -239,6 +244,12 @@ def _asks_where_to_report(reading: asking.Reading, text: str) -> bool:
     return bool(words & WHERE_WORDS and words & REPORT_WORDS)
 
 
+def _asks_where_to_search(reading: asking.Reading, text: str) -> bool:
+    """Return True when a family asks where to report, ask or search for a missing relative ("tanya ke mana?")."""
+    words = _asked_words(reading, text)
+    return bool(words & WHERE_WORDS and words & (REPORT_WORDS | SEARCH_WORDS))
+
+
 def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
     """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
     if _passport_going_home(turn.text):
@@ -251,6 +262,8 @@ def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str |
         found = _find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
             return found.fact
+        if intent is None and report == "report_missing_contact" and _asks_where_to_search(reading, turn.text):
+            return MISSING_ROUTE  # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
         if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
             # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
             place = _place(turn).country
@@ -349,6 +362,8 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         the answer when retrieval finds no fact)
     """
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
+    if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
+        return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
     if intent == HOTLINES and sure:
         found = _find(turn.text, intent, True)
         if found is None or not found.confident or _numbers(found.fact):
@@ -392,16 +407,6 @@ def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str
         return None
     return next((intent for intent, confidence in understanding.ranking
                  if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
-
-
-def _numbers(fact: str) -> bool:
-    """Return True for a fact about help numbers: which ones apply depends on where the person is.
-
-    A fact of the help-numbers topic that states no number (the Safe Travel app) is answered like any other.
-    """
-    if fact.startswith(("hotline_", "emergency_")):
-        return True
-    return HOTLINES in fact_topics(fact) and bool(PHONE_NUMBER.search(FACT_ANSWERS.get(fact, "")))
 
 
 def _topic_page(turn: Turn, topic: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +22,9 @@ from bot import hotlines
 from bot import i18n
 from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
+from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
 from bot.knowledge.fact_answers import FACT_ANSWERS
+from bot.understanding import asking
 from bot.understanding import normalise
 from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.nlu import feature_columns
@@ -45,6 +48,8 @@ GUESSING_INTENTS = frozenset(INFORMATION_INTENTS) - {"verify_recruiter"}
 # Below this, retrieval names no topic at all (the dialogue falls back to the classifier's topic or the menu).
 TOPIC_HINT = 0.20
 RANKING_SIZE = 3
+HOTLINES = "ask_hotline"
+PHONE_NUMBER = re.compile(r"\d{3}")
 # Facts about one country's rules or offices: stated only when the text names that country (a Hong Kong rule is no
 # answer for a worker in Malaysia); otherwise they may only point at their topic.
 FACT_COUNTRIES: dict[str, frozenset[str]] = {
@@ -53,6 +58,8 @@ FACT_COUNTRIES: dict[str, frozenset[str]] = {
     "kdei_taipei_helps": frozenset({"Taiwan"}),
     "singapore_agency_fee_cap": frozenset({"Singapura", "Singapore"}),
 }
+# The words that name those countries: what is asked must bring the fact up without them.
+PLACE_WORDS = frozenset("hong kong hongkong hk singapore singapura spore sg taiwan taipei".split())
 FEATURES: tuple[dict[str, Any], ...] = (
     {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"},
     {"analyzer": "char_wb", "ngram_range": (2, 5)},
@@ -85,12 +92,14 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "kri_tawau_area": ("ask_return_home",),
     "lpk_magang_japan_check": ("ask_procedure", "ask_warning_signs"),
     "ltsa_services": ("ask_procedure",),
+    "malaysia_domestic_worker_age_21_45": ("ask_requirements", "ask_destinations"),
     "missing_relative_data": ("report_missing_contact",),
     "missing_relative_police_report": ("report_missing_contact",),
     "missing_relative_route": ("report_missing_contact",),
     "missions_in_malaysia": ("ask_return_home",),
     "p3mi_needs_sip3mi": ("verify_recruiter",),
-    "passport_renewal_abroad": ("ask_requirements", "ask_return_home", "report_documents_held"),
+    "passport_disnaker_recommendation": ("ask_requirements",),
+    "passport_renewal_abroad": ("ask_return_home", "ask_requirements", "report_documents_held"),
     "perban9_2020_who_pays": ("ask_costs",),
     "placement_bodies_pasal49": ("verify_recruiter",),
     "placement_schemes": ("ask_procedure",),
@@ -104,6 +113,13 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
     "village_role_pasal42": ("ask_procedure",),
     "work_contract_contents": ("ask_rights", "report_deception"),
     "zero_placement_cost_pasal30": ("report_fees_or_debt",),
+}
+
+# The page to offer after a fact that several topic pages state, when the classifier's intent is none of them: the
+# page a person asking that fact is after (BP3MI's roles are listed with the job vacancies too, but are asked about
+# by families bringing someone home).
+FACT_PAGES: dict[str, str] = {
+    "bp3mi_ntt_roles": "ask_return_home",
 }
 
 
@@ -126,10 +142,12 @@ def fact_topics(fact: str) -> tuple[str, ...]:
 
 
 def topic_page(fact: str, intent: str | None = None) -> str | None:
-    """Return the topic answer to offer after `fact`: the classifier's intent if it states the fact, else its first."""
+    """Return the topic answer to offer after `fact`: the classifier's intent if it states the fact, else its own."""
     pages = [t for t in fact_topics(fact) if t in ANSWERS and t in INFORMATION_ANSWERS]
     if intent in pages:
         return intent
+    if FACT_PAGES.get(fact) in pages:
+        return FACT_PAGES[fact]
     return pages[0] if pages else None
 
 
@@ -169,6 +187,8 @@ class Retriever:
         self.scale = scale
         self.analyzers = [vec.build_analyzer() for vec in _vectorizers()]
         self.per_word: list[dict[str, np.ndarray] | None] = [None, {}]  # words' character n-gram columns
+        self.masks: dict[frozenset[str], np.ndarray] = {}
+        self.last: tuple[str, np.ndarray] | None = None
 
     @classmethod
     def train(cls, examples: list[tuple[str, str]], c: float = 1.0, scale: float = SCALE) -> "Retriever":
@@ -188,41 +208,112 @@ class Retriever:
         return feature_columns(self.analyzers[family], self.vocabularies[family], norm_text, self.per_word[family])
 
     def scores(self, text: str) -> np.ndarray:
-        """Return the decision score of every fact for a raw text."""
+        """Return the decision score of every fact for a raw text (the last text's are kept: it is often asked twice)."""
+        last = self.last
+        if last is not None and last[0] == text:
+            return last[1]
         vector = sparse_tfidf(list(zip(self.idfs, self.offsets)), self._columns, normalise.normalise(text),
                               family_weight=math.sqrt(0.5))
         if vector is None:
-            return np.full(len(self.facts), -10.0)
-        rows, values = vector
-        return values @ self.weights[rows] + self.intercept
+            result = np.full(len(self.facts), -10.0)
+        else:
+            rows, values = vector
+            result = values @ self.weights[rows] + self.intercept
+        result.flags.writeable = False
+        self.last = (text, result)
+        return result
 
-    def rank(self, text: str, size: int = RANKING_SIZE) -> list[tuple[str, float]]:
-        """Return the `size` most likely facts with their probabilities (softmax of the scores)."""
+    def rank(self, text: str, size: int = RANKING_SIZE,
+             exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+        """Return the `size` most likely facts with their probabilities (softmax of the scores), none of `exclude`.
+
+        The facts of `exclude` keep their share of the softmax: what they took is not handed to the others.
+        """
         scores = self.scores(text) * self.scale
         probs = np.exp(scores - scores.max())
         probs /= probs.sum()
+        if exclude:
+            probs = np.where(self._mask(exclude), 0.0, probs)
         order = np.argsort(-probs)[:size]
         return [(self.facts[k], float(probs[k])) for k in order]
 
-    def find(self, text: str, intent: str | None = None, intent_confident: bool = False) -> Found | None:
+    def _mask(self, exclude: frozenset[str]) -> np.ndarray:
+        """Return a boolean vector: True for the facts in `exclude` (kept for the next call with the same set)."""
+        mask = self.masks.get(exclude)
+        if mask is None:
+            mask = self.masks[exclude] = np.array([fact in exclude for fact in self.facts])
+        return mask
+
+    def _asked_without_place(self, fact: str, text: str) -> bool:
+        """Return False for a fact about one country that its name alone brought up ("in singapore can she keep her
+        phone?" is no question about Singapore's agency fees): without the place words it must stay in the ranking."""
+        if fact not in FACT_COUNTRIES:
+            return True
+        words = [w for w in normalise.normalise(text).split() if w not in PLACE_WORDS]
+        return fact in [f for f, _ in self.rank(" ".join(words))]
+
+    def find(self, text: str, intent: str | None = None, intent_confident: bool = False,
+             exclude: frozenset[str] = frozenset()) -> Found | None:
         """Return the fact that best answers `text`, or None when nothing is even close.
 
         :param intent: the classifier's intent, which may vouch for a fact of its own topic
         :param intent_confident: whether the classifier was sure of that intent (an unsure information intent
             still vouches, at a higher bar: two weak signals that agree)
+        :param exclude: facts that cannot be the answer here (help numbers, when no number was asked for)
         """
-        ranking = self.rank(text)
+        ranking = self.rank(text, exclude=exclude)
         if not ranking:
             return None
-        fact, confidence = ranking[0]
+        fact = ranking[0][0]
+        # The best fact's answer is also right when the question asks a fact linked with it (one answer states the
+        # other: the Middle East ban and its status in 2025): the ranking's linked facts add to its confidence.
+        confidence = sum(p for f, p in ranking if f == fact or _linked(fact, f))
         if confidence < TOPIC_HINT:
             return None
         own_topic = intent is not None and intent in fact_topics(fact)
         bar = WITH_TOPIC if intent_confident else AGREED if intent in GUESSING_INTENTS else None
         confident = confidence >= CONFIDENT or (own_topic and bar is not None and confidence >= bar)
-        confident = confident and _named_place(fact, text)
+        confident = confident and _named_place(fact, text) and self._asked_without_place(fact, text)
         return Found(fact, round(confidence, 4), confident, topic_page(fact, intent),
                      tuple((f, round(p, 4)) for f, p in ranking))
+
+
+def states_numbers(fact: str) -> bool:
+    """Return True for a fact about help numbers: which ones apply depends on where the person is.
+
+    A fact of the help-numbers topic that states no number (the Safe Travel app) is answered like any other.
+    """
+    if fact.startswith(("hotline_", "emergency_")):
+        return True
+    return HOTLINES in fact_topics(fact) and bool(PHONE_NUMBER.search(FACT_ANSWERS.get(fact, "")))
+
+
+@functools.cache
+def number_facts() -> frozenset[str]:
+    """Return the facts that state help numbers."""
+    return frozenset(fact for fact in FACT_ANSWERS if states_numbers(fact))
+
+
+def find_unless_numbers(retriever: Retriever, text: str, intent: str | None = None, confident_intent: bool = False,
+                        whole: str | None = None) -> Found | None:
+    """Return what `retriever` makes of `text`; the help numbers are candidates only when a number is asked for.
+
+    A place name pulls towards that country's emergency number ("di brunei visa kerja diurus siapa?"). The ranking
+    is looked at again without them only when one of them made it (asking whether a number is asked costs more).
+    :param whole: the whole message `text` was cut from, which says whether a number is asked
+    """
+    found = retriever.find(text, intent, confident_intent)
+    numbers = number_facts()
+    if found is None or not any(fact in numbers for fact, _ in found.ranking):
+        return found
+    if asking.asks_for_numbers(whole or text):
+        return found
+    return retriever.find(text, intent, confident_intent, numbers)
+
+
+def _linked(fact: str, other: str) -> bool:
+    """Return True when the answer of one of the two facts states the other (FACT_ANSWER_FACTS)."""
+    return other in FACT_ANSWER_FACTS.get(fact, ()) or fact in FACT_ANSWER_FACTS.get(other, ())
 
 
 def _named_place(fact: str, text: str) -> bool:
@@ -252,4 +343,5 @@ def default_retriever() -> Retriever:
         return _default()
 
 
-__all__ = ["Found", "Retriever", "default_retriever", "fact_topics", "topic_page", "training_examples"]
+__all__ = ["Found", "Retriever", "default_retriever", "fact_topics", "find_unless_numbers", "number_facts", "states_numbers",
+           "topic_page", "training_examples"]
