@@ -20,10 +20,9 @@ from bot.cases.common import from_menu
 from bot.cases.common import has_letters
 from bot.cases.common import say_parts
 from bot.cases.common import shown_ref
-from bot.cases.common import simple_words
 from bot.cases.details import countries
-from bot.cases.details import find_country
 from bot.cases.records import Case
+from bot.cases.records import cases_of
 from bot.hotlines import Place
 from bot.i18n import _l
 from bot.privacy import Vault
@@ -51,18 +50,23 @@ _INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh p
 
 # ----------------------------------------------------------------- where the person is
 def place_of(turn: Turn, case: Case | None = None) -> Place:
-    """Return where the person is: the place this message names (and its mission), else the case's, else the phone's."""
+    """Return where the person is: the place the message names, else the case's or sender's open case's, else the phone's."""
+    # One reader: places_abroad.yml holds every alias of the lookup list, so find_country would add nothing
+    # (tests/test_places_case.py checks both agree, "ke Malaysia" skipped too).
     where = hotlines.where_in_text(turn.text, skip_going=True)
     named = where.country
-    if named is None:
-        named, alias = find_country(turn.text)
-        if named and alias and re.search(rf"(?<!\w)(?:ke|to|menuju)\s+{re.escape(alias)}(?!\w)",
-                                         simple_words(turn.text)):
-            named = None  # "mau kerja ke Malaysia": where they want to go, not where they are
     if named is None and _INDONESIA_WORDS.search(turn.text.lower()):
         named = hotlines.INDONESIA
     recorded = case.country if case is not None and case.country in countries().values() else None
+    if named is None and recorded is None:
+        recorded = _open_case_country(turn)
     return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender, where.mission)
+
+
+def _open_case_country(turn: Turn) -> str | None:
+    """Return the country kept on the sender's newest open case that has one ("sy dipukul lagi" after a report)."""
+    kept = set(countries().values())
+    return next((c.country for c in cases_of(turn.db, [turn.contact.id], limit=5) if c.country in kept), None)
 
 
 def needs_splp(turn: Turn, case: Case | None = None) -> bool:
