@@ -82,9 +82,9 @@ MISSION_JOHOR = (_l("Nearest Indonesian mission: KJRI Johor Bahru, WhatsApp hotl
                     "hours)."), ("missions_in_malaysia", "hotline_kjri_johor_bahru_ksatria"))
 MISSION_SABAH = (_l("In Sabah: KJRI Kota Kinabalu, or KRI Tawau for Tawau, Lahad Datu, Semporna, Kunak and "
                     "Kalabakan."), ("missions_in_malaysia", "kri_tawau_area"))
-MISSIONS_MALAYSIA = (_l("Indonesian missions in Malaysia: KBRI Kuala Lumpur (+60 17-668 8032); KJRI Penang, "
-                        "Kuching, Johor Bahru, Kota Kinabalu; KRI Tawau."),
-                     ("missions_in_malaysia", "hotline_kbri_kuala_lumpur"))
+# No town named: the embassy's hotline only, short enough that a report's first SMS stays within 2 segments (the
+# whole list of missions made it 3); the embassy serves all of Malaysia, the form then asks where they are.
+MISSION_MALAYSIA = (_l("KBRI Kuala Lumpur hotline: +60 17-668 8032."), ("hotline_kbri_kuala_lumpur",))
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ ADVICE = {"splp": SPLP, "no_arrest": NO_ARREST, "age": AGE, "missing_next": MISS
 def _all_facts() -> tuple[str, ...]:
     groups = [*LOCAL.values(), LOCAL_UNKNOWN, CRISIS_HOME, CRISIS_ABROAD, CRISIS_BOTH, KEMLU, SAPA,
               SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, SHORT_CRISIS_BOTH, *ADVICE.values(), MISSION_NEAREST,
-              MISSION_EMBASSY, MISSION_JOHOR, MISSION_SABAH, MISSIONS_MALAYSIA]
+              MISSION_EMBASSY, MISSION_JOHOR, MISSION_SABAH, MISSION_MALAYSIA]
     return tuple(sorted({fact for _, facts in groups for fact in facts}))
 
 
@@ -385,11 +385,11 @@ def _mission(place: Place) -> tuple[str, tuple[str, ...], dict[str, str]] | None
     if place.mission:
         tawau = ("kri_tawau_area",) if place.mission == KRI_TAWAU else ()
         return MISSION_NEAREST[0], (*MISSION_NEAREST[1], *tawau), {"mission": place.mission}
-    return (*MISSIONS_MALAYSIA, {})
+    return (*MISSION_MALAYSIA, {})
 
 
 def mission_line(locale: str, place: Place) -> str | None:
-    """Render the Indonesian mission for a place in Malaysia: the one for the town named, else a short list.
+    """Render the Indonesian mission for a place in Malaysia: the one for the town named, else the embassy's hotline.
 
     None outside Malaysia (the answers there say "the embassy (KBRI) or consulate (KJRI)").
     """
