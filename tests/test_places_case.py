@@ -75,6 +75,34 @@ def test_the_city_is_what_was_written_without_the_country(engine, store):
     assert (case.country, case.city) == ("Malaysia", "Tawau")
 
 
+@pytest.mark.parametrize(("where", "mission"), [("kebun dekat sibu", "KJRI Kuching"), ("di tawau", "KRI Tawau"),
+                                                ("sy kerja di malaysia", None), ("di rumah majikan", None)])
+def test_the_numbers_asked_later_name_the_mission_of_the_place_the_case_keeps(engine, store, where, mission):
+    worker = FittingConversation(engine, ID, "sms")
+    assert_dialog(worker, [
+        ("gaji sy tdk dibayar 4 bulan, sy di malaysia", ["(1/6)"]),
+        ("1", ["(2/6) Di mana Anda sekarang?"]),
+        (where, ["(3/6)"]),
+    ])
+    assert opened(store)[-1].country == "Malaysia"
+    reply = worker.say("nomor darurat apa?")
+    assert MALAYSIA_999 in reply and INDONESIA_POLICE not in reply
+    if mission:
+        assert f"Perwakilan RI terdekat: {mission}." in reply, "the town the form was told"
+    else:
+        assert "Perwakilan RI terdekat" not in reply, "no town named: no nearest mission"
+
+
+def test_the_report_names_the_town_when_the_where_answer_does_not(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    assert_dialog(worker, [
+        ("gaji sy tdk dibayar 4 bulan, sy kerja di ladang dekat bintulu", ["(1/6)"]),
+        ("1", ["(2/6)"]),
+        ("di ladang sawit", ["(3/6)"]),
+        ("nomor darurat apa?", [MALAYSIA_999, "Perwakilan RI terdekat: KJRI Kuching."]),
+    ])
+
+
 # ----------------------------------------------------------------- two places named: where the person is now
 @pytest.mark.parametrize(("text", "country", "mission"), [
     ("dulu di KL, sekarang di sibu", "Malaysia", "KJRI Kuching"),

@@ -57,16 +57,30 @@ def place_of(turn: Turn, case: Case | None = None) -> Place:
     named = where.country
     if named is None and _INDONESIA_WORDS.search(turn.text.lower()):
         named = hotlines.INDONESIA
-    recorded = case.country if case is not None and case.country in countries().values() else None
-    if named is None and recorded is None:
-        recorded = _open_case_country(turn)
-    return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender, where.mission)
-
-
-def _open_case_country(turn: Turn) -> str | None:
-    """Return the country kept on the sender's newest open case that has one ("sy dipukul lagi" after a report)."""
+    phone = turn.inbound.phone or turn.inbound.sender
+    if named is not None:
+        return hotlines.place_for(named, phone, where.mission)
     kept = set(countries().values())
-    return next((c.country for c in cases_of(turn.db, [turn.contact.id], limit=5) if c.country in kept), None)
+    recorded = case if case is not None and case.country in kept else None
+    if recorded is None and (case is None or not case.country):
+        recorded = next((c for c in cases_of(turn.db, [turn.contact.id], limit=5) if c.country in kept), None)
+    if recorded is None:
+        return hotlines.place_for(None, phone)
+    return hotlines.place_for(recorded.country, phone, _case_mission(turn, recorded))
+
+
+def _case_mission(turn: Turn, case: Case) -> str | None:
+    """Return the Malaysian mission of the place a case keeps: its answer to "where are you now?", else its report."""
+    if case.country != "Malaysia":
+        return None
+    row = case.row or {}
+    city = case.city or turn.vault.decrypt(row.get("city_enc"), "cases.city_enc")
+    text = case.text or turn.vault.decrypt(row.get("text_enc"), "cases.text_enc")
+    for said in (city, text):
+        where = hotlines.where_in_text(said or "", skip_going=True)
+        if where.country == "Malaysia" and where.mission:
+            return where.mission
+    return None
 
 
 def needs_splp(turn: Turn, case: Case | None = None) -> bool:
