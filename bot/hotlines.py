@@ -82,8 +82,9 @@ MISSION_JOHOR = (_l("Nearest Indonesian mission: KJRI Johor Bahru, WhatsApp hotl
                     "hours)."), ("missions_in_malaysia", "hotline_kjri_johor_bahru_ksatria"))
 MISSION_SABAH = (_l("In Sabah: KJRI Kota Kinabalu, or KRI Tawau for Tawau, Lahad Datu, Semporna, Kunak and "
                     "Kalabakan."), ("missions_in_malaysia", "kri_tawau_area"))
-# No town named: the embassy's hotline only, short enough that a report's first SMS stays within 2 segments (the
-# whole list of missions made it 3); the embassy serves all of Malaysia, the form then asks where they are.
+# No town named: the embassy's hotline only, so that a report's number, its answer and this line fit in 2 SMS
+# segments (with the list of every mission they took 3); the embassy serves all of Malaysia, and the form then
+# asks where they are (bot.cases.danger.place_of gives the mission of the town the case keeps from then on).
 MISSION_MALAYSIA = (_l("KBRI Kuala Lumpur hotline: +60 17-668 8032."), ("hotline_kbri_kuala_lumpur",))
 
 

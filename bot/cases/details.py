@@ -43,7 +43,7 @@ def find_country(text: str) -> tuple[str | None, str | None]:
     """Return (country, words found) where `text` says the person is, e.g. "Tawau, Sabah" -> ("Malaysia", "tawau").
 
     bot.hotlines.where_in_text is the one reader (bot/data/places_abroad.yml holds every alias of the lookup list,
-    tests/test_places.py checks it): one linear pass, towns the lookup list lacks ("Miri", "Kaohsiung"), and
+    tests/test_places_case.py checks it): one linear pass, towns the lookup list lacks ("Miri", "Kaohsiung"), and
     where the person is now over where they were ("dulu di KL, sekarang di Sibu"). A place in Indonesia, or a
     country the case store does not keep, gives (None, None).
     """
