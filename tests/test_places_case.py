@@ -36,7 +36,7 @@ def _report_from_sabah_then_where(worker: FittingConversation, where: str) -> No
 
 
 @pytest.mark.parametrize("where", ["di rumah majikan", "kebun sawit, jauh dari kota", "di tawau", "kebun dekat sibu",
-                                   "sandakan"])
+                                   "sandakan", "asal sy dari TTS", "mau pulang ke indonesia"])
 def test_a_where_answer_naming_no_country_keeps_the_country_of_the_report(engine, store, app, db_path, where):
     worker = FittingConversation(engine, ID, "sms")
     _report_from_sabah_then_where(worker, where)
@@ -61,6 +61,7 @@ def test_a_where_answer_naming_no_country_keeps_the_country_of_the_report(engine
 
 
 @pytest.mark.parametrize(("where", "country"), [("Kupang", None), ("sudah pulang ke indonesia", None),
+                                                ("sdh pulang, di rumah", None), ("skrg di indonesia", None),
                                                 ("Taiwan, Taichung", "Taiwan")])
 def test_a_where_answer_naming_home_or_another_country_replaces_it(engine, store, where, country):
     worker = FittingConversation(engine, ID, "sms")

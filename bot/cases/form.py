@@ -219,12 +219,21 @@ def _answer_where(turn: Turn, case: Case, text: str) -> None:
     cases.update_case(turn.db, case.id, turn.now_iso, **fields)
 
 
+_ORIGIN = frozenset({"dari", "dr", "asal", "from"})  # "asal dari TTS": where they come from, not where they are
+_BACK_HOME = re.compile(r"(?<!\w)(?:sudah|sdh|udah|dah|su|telah) (?:pulang|balik)(?!\w)")  # not "mau pulang"
+
+
 def _at_home(text: str) -> bool:
-    """Return True when a "where" answer names Indonesia or a kabupaten of NTT (exactly, no guessing)."""
-    if hotlines.where_in_text(text).country == hotlines.INDONESIA:
+    """Return True when a "where" answer says the worker is home: back, in Indonesia, or in a kabupaten of NTT."""
+    if hotlines.where_in_text(text, skip_going=True).country == hotlines.INDONESIA:
+        return True
+    words = plain_text(text).split()
+    if _BACK_HOME.search(" ".join(words)):
         return True
     table = places.places()
-    return any(gram in table.aliases or gram in table.ambiguous for gram in table.named_in(plain_text(text)))
+    return any((" ".join(words[i:i + n]) in table.aliases or " ".join(words[i:i + n]) in table.ambiguous)
+               and (i == 0 or words[i - 1] not in _ORIGIN)
+               for i in range(len(words)) for n in range(1, table.longest + 1) if i + n <= len(words))
 
 
 def _answer_employer(turn: Turn, case: Case, text: str) -> None:
