@@ -57,6 +57,7 @@ def test_a_where_answer_naming_no_country_keeps_the_country_of_the_report(engine
     notices = rows(db_path, "select text_enc from messages where kind = 'case_closed'")
     assert notices, "the reporter agreed to be contacted: the closing notice is queued"
     notice = s.vault.decrypt(notices[0]["text_enc"], "messages.text_enc")
+    s.db.close()
     assert "999" in notice and "110" not in notice, notice
 
 
