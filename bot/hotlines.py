@@ -82,9 +82,10 @@ MISSION_JOHOR = (_l("Nearest Indonesian mission: KJRI Johor Bahru, WhatsApp hotl
                     "hours)."), ("missions_in_malaysia", "hotline_kjri_johor_bahru_ksatria"))
 MISSION_SABAH = (_l("In Sabah: KJRI Kota Kinabalu, or KRI Tawau for Tawau, Lahad Datu, Semporna, Kunak and "
                     "Kalabakan."), ("missions_in_malaysia", "kri_tawau_area"))
-MISSIONS_MALAYSIA = (_l("Indonesian missions in Malaysia: KBRI Kuala Lumpur (+60 17-668 8032); KJRI Penang, "
-                        "Kuching, Johor Bahru, Kota Kinabalu; KRI Tawau."),
-                     ("missions_in_malaysia", "hotline_kbri_kuala_lumpur"))
+# No town named: the embassy's hotline only, so that a report's number, its answer and this line fit in 2 SMS
+# segments (with the list of every mission they took 3); the embassy serves all of Malaysia, and the form then
+# asks where they are (bot.cases.danger.place_of gives the mission of the town the case keeps from then on).
+MISSION_MALAYSIA = (_l("KBRI Kuala Lumpur hotline: +60 17-668 8032."), ("hotline_kbri_kuala_lumpur",))
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ ADVICE = {"splp": SPLP, "no_arrest": NO_ARREST, "age": AGE, "missing_next": MISS
 def _all_facts() -> tuple[str, ...]:
     groups = [*LOCAL.values(), LOCAL_UNKNOWN, CRISIS_HOME, CRISIS_ABROAD, CRISIS_BOTH, KEMLU, SAPA,
               SHORT_CRISIS_HOME, SHORT_CRISIS_ABROAD, SHORT_CRISIS_BOTH, *ADVICE.values(), MISSION_NEAREST,
-              MISSION_EMBASSY, MISSION_JOHOR, MISSION_SABAH, MISSIONS_MALAYSIA]
+              MISSION_EMBASSY, MISSION_JOHOR, MISSION_SABAH, MISSION_MALAYSIA]
     return tuple(sorted({fact for _, facts in groups for fact in facts}))
 
 
@@ -268,37 +269,75 @@ def _plain(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", (text or "").lower()).split())
 
 
+# "sekarang di sibu": where the person is now. "dulu di KL", "dari kupang": where they were. A cue word marks the
+# next place named within a few words; "dari"/"from" marks only the place right after it.
+_NOW = frozenset({"sekarang", "skrg", "skrng", "skg", "skarang", "skrang", "sekarng", "kini", "now", "currently",
+                  "masih", "still"})
+_BEFORE = frozenset({"dulu", "dulunya", "dlu", "sebelumnya", "sblmnya", "pernah", "before", "previously", "formerly",
+                     "dahulu", "tadinya"})
+_FROM = frozenset({"dari", "dr", "from", "asal"})
+_CUE_REACH = 6  # words between a cue word and the place it marks
+NOW, HERE, AWAY = 2, 1, 0  # how surely a place named is where the person is now
+
+
 @lru_cache(maxsize=512)  # a turn reads the same message for its numbers, its case and its answer
 def where_in_text(text: str, skip_going: bool = False) -> Where:
     """Return where a text says the person is: the country, and in Malaysia the mission for the place named.
 
     Each run of up to a few words is looked up once (linear in the text); words are matched whole ("miri" is not
-    found in "dimiringkan"). A country abroad wins over Indonesia ("di sabah, mau pulang ke indonesia"); in
-    Malaysia a town's mission wins over "sabah" alone. With `skip_going`, a place after "ke"/"to" is where someone
-    wants to go, not where they are, and is not read. A mission's name ("KRI Tawau") names the country only.
+    found in "dimiringkan"). Where two places are named, the one the person is in now wins: a place after
+    "sekarang/skrg/now" over any other, and a place after "dulu/dari/from" or "ke/to" (where they were, or want
+    to go) loses to any other ("dulu di KL, sekarang di sibu", "sy dari malaysia, skrg di taiwan"). Among equals a
+    country abroad wins over Indonesia ("di sabah, mau pulang ke indonesia") and the first abroad over later ones;
+    in Malaysia a town's mission wins over "sabah" alone. With `skip_going`, a place after "ke"/"to" is not read at
+    all. A mission's name ("KRI Tawau") names the country only.
     """
     table = gazetteer()
     padded = f" {_plain(text)} "
     for phrase in _NOT_A_PLACE:
         padded = padded.replace(f" {phrase} ", " ")
     words = padded.split()
-    found: list[Where] = []
+    found: list[tuple[int, Where]] = []
+    cue, cue_at, ends, trailing = HERE, -1, -1, -1
     i = 0
     while i < len(words):
+        word = words[i]
+        if word in _NOW or word in _BEFORE:
+            cue, cue_at = (NOW if word in _NOW else AWAY), i
+        if word in _BEFORE and found and found[-1][0] == HERE and ends == i:
+            trailing = len(found) - 1  # "kerja di kl dulu": where they were, unless "dulu" marks the next place
         hit, size = _hit_at(table, words, i)
         before = words[i - 1] if i > 0 else ""
         if hit is not None and before in _MISSION_WORDS:
             hit = Where(hit.country, None, hit.words)  # "kbri kuala lumpur": Malaysia, but not where they are in it
         if hit is not None and not (skip_going and before in _GOING):
-            found.append(hit)
+            cued = cue if i - cue_at <= _CUE_REACH else HERE
+            if cued == AWAY:
+                trailing = -1  # "sy di sibu, dulu di kl": "dulu" marks kl, not sibu
+            found.append((AWAY if before in _GOING or before in _FROM else cued, hit))
+            ends = i + size
+        if hit is not None:
+            cue = HERE  # a cue word marks one place
         i += size
-    abroad = [w for w in found if w.country != INDONESIA]
+    if trailing >= 0:
+        found[trailing] = (AWAY, found[trailing][1])
+    return _now_place(found)
+
+
+def _now_place(found: list[tuple[int, Where]]) -> Where:
+    """Return the place named most surely (abroad over Indonesia among equals), and a town's mission in it."""
+    if not found:
+        return Where()
+    best = max(rank for rank, _ in found)
+    surest = [hit for rank, hit in found if rank == best]
+    abroad = [w for w in surest if w.country != INDONESIA]
     if not abroad:
-        return found[0] if found else Where()
+        return surest[0]
     country = abroad[0].country
-    missions = [w for w in abroad if w.country == country and w.mission]
-    town = next((w for w in missions if w.mission != SABAH), missions[0] if missions else None)
-    return Where(country, town.mission if town else None, (town or abroad[0]).words)
+    # "skrg di malaysia, dekat tawau": the town refines the country; a town they were in or go to does not.
+    missions = [(rank, w) for rank, w in found if w.country == country and w.mission and (rank > AWAY or best == AWAY)]
+    town = max(missions, key=lambda ranked: (ranked[1].mission != SABAH, ranked[0]), default=None)
+    return Where(country, town[1].mission if town else None, (town[1] if town else abroad[0]).words)
 
 
 def _hit_at(table: Gazetteer, words: list[str], i: int) -> tuple[Where | None, int]:
@@ -347,11 +386,11 @@ def _mission(place: Place) -> tuple[str, tuple[str, ...], dict[str, str]] | None
     if place.mission:
         tawau = ("kri_tawau_area",) if place.mission == KRI_TAWAU else ()
         return MISSION_NEAREST[0], (*MISSION_NEAREST[1], *tawau), {"mission": place.mission}
-    return (*MISSIONS_MALAYSIA, {})
+    return (*MISSION_MALAYSIA, {})
 
 
 def mission_line(locale: str, place: Place) -> str | None:
-    """Render the Indonesian mission for a place in Malaysia: the one for the town named, else a short list.
+    """Render the Indonesian mission for a place in Malaysia: the one for the town named, else the embassy's hotline.
 
     None outside Malaysia (the answers there say "the embassy (KBRI) or consulate (KJRI)").
     """

@@ -217,11 +217,20 @@ def test_a_report_from_kuala_lumpur_gets_the_embassy_and_its_hotline(engine, sto
     assert "KBRI) Kuala Lumpur, hotline +60 17-668 8032" in first and "Penang" not in first
 
 
-def test_a_report_from_malaysia_without_a_town_gets_a_short_list(engine, store):
-    worker = FittingConversation(engine, "+60123456790", "sms")
-    first = worker.send("gaji sy tdk dibayar 5 bulan. sy harus lapor kemana?")[0]
-    assert "Perwakilan RI di Malaysia: KBRI Kuala Lumpur (+60 17-668 8032); KJRI Penang, Kuching" in first
-    assert "Di Malaysia, Kedutaan RI (KBRI) ada di Kuala Lumpur, dan konsulatnya" not in first, "not the long list"
+@pytest.mark.parametrize(("phone", "text"), [
+    ("+60123456790", "gaji sy tdk dibayar 5 bulan. sy harus lapor kemana?"),
+    (ID, "majikan sy di malaysia tdk bayar gaji sy. sy harus lapor kemana?"),
+    (ID, "sy kerja di malaysia, paspor sy ditahan majikan. sy mau pulang, gmn caranya?"),
+])
+def test_a_report_from_malaysia_without_a_town_gets_the_embassys_hotline_in_two_segments(engine, store, phone, text):
+    worker = FittingConversation(engine, phone, "sms")
+    replies = worker.send(text)
+    first, hotline = replies[0], "Hotline KBRI Kuala Lumpur: +60 17-668 8032."
+    case = opened(store)[-1]
+    assert case.ref in first and hotline in first
+    assert "Penang" not in first, "not the list of every mission: with it the answer took 3 segments"
+    answer = first[:first.index(hotline) + len(hotline)]
+    assert sms.measure(answer).segments <= 2, "the report number, the answer and the embassy fit in 2 segments"
 
 
 def test_english_report_from_tawau_names_kri_tawau(engine, store):

@@ -92,7 +92,9 @@ def user_text_patterns() -> dict[str, re.Pattern[str]]:
 
 def _parsers() -> dict[str, Callable[[str], object]]:
     """Return every function that parses message text, by name."""
+    from bot import hotlines
     from bot.cases import details
+    from bot.cases import form
     from bot.cases import places
     from bot.cases import triage
     from bot.conversation import dialogue
@@ -113,6 +115,9 @@ def _parsers() -> dict[str, Callable[[str], object]]:
         "query_words": names.query_words,
         "detect_kabupaten": names.detect_kabupaten,
         "find_country": details.find_country,
+        "where_in_text": hotlines.where_in_text.__wrapped__,  # not the cache find_country reads through
+        "where_in_text_skip_going": lambda text: hotlines.where_in_text.__wrapped__(text, skip_going=True),
+        "at_home": form._at_home,
         "find_relation": details.find_relation,
         "split_name": details.split_name,
         "match_kabupaten": places.match_kabupaten,

@@ -20,10 +20,9 @@ from bot.cases.common import from_menu
 from bot.cases.common import has_letters
 from bot.cases.common import say_parts
 from bot.cases.common import shown_ref
-from bot.cases.common import simple_words
 from bot.cases.details import countries
-from bot.cases.details import find_country
 from bot.cases.records import Case
+from bot.cases.records import cases_of
 from bot.hotlines import Place
 from bot.i18n import _l
 from bot.privacy import Vault
@@ -51,18 +50,37 @@ _INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh p
 
 # ----------------------------------------------------------------- where the person is
 def place_of(turn: Turn, case: Case | None = None) -> Place:
-    """Return where the person is: the place this message names (and its mission), else the case's, else the phone's."""
+    """Return where the person is: the place the message names, else the case's or sender's open case's, else the phone's."""
+    # One reader: places_abroad.yml holds every alias of the lookup list, so find_country would add nothing
+    # (tests/test_places_case.py checks both agree, "ke Malaysia" skipped too).
     where = hotlines.where_in_text(turn.text, skip_going=True)
     named = where.country
-    if named is None:
-        named, alias = find_country(turn.text)
-        if named and alias and re.search(rf"(?<!\w)(?:ke|to|menuju)\s+{re.escape(alias)}(?!\w)",
-                                         simple_words(turn.text)):
-            named = None  # "mau kerja ke Malaysia": where they want to go, not where they are
     if named is None and _INDONESIA_WORDS.search(turn.text.lower()):
         named = hotlines.INDONESIA
-    recorded = case.country if case is not None and case.country in countries().values() else None
-    return hotlines.place_for(named or recorded, turn.inbound.phone or turn.inbound.sender, where.mission)
+    phone = turn.inbound.phone or turn.inbound.sender
+    if named is not None:
+        return hotlines.place_for(named, phone, where.mission)
+    kept = set(countries().values())
+    recorded = case if case is not None and case.country in kept else None
+    if recorded is None and (case is None or not case.country):
+        recorded = next((c for c in cases_of(turn.db, [turn.contact.id], limit=5) if c.country in kept), None)
+    if recorded is None:
+        return hotlines.place_for(None, phone)
+    return hotlines.place_for(recorded.country, phone, _case_mission(turn, recorded))
+
+
+def _case_mission(turn: Turn, case: Case) -> str | None:
+    """Return the Malaysian mission of the place a case keeps: its answer to "where are you now?", else its report."""
+    if case.country != "Malaysia":
+        return None
+    row = case.row or {}
+    city = case.city or turn.vault.decrypt(row.get("city_enc"), "cases.city_enc")
+    text = case.text or turn.vault.decrypt(row.get("text_enc"), "cases.text_enc")
+    for said in (city, text):
+        where = hotlines.where_in_text(said or "", skip_going=True)
+        if where.country == "Malaysia" and where.mission:
+            return where.mission
+    return None
 
 
 def needs_splp(turn: Turn, case: Case | None = None) -> bool:

@@ -39,28 +39,16 @@ def countries(path: Path = LOOKUPS_FILE) -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _country_aliases() -> tuple[tuple[str, ...], int]:
-    """Return the country aliases, longest first, and the most words one has."""
-    ordered = tuple(sorted(countries(), key=len, reverse=True))
-    return ordered, max((len(alias.split()) for alias in ordered), default=1)
-
-
 def find_country(text: str) -> tuple[str | None, str | None]:
-    """Return (country, alias found) named in `text`, e.g. "Tawau, Sabah" -> ("Malaysia", "sabah").
+    """Return (country, words found) where `text` says the person is, e.g. "Tawau, Sabah" -> ("Malaysia", "tawau").
 
-    The text's runs of up to as many words as the longest alias are looked up once (linear in the text),
-    instead of one regex search per alias. A town the lookup list lacks ("Miri", "Kaohsiung", "Jeddah") is read
-    from the places abroad of bot.hotlines.
+    bot.hotlines.where_in_text is the one reader (bot/data/places_abroad.yml holds every alias of the lookup list,
+    tests/test_places_case.py checks it): one linear pass, towns the lookup list lacks ("Miri", "Kaohsiung"), and
+    where the person is now over where they were ("dulu di KL, sekarang di Sibu"). A place in Indonesia, or a
+    country the case store does not keep, gives (None, None).
     """
-    ordered, longest = _country_aliases()
-    words = simple_words(text).split()
-    grams = {" ".join(words[i:i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)}
-    for alias in ordered:
-        if alias in grams:
-            return countries()[alias], alias
     where = hotlines.where_in_text(text)
-    if where.country in set(countries().values()):
+    if is_country(where.country):
         return where.country, where.words
     return None, None
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from bot import hotlines
 from bot.cases import records as cases
 from bot.cases import triage
 from bot.cases import places
@@ -32,6 +33,7 @@ from bot.cases.details import split_name
 from bot.cases.records import Case
 from bot.cases.status import STATUS_WORDS
 from bot.cases.status import check_status
+from bot.cases.triage import plain_text
 from bot.i18n import _l
 from bot.messages import number_of
 from bot.store import fetch_one
@@ -200,13 +202,38 @@ def _answer_role(turn: Turn, case: Case, text: str) -> bool | str | None:
 
 
 def _answer_where(turn: Turn, case: Case, text: str) -> None:
-    country, alias = find_country(text)
+    """Save where the worker is: the country named (a town names its country), the rest sealed as the city.
+
+    An answer that names no country ("di sandakan" is Malaysia, "kebun sawit" is nothing) keeps the country the
+    case has from the report; one that names Indonesia or a kabupaten of NTT says the worker is home.
+    """
+    country, _ = find_country(text)
     city = clip(text, 80)
-    if country and alias and alias == country.lower():
-        rest = re.sub(rf"(?i)\b{re.escape(alias)}\b", " ", text)
+    if country and re.search(rf"(?i)(?<!\w){re.escape(country)}(?!\w)", text):  # "Malaysia, Tawau": the city is Tawau
+        rest = re.sub(rf"(?i)(?<!\w){re.escape(country)}(?!\w)", " ", text)
         city = clip(" ".join(rest.replace(",", " ").split()), 80) or None
     # Only a country of the lookup list is kept in plain; what else was written (a city, an address) is sealed.
-    cases.update_case(turn.db, case.id, turn.now_iso, country=country, **cases.sealed(turn.vault, city=city))
+    fields: dict[str, Any] = cases.sealed(turn.vault, city=city)
+    if country or _at_home(text):
+        fields["country"] = country
+    cases.update_case(turn.db, case.id, turn.now_iso, **fields)
+
+
+_ORIGIN = frozenset({"dari", "dr", "asal", "from"})  # "asal dari TTS": where they come from, not where they are
+_BACK_HOME = re.compile(r"(?<!\w)(?:sudah|sdh|udah|dah|su|telah) (?:pulang|balik)(?!\w)")  # not "mau pulang"
+
+
+def _at_home(text: str) -> bool:
+    """Return True when a "where" answer says the worker is home: back, in Indonesia, or in a kabupaten of NTT."""
+    if hotlines.where_in_text(text, skip_going=True).country == hotlines.INDONESIA:
+        return True
+    words = plain_text(text).split()
+    if _BACK_HOME.search(" ".join(words)):
+        return True
+    table = places.places()
+    return any((" ".join(words[i:i + n]) in table.aliases or " ".join(words[i:i + n]) in table.ambiguous)
+               and (i == 0 or words[i - 1] not in _ORIGIN)
+               for i in range(len(words)) for n in range(1, table.longest + 1) if i + n <= len(words))
 
 
 def _answer_employer(turn: Turn, case: Case, text: str) -> None:
