@@ -89,6 +89,7 @@ def test_a_situation_cue_is_seen(text, cue):
 
 @pytest.mark.parametrize(("text", "cue"), [
     ("gaji sy tdk dibayar, majikan marah2", "denial"),   # a negation of something else is no denial of trouble
+    ("sy sdh 7 bulan kerja, tdk dapat apa apa", "denial"),  # got nothing: harm, not "nothing wrong"
     ("gaji sy tdk dibayar", "supposing"),
     ("sy sdh pulang ke kupang", "plan"),
     ("gaji sy tdk dibayar", "past"),

@@ -40,8 +40,8 @@ CUES = ("asks", "person", "tells", "troubled", "grave", "harm", "leads_with_ques
 # A denial of trouble: "tdk ada masalah apa2 sama majikan", "no problem with my boss", "sy tdk ditipu", "majikan
 # baik", "gaji lancar", "paspor sy pegang sendiri".
 DENIAL = re.compile(
-    r"\b(?:tidak|tak|bukan|no|not|nothing|never|tiada|ga|gak|nggak|sonde)\W+(?:\w+\W+){0,1}?"
-    r"(?:masalah|problem|problems|trouble|apa apa|ditipu|cheated|issue)\b"
+    r"\b(?:tidak|tak|bukan|no|not|nothing|never|tiada|ga|gak|nggak|sonde)\W+(?:(?:ada|de|any|have|has|had|pernah)\W+)?"
+    r"(?:masalah|problem|problems|trouble|ditipu|cheated|issue|issues)\b"
     r"|\b(?:majikan|bos|boss|employer|madam|agen|agency|pt)\W+(?:\w+\W+){0,2}?(?:baik|bagus|good|kind|nice|resmi)\b"
     r"|\b(?:gaji|salary)\W+(?:\w+\W+){0,1}?(?:lancar|aman|ok|okay|always paid|on time)\b"
     r"|\b(?:paspor|passport)\W+(?:\w+\W+){0,3}?(?:pegang sendiri|with me|saya pegang|in my hand)\b")
