@@ -158,3 +158,11 @@ def test_a_question_close_behind_a_report_wins_when_no_harm_is_told():
     assert choose_intent(ranking, normalise(harmed), asked=True)[0] == "report_other_problem"
     far = [("report_other_problem", 0.70), ("ask_return_home", 0.20)]
     assert choose_intent(far, normalise(text), asked=True)[0] == "report_other_problem"
+
+
+def test_a_deportation_once_gone_through_is_history_a_fresh_one_is_trouble():
+    # "pernah": the writer's history, asked about for going again (a question); "baru": trouble now (a report)
+    history = asking.read("sa pernah dideportasi dari sabah, bisa pi karja di malaysia lai ko?")
+    assert not history.troubled and not history.tells
+    fresh = asking.read("sy baru dideportasi sampai nunukan, skrg tdk ada ongkos pulang")
+    assert fresh.troubled and fresh.tells

@@ -95,6 +95,10 @@ NEW_FACTS = [
     ("Apakah keluarga dapat santunan BPJS bila pekerja migran meninggal karena sakit?", ["JKM", "BPJS"]),
     ("what does the family get from BPJS when a migrant worker dies?", ["JKM", "BPJS"]),
     ("Bagaimana cara pulang kalau paspor saya hilang?", ["SPLP", "KBRI"]),
+]
+# The lost-documents line of the labelling rule (tests/data/real/README.md, kind): a passport lost abroad, told with
+# wanting to go home, is a report with a question: the case opens and the first reply answers with the travel letter.
+LOST_ABROAD = [
     ("paspor ilang di malaysia, sy mau pulang gmn", ["SPLP", "KBRI"]),
     ("I lost my passport abroad, how can I go home?", ["SPLP", "embassy"]),
 ]
@@ -107,6 +111,15 @@ def test_new_facts_are_answered_in_three_registers(engine, store, question, expe
     for fragment in expected:
         assert fragment.lower() in first.lower(), f"{question!r} -> {first!r} lacks {fragment!r}"
     assert opened(store) == [], "a question must not open a case"
+
+
+@pytest.mark.parametrize(("text", "expected"), LOST_ABROAD)
+def test_a_passport_lost_abroad_with_going_home_opens_a_case_and_is_answered(engine, store, text, expected):
+    sender = f"+62812346{abs(hash(text)) % 100000:05d}"
+    first = person(engine, sender).send(text)[0]
+    assert len(opened(store)) == 1, f"{text!r} -> {first!r}: a lost passport abroad and going home is a report"
+    for fragment in expected:
+        assert fragment.lower() in first.lower(), f"{text!r} -> {first!r} lacks {fragment!r}"
 
 
 # Facts added in session 3 (fees and rest days abroad, passports abroad, Taiwan, closed countries, heirs, magang).

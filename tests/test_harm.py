@@ -61,8 +61,41 @@ def test_the_real_texts_kind_agrees_with_their_label():
 
 
 def test_cues_have_one_value_per_name():
-    assert harm.cues("majikan tahan paspor sy, itu boleh ga?").shape == (len(harm.CUES),)
+    assert harm.cues("majikan tahan paspor sy, itu boleh ga?").shape == (len(harm.CUES) + len(harm.SITUATION_CUES),)
     assert harm.cues("").sum() == 0
+
+
+def situation(text: str) -> dict[str, float]:
+    """The situation cues of `text` by name."""
+    return dict(zip(harm.CUES + harm.SITUATION_CUES, harm.cues(text)))
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("sy tdk ada masalah apa2 sama majikan, cuma mau tanya cuti", "denial"),
+    ("no problem with my boss, how do i renew my permit?", "denial"),
+    ("sy tdk ditipu kok, PT nya resmi", "denial"),
+    ("kalau gaji telat 2 bulan sy harus bagaimana?", "supposing"),
+    ("sy mau berangkat ke taiwan thn depan, syaratnya apa?", "plan"),
+    ("ada yg tawarkan kerja di kebun, gaji 4 jt", "offer"),
+    ("apa hak pekerja rumah tangga di hongkong?", "generic"),
+    ("gaji sy su tdk dibayar", "past"),
+    ("gaji sy 3 bulan tdk dibayar", "duration"),
+    ("boleh sy pulang sebelum kontrak habis?", "may_i"),
+    ("can i change employer in taiwan?", "may_i"),
+])
+def test_a_situation_cue_is_seen(text, cue):
+    assert situation(text)[cue] == 1
+
+
+@pytest.mark.parametrize(("text", "cue"), [
+    ("gaji sy tdk dibayar, majikan marah2", "denial"),   # a negation of something else is no denial of trouble
+    ("sy sdh 7 bulan kerja, tdk dapat apa apa", "denial"),  # got nothing: harm, not "nothing wrong"
+    ("gaji sy tdk dibayar", "supposing"),
+    ("sy sdh pulang ke kupang", "plan"),
+    ("gaji sy tdk dibayar", "past"),
+])
+def test_a_situation_cue_is_not_seen_where_it_is_not(text, cue):
+    assert situation(text)[cue] == 0
 
 
 # The labelling rule's own examples (issue #14) and more of the same kinds.

@@ -94,6 +94,10 @@ jenazah mayat died dead escaped jailed forced threatened pregnant killed murdere
 """.split())
 # Words that make a trouble word a plan or a wish, not something that happened ("mau ikut kabur aja dulu").
 INTENTION_WORDS = frozenset("mau ingin pengen pingin akan rencana berencana nak hendak want plan planning going".split())
+# A deportation the writer once went through ("sa pernah dideportasi dari sabah, bisa karja lai ko?") is their history,
+# asked about for going again, not trouble now (a fresh one is told without "pernah": "sy baru dideportasi").
+DEPORTED = frozenset("deportasi dideportasi deport dideport deported".split())
+HISTORY_WORDS = frozenset("pernah once".split())
 # Negations that make a trouble word something that did not happen ("tidak sakit", "belum pernah ditangkap").
 NEGATIONS = frozenset("tidak bukan belum never not no t".split())
 FILLERS = frozenset("pernah sampai sempat juga lagi ikut ever been".split())
@@ -185,6 +189,8 @@ class _Clause:
                 if before and normalise.normalise(before[-1]) in NEGATIONS:
                     continue
                 if grave and any(t in INTENTION_WORDS for t in tokens[max(0, i - 3):i]):
+                    continue
+                if token in DEPORTED and any(t in HISTORY_WORDS for t in tokens[max(0, i - 3):i]):
                     continue
                 return True
         return False
