@@ -166,3 +166,10 @@ def test_a_deportation_once_gone_through_is_history_a_fresh_one_is_trouble():
     assert not history.troubled and not history.tells
     fresh = asking.read("sy baru dideportasi sampai nunukan, skrg tdk ada ongkos pulang")
     assert fresh.troubled and fresh.tells
+
+
+@pytest.mark.parametrize("text", ["℠", "™", "① ②", "ﬁ?"])
+def test_a_symbol_the_normaliser_spells_out_reads_without_error(text: str) -> None:
+    """A sign that normalises to letters but has no word of its own ("℠" → "sm") is read, not an IndexError."""
+    reading = asking.read(text)
+    assert reading.asks == ("?" in text)

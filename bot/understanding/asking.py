@@ -165,7 +165,7 @@ class _Clause:
         raw = self.raw
         while len(raw) > 2 and raw[-1] in ADDRESS_WORDS:
             raw = raw[:-1]
-        opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[0] in ASKING_OPENERS)
+        opens = bool(self.tokens) and (self.tokens[0] in ASKING_OPENERS or self.raw[:1] and self.raw[0] in ASKING_OPENERS)
         return (opens or self.interrogative() or "?" in self.text
                 or any(p in f" {self.norm} " for p in (f" {q} " for q in QUESTION_PHRASES))
                 or (len(raw) > 1 and raw[-1] in TAG_PARTICLES)
