@@ -226,7 +226,7 @@ def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str
         return None
     lines = [fact_replies.render(turn.locale, fact)]
     if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, _place(turn))):
-        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else a short list
+        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
     return "\n".join(lines)
 
 
@@ -297,10 +297,7 @@ def _passport_going_home(text: str) -> bool:
 
 
 def _lost_abroad_going_home(text: str, reading: asking.Reading) -> bool:
-    """Return True for "paspor sy hilang, gmn cara pulang?": a passport lost and going home, told, not supposed.
-
-    "kalau paspor hilang, bagaimana cara pulang?" supposes it: a question.
-    """
+    """Return True for "paspor sy hilang, gmn cara pulang?" (told); "kalau paspor hilang, ...?" supposes it."""
     words = set(normalise.normalise(text).split()) | set(text.lower().split())
     return (reading.asks and bool(words & LOST_WORDS) and not words & SUPPOSING_WORDS
             and _passport_going_home(text))
@@ -362,11 +359,7 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
 
 def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False,
               problem: str | None = None) -> bool:
-    """Answer an information question by its fact; below confidence, leave it to the topic page or ask in one tap.
-
-    :param problem: the problem the question asks about, when the classifier sees one close behind (its right is
-        the answer when retrieval finds no fact)
-    """
+    """Answer a question by its fact (else `problem`'s right, the classifier's close second); else its page or a tap."""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
