@@ -74,6 +74,8 @@ def situation(text: str) -> dict[str, float]:
     ("sy tdk ada masalah apa2 sama majikan, cuma mau tanya cuti", "denial"),
     ("no problem with my boss, how do i renew my permit?", "denial"),
     ("sy tdk ditipu kok, PT nya resmi", "denial"),
+    ("paspor saya tidak ditahan, saya cuma mau tanya cara pulang", "denial"),  # a harm verb negated
+    ("sy blm pernah dipukul, tp majikan suka marah", "denial"),
     ("kalau gaji telat 2 bulan sy harus bagaimana?", "supposing"),
     ("sy mau berangkat ke taiwan thn depan, syaratnya apa?", "plan"),
     ("ada yg tawarkan kerja di kebun, gaji 4 jt", "offer"),
@@ -90,6 +92,7 @@ def test_a_situation_cue_is_seen(text, cue):
 @pytest.mark.parametrize(("text", "cue"), [
     ("gaji sy tdk dibayar, majikan marah2", "denial"),   # a negation of something else is no denial of trouble
     ("sy sdh 7 bulan kerja, tdk dapat apa apa", "denial"),  # got nothing: harm, not "nothing wrong"
+    ("paspor sy ditahan, gaji tidak dibayar", "denial"),  # "not paid" is the harm itself, no denial
     ("gaji sy tdk dibayar", "supposing"),
     ("sy sdh pulang ke kupang", "plan"),
     ("gaji sy tdk dibayar", "past"),

@@ -44,7 +44,9 @@ DENIAL = re.compile(
     r"(?:masalah|problem|problems|trouble|ditipu|cheated|issue|issues)\b"
     r"|\b(?:majikan|bos|boss|employer|madam|agen|agency|pt)\W+(?:\w+\W+){0,2}?(?:baik|bagus|good|kind|nice|resmi)\b"
     r"|\b(?:gaji|salary)\W+(?:\w+\W+){0,1}?(?:lancar|aman|ok|okay|always paid|on time)\b"
-    r"|\b(?:paspor|passport)\W+(?:\w+\W+){0,3}?(?:pegang sendiri|with me|saya pegang|in my hand)\b")
+    r"|\b(?:paspor|passport)\W+(?:\w+\W+){0,3}?(?:pegang sendiri|with me|saya pegang|in my hand)\b"
+    r"|\b(?:tidak|tak|bukan|never|not|ga|gak|nggak|sonde|belum|blm)\W+(?:pernah\W+)?"
+    r"(?:ditahan|disita|dipukul|disiksa|dikurung|dianiaya|diperkosa|dilecehkan|held|kept|beaten|hit|abused)\b")
 # A supposition: what follows is not told as having happened.
 SUPPOSING = frozenset("kalau kalo klo jika jikalau bila apabila seandainya andaikan misalnya misal umpama if suppose nanti "
                       "what whether".split())
@@ -84,6 +86,11 @@ def situation(text: str, norm: str, asks: bool, person: bool, harm_words: bool) 
             math.log1p(len(norm.split())) / 4, denial and asks, supposing and harm_words,
             plan and asks, past and harm_words, duration and harm_words, may_i and asks,
             generic and asks and not person]
+
+
+def denies_trouble(text: str) -> bool:
+    """Return True when `text` denies the trouble it names ("paspor saya tidak ditahan", "no problem with my boss")."""
+    return bool(DENIAL.search(normalise.normalise(text)))
 
 
 def cues(text: str) -> np.ndarray:
@@ -151,4 +158,4 @@ def train(vectors: Sequence[tuple[np.ndarray, np.ndarray] | None], n_features: i
     return HarmModel(coef[:n_features], np.asarray(coef[n_features:], dtype=np.float64), float(model.intercept_[0]))
 
 
-__all__ = ["CUES", "SITUATION_CUES", "HarmModel", "cues", "is_harm", "situation", "train"]
+__all__ = ["CUES", "SITUATION_CUES", "HarmModel", "cues", "denies_trouble", "is_harm", "situation", "train"]
