@@ -177,3 +177,15 @@ def test_the_danger_numbers_skip_where_someone_wants_to_go_for_every_alias(engin
         worker = FittingConversation(engine, f"+628123400{n:04d}", "sms")
         reply = worker.say(f"tolong sy disekap calo di penampungan, mau dikirim ke {alias}")
         assert "Di Indonesia telepon polisi 110. Di luar negeri" in reply, (alias, reply)
+
+
+# ----------------------------------------------------------------- help numbers asked later, naming no place
+def test_a_help_numbers_question_naming_no_place_gets_the_country_of_the_open_case(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    _report_from_sabah_then_where(worker, "di rumah majikan")
+    assert_dialog(worker, [("1", ["(4/4)"]), ("LEWATI", [opened(store)[-1].ref])])
+    reply = worker.say("nomor hotline apa?")
+    assert reply.startswith(MALAYSIA_999) and INDONESIA_POLICE not in reply, reply
+    # With no case and an Indonesian SIM, the same question still gets Indonesia's numbers.
+    other = FittingConversation(engine, "+6281234567891", "sms").say("nomor hotline apa?")
+    assert INDONESIA_POLICE in other, other

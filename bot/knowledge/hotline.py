@@ -17,9 +17,9 @@ from bot.turn import Turn
 TITLE = LABELS["ask_hotline"]  # the menu item's label: one title per menu item
 
 
-def hotline_answer(turn: Turn) -> None:
-    """Handle ask_hotline: the numbers for the country named, else for the phone's country, then one next step."""
-    place = hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
+def hotline_answer(turn: Turn, place: hotlines.Place | None = None) -> None:
+    """Handle ask_hotline: the numbers for `place` (else the country named, else the phone's), then one next step."""
+    place = place or hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
     body = hotlines.answer(turn.locale, place)
     footer = next_steps_line(turn.locale, ("report_menu",))
     turn.state.pop(STATE_KEY, None)
