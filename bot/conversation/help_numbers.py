@@ -15,10 +15,11 @@ from bot.turn import Turn
 
 def answer_for_where_they_are(turn: Turn) -> None:
     """Handle ask_hotline with the place the message names, else the country the sender's open case keeps."""
-    place = hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
-    if hotlines.where_in_text(turn.text).country is None:
-        place = place_of(turn)  # no place named: "sy di rumah" words, the open case's country, else the phone's
-    hotline_answer(turn, place)
+    where = hotlines.where_in_text(turn.text)
+    if where.country is None:  # no place named: "sy di rumah" words, the open case's country, else the phone's
+        hotline_answer(turn, place_of(turn))
+        return
+    hotline_answer(turn, hotlines.place_for(where.country, turn.inbound.phone or turn.inbound.sender, where.mission))
 
 
 INTENT_HANDLERS = {"ask_hotline": answer_for_where_they_are}
