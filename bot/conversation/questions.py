@@ -11,23 +11,25 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
-from bot import hotlines
 from bot import menu
-from bot.cases.danger import place_of
 from bot.cases.opening import start_case
-from bot.cases.triage import says
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
+from bot.conversation.notes import PROBLEM_FACTS
+from bot.conversation.notes import SPLP
+from bot.conversation.notes import WHERE_TO_GO
+from bot.conversation.notes import answer_note as _answer_note
+from bot.conversation.notes import find as _find
+from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_home
+from bot.conversation.notes import note_fact as _note_fact
+from bot.conversation.notes import passport_going_home as _passport_going_home
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
-from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import fact_topics
-from bot.knowledge.retrieval import find_unless_numbers
 from bot.knowledge.retrieval import states_numbers as _numbers
 from bot.recruiters.check import extract_query
 from bot.store import fetch_one
@@ -51,10 +53,6 @@ CONTRACT_WORDS = frozenset("""
 sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract agreement paper kertas surat
 """.split())
 HOTLINES = "ask_hotline"
-# Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
-WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
-# ... where a country has its own office for migrant workers instead of an embassy: that office.
-WHERE_TO_GO_IN = {"Taiwan": "kdei_taipei_helps"}
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
 # that asks is answered as a question with one tap to report; between the two the reading's rules decide. Chosen
 # on 5-fold cross-validation of train.yml and on dev.yml together; 0.6 and 0.65 tie there, and a tie goes to catching
@@ -76,51 +74,12 @@ PROBLEM_TOPICS = {
 }
 # Reports that intake opens as cases (report_recruiter_activity has the village-watch dialogue instead).
 CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
-# The fact that answers what a person asks about their own problem of each kind ("itu legal?", "is that allowed?",
-# "what should I do?") when retrieval finds no closer one: the right that problem breaks, or what to prepare.
-PROBLEM_FACTS = {
-    "report_documents_held": "right_hold_travel_documents",
-    "report_unpaid_wages": "right_wages",
-    "report_fees_or_debt": "zero_placement_cost_pasal30",
-    "report_deception": "complaint_channels",
-    "report_missing_contact": "missing_relative_data",
-    "report_recruiter_activity": "calo_may_not_place",
-}
-# A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
-SPLP = "splp_travel_document"
-# Answers that send someone to "the embassy or consulate": in Malaysia, the mission for where they are follows.
-MISSION_FACTS = frozenset({SPLP, WHERE_TO_GO, "right_safe_return"})
-COMPLAINTS = "complaint_channels"
-# A question about the police ("bisa sy laporkan ke polisi?") gets the police number for where the person is.
-POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
-# "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
-WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
-REPORT_WORDS = frozenset("""
-lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
-report complain complaint help
-""".split())
-# ... and for a missing relative, where to ask or search ("katong musti tanya ke mana?"): the route of a search.
-SEARCH_WORDS = frozenset("tanya bertanya cari mencari lacak search find look".split())
-MISSING_ROUTE = "missing_relative_route"
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
-PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
-# ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
-# A passport lost, held by no one ("paspor sy hilang di malaysia, gmn cara pulang?"), and words that only suppose it.
-LOST_WORDS = frozenset("hilang ilang kehilangan lost lose".split())
-SUPPOSING_WORDS = frozenset("kalau kalo klo jika jikalau bila apabila seandainya andaikan misalnya if suppose".split())
-PASSPORT_TROUBLE = frozenset("""
-tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada sonde ga gak masih
-bos majikan agen agensi towkay tauke
-without lost no keep keeps kept took taken held hold expired still boss employer agent agency
-""".split())
 # Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
 NUMBER_ASKS = frozenset("""
 nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
 number numbers hotline emergency dial
 """.split())
-# Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
-CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
-LAST_CLAUSE_WORDS = 3
 # The facts that answer "how do I check a company?" before the company check asks for its name.
 CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
 
@@ -199,89 +158,6 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
                      problem=_problem_asked(reading, understanding))
 
 
-def _find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
-    """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
-    retriever = default_retriever()
-    found = find_unless_numbers(retriever, text, intent, confident_intent)
-    last = _last_clause(text)
-    if last:
-        tail = find_unless_numbers(retriever, last, intent, confident_intent, text)
-        if tail is not None and (found is None or tail.confident and not found.confident):
-            found = tail
-    return found
-
-
-def _last_clause(text: str) -> str | None:
-    """Return the last clause of a long message ("..., can i complain?"), or None when there is only one."""
-    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if len(c.split()) >= LAST_CLAUSE_WORDS]
-    return clauses[-1] if len(clauses) >= 2 else None
-
-
-def _answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
-    """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
-    if not (reading.question_text or reading.asks):
-        return None
-    if _asked_words(reading, turn.text) & POLICE_WORDS:
-        return hotlines.local_line(turn.locale, _place(turn))  # "can I report it to the police?": the number here
-    fact = _note_fact(turn, reading, report)
-    if not fact:
-        return None
-    lines = [fact_replies.render(turn.locale, fact)]
-    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, _place(turn))):
-        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
-    return "\n".join(lines)
-
-
-def _place(turn: Turn) -> hotlines.Place:
-    """Return where the person is: the country the message names (not one they are going "ke"), else the phone's."""
-    return place_of(turn)
-
-
-def _asked_words(reading: asking.Reading, text: str) -> set[str]:
-    """Return the normalised words of the clause a message asks in (its last clause when none was found)."""
-    if not reading.asks:
-        return set()
-    asked = reading.question_text or _last_clause(text) or text
-    return set(normalise.normalise(asked).split())
-
-
-def _asks_where_to_report(reading: asking.Reading, text: str) -> bool:
-    """Return True when the question is where (or to whom) to report or to ask for help ("lapor ke mana?")."""
-    words = _asked_words(reading, text)
-    return bool(words & WHERE_WORDS and words & REPORT_WORDS)
-
-
-def _asks_where_to_search(reading: asking.Reading, text: str) -> bool:
-    """Return True when a family asks where to report, ask or search for a missing relative ("tanya ke mana?")."""
-    words = _asked_words(reading, text)
-    return bool(words & WHERE_WORDS and words & (REPORT_WORDS | SEARCH_WORDS))
-
-
-def _note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
-    """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
-    if _passport_going_home(turn.text):
-        return SPLP
-    asked = reading.question_text or turn.text
-    # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
-    # story of an accident); then the whole message with it.
-    tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
-    for text, intent in tries:
-        found = _find(text, intent, intent is not None)
-        if found is not None and found.confident and not _numbers(found.fact):
-            return found.fact
-        if intent is None and report == "report_missing_contact" and _asks_where_to_search(reading, turn.text):
-            return MISSING_ROUTE  # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
-        if intent is None and report != "report_missing_contact" and _asks_where_to_report(reading, turn.text):
-            # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
-            place = _place(turn).country
-            if place in WHERE_TO_GO_IN:
-                return WHERE_TO_GO_IN[place]
-            return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
-    if not reading.asks:
-        return None
-    return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
-
-
 def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
     """Answer what a report of recruiting asks ("itu boleh?", "lapor ke mana?"), then let the village watch keep it."""
     fact = _note_fact(turn, reading, "report_recruiter_activity")
@@ -290,19 +166,6 @@ def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
     turn.say_text(fact_replies.render(turn.locale, fact))
     _topic_page(turn, "report_recruiter_activity")
     return True
-
-
-def _passport_going_home(text: str) -> bool:
-    """Return True when a message tells of a passport held, lost or missing, and of going home."""
-    words = set(normalise.normalise(text).split()) | set(text.lower().split())
-    return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
-
-
-def _lost_abroad_going_home(text: str, reading: asking.Reading) -> bool:
-    """Return True for "paspor sy hilang, gmn cara pulang?" (told); "kalau paspor hilang, ...?" supposes it."""
-    words = set(normalise.normalise(text).split()) | set(text.lower().split())
-    return (reading.asks and bool(words & LOST_WORDS) and not words & SUPPOSING_WORDS
-            and _passport_going_home(text))
 
 
 def _asks_for_a_number(reading: asking.Reading) -> bool:

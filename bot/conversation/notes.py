@@ -1,0 +1,157 @@
+"""The answer a report's question gets in the same turn, and how retrieval is asked (the text, then its last clause).
+
+Used by bot/conversation/questions.py: "... gaji tidak dibayar 5 bulan, saya mau pulang" opens the case, and this
+module finds what to say to "saya mau pulang" (the travel letter, where to go, the police number for where the
+person is).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot import hotlines
+from bot.cases.danger import place_of
+from bot.cases.triage import says
+from bot.knowledge import fact_replies
+from bot.knowledge.retrieval import Found
+from bot.knowledge.retrieval import default_retriever
+from bot.knowledge.retrieval import find_unless_numbers
+from bot.knowledge.retrieval import states_numbers as _numbers
+from bot.turn import Turn
+from bot.understanding import asking
+from bot.understanding import normalise
+
+# Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
+WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
+# ... where a country has its own office for migrant workers instead of an embassy: that office.
+WHERE_TO_GO_IN = {"Taiwan": "kdei_taipei_helps"}
+# The fact that answers what a person asks about their own problem of each kind ("itu legal?", "is that allowed?",
+# "what should I do?") when retrieval finds no closer one: the right that problem breaks, or what to prepare.
+PROBLEM_FACTS = {
+    "report_documents_held": "right_hold_travel_documents",
+    "report_unpaid_wages": "right_wages",
+    "report_fees_or_debt": "zero_placement_cost_pasal30",
+    "report_deception": "complaint_channels",
+    "report_missing_contact": "missing_relative_data",
+    "report_recruiter_activity": "calo_may_not_place",
+}
+# A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
+SPLP = "splp_travel_document"
+# Answers that send someone to "the embassy or consulate": in Malaysia, the mission for where they are follows.
+MISSION_FACTS = frozenset({SPLP, WHERE_TO_GO, "right_safe_return"})
+COMPLAINTS = "complaint_channels"
+# A question about the police ("bisa sy laporkan ke polisi?") gets the police number for where the person is.
+POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
+# "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
+WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
+REPORT_WORDS = frozenset("""
+lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
+report complain complaint help
+""".split())
+# ... and for a missing relative, where to ask or search ("katong musti tanya ke mana?"): the route of a search.
+SEARCH_WORDS = frozenset("tanya bertanya cari mencari lacak search find look".split())
+MISSING_ROUTE = "missing_relative_route"
+PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor", "paspornya", "pasportnya"})
+# ... held by someone, lost, expired or not there ("tidak ada paspor", "paspor masih di bos", "lost my passport").
+# A passport lost, held by no one ("paspor sy hilang di malaysia, gmn cara pulang?"), and words that only suppose it.
+LOST_WORDS = frozenset("hilang ilang kehilangan lost lose".split())
+SUPPOSING_WORDS = frozenset("kalau kalo klo jika jikalau bila apabila seandainya andaikan misalnya if suppose".split())
+PASSPORT_TROUBLE = frozenset("""
+tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada sonde ga gak masih
+bos majikan agen agensi towkay tauke
+without lost no keep keeps kept took taken held hold expired still boss employer agent agency
+""".split())
+# Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
+CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
+LAST_CLAUSE_WORDS = 3
+
+
+def find(text: str, intent: str | None = None, confident_intent: bool = False) -> Found | None:
+    """Return what retrieval makes of `text`, or of its last clause when that is surer (the question comes last)."""
+    retriever = default_retriever()
+    found = find_unless_numbers(retriever, text, intent, confident_intent)
+    last = last_clause(text)
+    if last:
+        tail = find_unless_numbers(retriever, last, intent, confident_intent, text)
+        if tail is not None and (found is None or tail.confident and not found.confident):
+            found = tail
+    return found
+
+
+def last_clause(text: str) -> str | None:
+    """Return the last clause of a long message ("..., can i complain?"), or None when there is only one."""
+    clauses = [c.strip() for c in CLAUSE_BREAK.split(text) if len(c.split()) >= LAST_CLAUSE_WORDS]
+    return clauses[-1] if len(clauses) >= 2 else None
+
+
+def answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the answer to the question a report also asks: its fact when retrieval is sure, else where to go."""
+    if not (reading.question_text or reading.asks):
+        return None
+    if asked_words(reading, turn.text) & POLICE_WORDS:
+        return hotlines.local_line(turn.locale, place_of(turn))  # "can I report it to the police?": the number here
+    fact = note_fact(turn, reading, report)
+    if not fact:
+        return None
+    lines = [fact_replies.render(turn.locale, fact)]
+    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place_of(turn))):
+        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
+    return "\n".join(lines)
+
+
+def asked_words(reading: asking.Reading, text: str) -> set[str]:
+    """Return the normalised words of the clause a message asks in (its last clause when none was found)."""
+    if not reading.asks:
+        return set()
+    asked = reading.question_text or last_clause(text) or text
+    return set(normalise.normalise(asked).split())
+
+
+def asks_where_to_report(reading: asking.Reading, text: str) -> bool:
+    """Return True when the question is where (or to whom) to report or to ask for help ("lapor ke mana?")."""
+    words = asked_words(reading, text)
+    return bool(words & WHERE_WORDS and words & REPORT_WORDS)
+
+
+def asks_where_to_search(reading: asking.Reading, text: str) -> bool:
+    """Return True when a family asks where to report, ask or search for a missing relative ("tanya ke mana?")."""
+    words = asked_words(reading, text)
+    return bool(words & WHERE_WORDS and words & (REPORT_WORDS | SEARCH_WORDS))
+
+
+def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
+    if passport_going_home(turn.text):
+        return SPLP
+    asked = reading.question_text or turn.text
+    # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
+    # story of an accident); then the whole message with it.
+    tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
+    for text, intent in tries:
+        found = find(text, intent, intent is not None)
+        if found is not None and found.confident and not _numbers(found.fact):
+            return found.fact
+        if intent is None and report == "report_missing_contact" and asks_where_to_search(reading, turn.text):
+            return MISSING_ROUTE  # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
+        if intent is None and report != "report_missing_contact" and asks_where_to_report(reading, turn.text):
+            # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
+            place = place_of(turn).country
+            if place in WHERE_TO_GO_IN:
+                return WHERE_TO_GO_IN[place]
+            return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
+    if not reading.asks:
+        return None
+    return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+
+
+def passport_going_home(text: str) -> bool:
+    """Return True when a message tells of a passport held, lost or missing, and of going home."""
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
+
+
+def lost_abroad_going_home(text: str, reading: asking.Reading) -> bool:
+    """Return True for "paspor sy hilang, gmn cara pulang?" (told); "kalau paspor hilang, ...?" supposes it."""
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return (reading.asks and bool(words & LOST_WORDS) and not words & SUPPOSING_WORDS
+            and passport_going_home(text))
