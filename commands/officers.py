@@ -50,15 +50,26 @@ def add_command(name: str, phone: str, role: str, kabupaten: str | None, desa: s
 
 @group.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Include deactivated officers.")
-def list_command(show_all: bool) -> None:
-    """List officers: id, role, area, sex, channel, masked number, name."""
-    found = officers.list_officers(get_db(), get_vault(), active_only=not show_all)
+@click.option("--without-pin", is_flag=True, help="Only active officers who have no PIN yet (case commands closed).")
+def list_command(show_all: bool, without_pin: bool) -> None:
+    """List officers: id, role, area, sex, channel, masked number, PIN or not, name."""
+    db = get_db()
+    found = officers.list_officers(db, get_vault(), active_only=not show_all or without_pin)
+    has_pin = {o.id: pins.has_pin(db, o.id) for o in found}
+    if without_pin:
+        found = [o for o in found if not has_pin[o.id]]
     if not found:
-        click.echo("No officers. Add one with `flask --app webhook officers add`.", err=True)
+        click.echo("No officers without a PIN." if without_pin
+                   else "No officers. Add one with `flask --app webhook officers add`.", err=True)
         return
     for o in found:
         state = "" if o.active else "  (inactive)"
-        click.echo(f"{o.id:4} {o.role:9} {o.area:28} {o.sex or '-':1} {o.channel:8} {o.masked:16} {o.name}{state}")
+        pin = "pin" if has_pin[o.id] else "no-pin"
+        click.echo(f"{o.id:4} {o.role:9} {o.area:28} {o.sex or '-':1} {o.channel:8} {o.masked:16} {pin:6} {o.name}{state}")
+    missing = sum(1 for o in found if o.active and not has_pin[o.id])
+    if missing and not without_pin:
+        click.echo(f"{missing} active officer(s) have no PIN: their case commands are closed until "
+                   "`flask --app webhook officers set-pin ID_OR_PHONE`.", err=True)
 
 
 @group.command("deactivate")

@@ -45,6 +45,21 @@ def test_set_pin_refuses_a_bad_pin_and_stores_only_a_hash(app, belu, db_path):
     assert audit["actor"] == "operator"
 
 
+def test_officers_list_shows_who_has_no_pin_after_an_upgrade(app, belu):
+    runner = app.test_cli_runner()
+    listing = runner.invoke(args=["officers", "list"])
+    assert listing.exit_code == 0, listing.output
+    maria = next(line for line in listing.stdout.splitlines() if "Maria Bere" in line)
+    yakob = next(line for line in listing.stdout.splitlines() if "Yakobus Mali" in line)
+    assert " pin " in maria and "no-pin" in yakob
+    assert "1 active officer(s) have no PIN" in listing.stderr and "set-pin" in listing.stderr
+    without = runner.invoke(args=["officers", "list", "--without-pin"])
+    assert "Yakobus Mali" in without.stdout and "Maria Bere" not in without.stdout
+    runner.invoke(args=["officers", "set-pin", OTHER, "--pin-stdin"], input="7315\n")
+    assert "No officers without a PIN." in runner.invoke(args=["officers", "list", "--without-pin"]).output
+    assert "have no PIN" not in runner.invoke(args=["officers", "list"]).output
+
+
 def test_case_commands_need_the_pin_and_lists_do_not(engine, belu, db_path):
     case = report(belu, kabupaten="Belu", contact_ok=1, text="Majikan pukul saya, tolong", alert=None)
     maria = Conversation(engine, OFFICER)
