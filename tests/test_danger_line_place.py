@@ -92,3 +92,16 @@ def test_the_flood_notice_names_the_case_country(app, store):
     replies = [worker.send("MENU") for _ in range(40)]
     [notice] = [r[0] for r in replies[30:] if r]
     assert MALAYSIA_999 in notice and INDONESIA_POLICE not in notice, notice
+
+
+def test_the_apology_still_goes_out_when_the_cases_cannot_be_read(engine, store):
+    """The store itself failing (here its cases table is gone) must not cost the person the apology and a line."""
+    with store.conn:
+        store.execute("alter table cases rename to cases_gone")
+    try:
+        reply = FittingConversation(engine, "+60123456789", "sms").say("halo")
+    finally:
+        with store.conn:
+            store.execute("alter table cases_gone rename to cases")
+    assert "Pesan Anda sudah tersimpan" in reply, reply
+    assert "Di Malaysia telepon 999" in reply, "the message and phone still decide"
