@@ -59,6 +59,14 @@ def test_danger_saying_they_want_to_go_home_keeps_the_case_country(engine, store
     assert "Di Malaysia telepon 999" in reply and "telepon polisi 110" not in reply, reply
 
 
+def test_help_numbers_asked_with_going_home_keep_the_case_country(engine, store):
+    """ "nomor hotline apa? mau pulang ke indonesia": home is where they want to go; the case says Malaysia."""
+    worker = FittingConversation(engine, ID, "sms")
+    _case_in_malaysia(worker, store)
+    reply = worker.say("nomor hotline apa? mau pulang ke indonesia")
+    assert reply.startswith("Di Malaysia telepon 999") and "telepon polisi 110" not in reply, reply
+
+
 def test_danger_saying_they_are_back_home_beats_the_case(engine, store):
     worker = FittingConversation(engine, ID, "sms")
     _case_in_malaysia(worker, store)

@@ -24,11 +24,13 @@ def where_they_are(turn: Turn) -> hotlines.Place:
     """Return the Place for the numbers: the place the message names, else the open case's country, else the phone's.
 
     A help-numbers question naming a country after "ke" ("nomor darurat kalau ke malaysia") asks for that country's
-    numbers, so the message is read whole first; with no place named, bot.cases.danger.place_of reads "sy di rumah"
-    words, the sender's open case, then the phone.
+    numbers, so the message is read whole first; but home after "ke" ("mau pulang ke indonesia") is where they want
+    to go, not where they are, so it counts as no place. With no place named, bot.cases.danger.place_of reads
+    "sdh pulang" words, the sender's open case, then the phone.
     """
     where = hotlines.where_in_text(turn.text)
-    if where.country is None:
+    going_home = where.country == hotlines.INDONESIA and hotlines.where_in_text(turn.text, skip_going=True).country is None
+    if where.country is None or going_home:
         return place_of(turn)
     return hotlines.place_for(where.country, turn.inbound.phone or turn.inbound.sender, where.mission)
 
