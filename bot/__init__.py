@@ -6,6 +6,7 @@ Layers, highest first (checked by import-linter, see pyproject.toml):
   officers/       field officers, routing, alerts and digests, officer commands
   cases/ recruiters/ knowledge/   reports and intake forms; the P3MI registry; facts and answers
   understanding/  classifier, normalisation, language, training data
-  base modules    store, privacy, config, i18n, sms, logs, messages, turn, contacts, menu, outbox
+  base modules    store, privacy, config, i18n, sms, logs, messages, turn, contacts, menu, outbox,
+                  places_abroad (where a text says the person is; hotlines picks the numbers for it)
 A module may import from its own layer's package and from any layer below it, never above.
 """

@@ -9,17 +9,18 @@ Numbers people may dial or message from abroad are written in international form
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from bot import i18n
 from bot.i18n import _l
+from bot.places_abroad import INDONESIA
+from bot.places_abroad import PLACES_FILE as PLACES_FILE
+from bot.places_abroad import SABAH
+from bot.places_abroad import Where as Where  # re-exported: bot.places_abroad is the one reader of places
+from bot.places_abroad import country_in_text as country_in_text
+from bot.places_abroad import gazetteer as gazetteer
+from bot.places_abroad import where_in_text
 
-INDONESIA = "Indonesia"
 ABROAD = "abroad"  # a foreign phone or country whose emergency number we have not sourced
 
 # Country calling codes (ITU E.164) of the places most workers from NTT go to, and Indonesia's own.
@@ -74,7 +75,6 @@ SHORT_CRISIS_BOTH = (_l("Crisis Center KP2MI: 0800-1000 (free in Indonesia), +62
 KBRI_KUALA_LUMPUR = "KBRI Kuala Lumpur"
 KRI_TAWAU = "KRI Tawau"
 KJRI_JOHOR_BAHRU = "KJRI Johor Bahru"
-SABAH = "Sabah"  # Sabah named without a town: both consulates there
 MISSION_NEAREST = (_l("Nearest Indonesian mission: %(mission)s."), ("missions_in_malaysia",))
 MISSION_EMBASSY = (_l("Nearest Indonesian mission: the embassy, KBRI Kuala Lumpur, hotline +60 17-668 8032."),
                    ("missions_in_malaysia", "hotline_kbri_kuala_lumpur"))
@@ -212,159 +212,6 @@ def _all_facts() -> tuple[str, ...]:
 
 # Every fact an emergency text or its advice may state: the knowledge audit checks them like an answer's facts.
 FACTS = _all_facts()
-
-
-# ----------------------------------------------------------------- where a text says the person is
-PLACES_FILE = Path(__file__).resolve().parent / "data" / "places_abroad.yml"
-_NOT_WORD = re.compile(r"[\W_]+")  # one linear pass: runs of anything but letters and digits
-# "bahasa indonesia", "orang indonesia": the language or the people, not where the person is.
-_NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
-# "mau kerja ke malaysia": where someone wants to go, not where they are (skipped when asked to).
-_GOING = frozenset({"ke", "to", "menuju"})
-# "KRI Tawau", "KJRI Kuching", "konsulat RI Tawau": a mission's name tells the country, not the town the person is in.
-_MISSION_WORDS = frozenset({"kbri", "kjri", "kri", "ri", "konsulat", "konjen", "kedutaan", "consulate", "embassy"})
-
-
-@dataclass(frozen=True)
-class Where:
-    """A place a text names: its country, the Malaysian mission of that place, and the words that named it."""
-
-    country: str | None = None
-    mission: str | None = None
-    words: str | None = None
-
-
-@dataclass(frozen=True)
-class Gazetteer:
-    """The place words of bot/data/places_abroad.yml: phrase -> (country, mission), and the cued short forms."""
-
-    phrases: dict[str, tuple[str, str | None]]
-    cued: dict[str, tuple[str, str | None, frozenset[str]]]
-    longest: int
-    starts: frozenset[str] = frozenset()  # the first words of the phrases: a run is looked up only from one
-
-
-@lru_cache(maxsize=1)
-def gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
-    """Read the countries, Malaysian towns with their missions, and cued short forms of `path`."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    phrases: dict[str, tuple[str, str | None]] = {}
-    for country, names in (data.get("countries") or {}).items():
-        for name in names:
-            phrases[_plain(str(name))] = (str(country), None)
-    for mission, names in (data.get("missions") or {}).items():
-        for name in names:
-            phrases[_plain(str(name))] = ("Malaysia", str(mission))
-    cued: dict[str, tuple[str, str | None, frozenset[str]]] = {}
-    for word, rule in (data.get("cued") or {}).items():
-        mission = rule.get("mission")
-        cued[_plain(str(word))] = (str(rule.get("country") or "Malaysia"), mission,
-                                   frozenset(_plain(str(w)) for w in rule.get("near") or ()))
-    return Gazetteer(phrases, cued, max((len(p.split()) for p in phrases), default=1),
-                     frozenset(p.split()[0] for p in phrases))
-
-
-def _plain(text: str) -> str:
-    """Return `text` lower-cased, letters and digits only, one space between words."""
-    return " ".join(_NOT_WORD.sub(" ", (text or "").lower()).split())
-
-
-# "sekarang di sibu": where the person is now. "dulu di KL", "dari kupang": where they were. A cue word marks the
-# next place named within a few words; "dari"/"from" marks only the place right after it.
-_NOW = frozenset({"sekarang", "skrg", "skrng", "skg", "skarang", "skrang", "sekarng", "kini", "now", "currently",
-                  "masih", "still"})
-_BEFORE = frozenset({"dulu", "dulunya", "dlu", "sebelumnya", "sblmnya", "pernah", "before", "previously", "formerly",
-                     "dahulu", "tadinya"})
-_FROM = frozenset({"dari", "dr", "from", "asal"})
-_CUE_REACH = 6  # words between a cue word and the place it marks
-NOW, HERE, AWAY = 2, 1, 0  # how surely a place named is where the person is now
-
-
-@lru_cache(maxsize=512)  # a turn reads the same message for its numbers, its case and its answer
-def where_in_text(text: str, skip_going: bool = False) -> Where:
-    """Return where a text says the person is: the country, and in Malaysia the mission for the place named.
-
-    Each run of up to a few words is looked up once (linear in the text); words are matched whole ("miri" is not
-    found in "dimiringkan"). Where two places are named, the one the person is in now wins: a place after
-    "sekarang/skrg/now" over any other, and a place after "dulu/dari/from" or "ke/to" (where they were, or want
-    to go) loses to any other ("dulu di KL, sekarang di sibu", "sy dari malaysia, skrg di taiwan"). Among equals a
-    country abroad wins over Indonesia ("di sabah, mau pulang ke indonesia") and the first abroad over later ones;
-    in Malaysia a town's mission wins over "sabah" alone. With `skip_going`, a place after "ke"/"to" is not read at
-    all. A mission's name ("KRI Tawau") names the country only.
-    """
-    table = gazetteer()
-    padded = f" {_plain(text)} "
-    for phrase in _NOT_A_PLACE:
-        padded = padded.replace(f" {phrase} ", " ")
-    words = padded.split()
-    found: list[tuple[int, Where]] = []
-    cue, cue_at, ends, trailing = HERE, -1, -1, -1
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if word in _NOW or word in _BEFORE:
-            cue, cue_at = (NOW if word in _NOW else AWAY), i
-        if word in _BEFORE and found and found[-1][0] == HERE and ends == i:
-            trailing = len(found) - 1  # "kerja di kl dulu": where they were, unless "dulu" marks the next place
-        hit, size = _hit_at(table, words, i)
-        before = words[i - 1] if i > 0 else ""
-        if hit is not None and before in _MISSION_WORDS:
-            hit = Where(hit.country, None, hit.words)  # "kbri kuala lumpur": Malaysia, but not where they are in it
-        if hit is not None and not (skip_going and before in _GOING):
-            cued = cue if i - cue_at <= _CUE_REACH else HERE
-            if cued == AWAY:
-                trailing = -1  # "sy di sibu, dulu di kl": "dulu" marks kl, not sibu
-            found.append((AWAY if before in _GOING or before in _FROM else cued, hit))
-            ends = i + size
-        if hit is not None:
-            cue = HERE  # a cue word marks one place
-        i += size
-    if trailing >= 0:
-        found[trailing] = (AWAY, found[trailing][1])
-    return _now_place(found)
-
-
-def _now_place(found: list[tuple[int, Where]]) -> Where:
-    """Return the place named most surely (abroad over Indonesia among equals), and a town's mission in it."""
-    if not found:
-        return Where()
-    best = max(rank for rank, _ in found)
-    surest = [hit for rank, hit in found if rank == best]
-    abroad = [w for w in surest if w.country != INDONESIA]
-    if not abroad:
-        return surest[0]
-    country = abroad[0].country
-    # "skrg di malaysia, dekat tawau": the town refines the country; a town they were in or go to does not.
-    missions = [(rank, w) for rank, w in found if w.country == country and w.mission and (rank > AWAY or best == AWAY)]
-    town = max(missions, key=lambda ranked: (ranked[1].mission != SABAH, ranked[0]), default=None)
-    return Where(country, town[1].mission if town else None, (town[1] if town else abroad[0]).words)
-
-
-def _hit_at(table: Gazetteer, words: list[str], i: int) -> tuple[Where | None, int]:
-    """Return the place named by the longest run of words starting at `i` (or None) and how many words it took."""
-    if words[i] not in table.starts and words[i] not in table.cued:
-        return None, 1
-    for size in range(min(table.longest, len(words) - i), 0, -1):
-        phrase = " ".join(words[i:i + size])
-        if phrase in table.phrases:
-            country, mission = table.phrases[phrase]
-            return Where(country, mission, phrase), size
-    rule = table.cued.get(words[i])
-    if rule is not None:
-        country, mission, near = rule
-        if (i > 0 and words[i - 1] in near) or (i + 1 < len(words) and words[i + 1] in near):
-            return Where(country, mission, words[i]), 1
-    return None, 1
-
-
-def country_in_text(text: str) -> str | None:
-    """Return the country a short text names ("nomor darurat di malaysia" -> "Malaysia"), or None.
-
-    A country abroad wins over Indonesia ("di taiwan, ada yang bisa bahasa indonesia?", "di sabah, mau pulang ke
-    indonesia"): someone who names both is abroad or asks about someone who is, and the numbers for abroad also
-    name the crisis centre's number from Indonesia.
-    """
-    return where_in_text(text).country
 
 
 def place_in_text(text: str, phone: str | None) -> Place:

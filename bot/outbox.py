@@ -29,6 +29,7 @@ from bot.messages import SMS
 from bot.messages import WHATSAPP
 from bot.privacy import Vault
 from bot.privacy import mask_phone
+from bot.privacy import scrub_error
 from bot.store import fetch
 from bot.store import fetch_one
 from bot.store import loads
@@ -249,7 +250,7 @@ def record_failure(db: Database, message_id: int, error: SendFailed, retry_at: s
         update(db, "messages", message_id, {
             "status": "queued" if retry_at else "failed",
             "next_attempt_at": retry_at,
-            "error": str(error)[:500],
+            "error": scrub_error(str(error)),  # never the number or the message a provider may echo
             "error_code": error.code,
             "updated_at": iso(_now(now)),
         })
@@ -278,7 +279,7 @@ def send_one(db: Database, vault: Vault, message_id: int, send: Sender, pol: Pol
     except SendFailed as exc:
         retry_at = pol.retry_at(attempts, now) if exc.retry else None
         log.warning("send of message %s failed (attempt %s, %s): %s", message_id, attempts,
-                    "retry at " + retry_at if retry_at else "giving up", exc)
+                    "retry at " + retry_at if retry_at else "giving up", scrub_error(str(exc)))
         record_failure(db, message_id, exc, retry_at, now)
         return False
     record_sent(db, message_id, provider_id, env, now)
@@ -430,7 +431,7 @@ def record_reported_failure(db: Database, provider: str, provider_id: str, reaso
         retry_at = pol.retry_at(row["attempts"], now)
         update(db, "messages", row["id"], {
             "status": "queued" if retry_at else "failed", "next_attempt_at": retry_at,
-            "error": ("reported failed: " + (reason or "no reason given"))[:500], "error_code": "reported-failed",
+            "error": scrub_error("reported failed: " + (reason or "no reason given")), "error_code": "reported-failed",
             "updated_at": iso(now),
         })
     log.warning("message %s failed at %s (%s)", row["id"], provider, "retry at " + retry_at if retry_at else "giving up")

@@ -166,3 +166,22 @@ def _country_code_length(digits: str) -> int:
 def mask_text(text: str) -> str:
     """Mask every phone-number-like run of digits inside free text (for logs)."""
     return _PHONE.sub(lambda m: mask_phone(re.sub(r"[\s\-]", "", m.group(1))), text)
+
+
+# A provider's error text may echo the recipient's number or the message: what is kept of it (messages.error, logs)
+# has every run of 7 or more digits (a phone number; error codes are shorter: 400, 21211, 131047) and every quoted
+# part (a message body, a name) taken out. Each pattern is linear: a digit run can be matched one way only.
+_LONG_DIGITS = re.compile(r"\+?\d(?:[ .\-]?\d){6,}")
+_QUOTED = re.compile(r"(?<!\w)'[^'\n]*'(?!\w)|\"[^\"]*\"|\u201c[^\u201d]*\u201d")
+ERROR_LIMIT = 200
+
+
+def scrub_error(text: str | None, limit: int = ERROR_LIMIT) -> str:
+    """Return a provider's error text fit to store: no phone-length digit runs, no quoted text, one line, short.
+
+    'Failed to send "Halo Maria" to +62 812-3456-7890: RESULT_ERROR_NO_SERVICE' ->
+    'Failed to send [text] to [number]: RESULT_ERROR_NO_SERVICE'. Codes and reasons (400, 21211) stay.
+    """
+    clean = _QUOTED.sub("[text]", text or "")
+    clean = _LONG_DIGITS.sub("[number]", clean)
+    return " ".join(clean.split())[:limit]

@@ -18,6 +18,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils import Migrations
 
+from bot.privacy import scrub_error
+
 BUSY_TIMEOUT_MS = 10_000
 # SQLite's automatic checkpoint runs inside COMMIT, so it would copy the WAL into the database and fsync
 # while holding the write lock, stalling every other worker. Instead each connection checkpoints
@@ -303,6 +305,15 @@ def m003_sealed_media_and_case_links(db: Database) -> None:
     db["messages"].add_column("media_enc", str)
     db["messages"].add_column("case_id", int)
     db.execute("create index idx_messages_case_id on messages (case_id) where case_id is not null")
+
+
+@migrations()
+def m004_scrubbed_send_errors(db: Database) -> None:
+    """Scrub the provider error texts older versions kept as they came: a phone number or the message may be in them."""
+    for row in fetch(db, "select id, error from messages where error is not null"):
+        clean = scrub_error(row["error"])
+        if clean != row["error"]:
+            db.execute("update messages set error = ? where id = ?", [clean, row["id"]])
 
 
 def seal_plaintext(db: Database, vault: Any) -> int:

@@ -1,4 +1,5 @@
-"""`flask --app webhook recruiters ...`: load the licensed-P3MI registry, check names, read the village watch."""
+"""`flask --app webhook recruiters ...`: load the licensed-P3MI registry, check names, read and purge the village
+watch."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.recruiters import matching
 from bot.recruiters import registry as p3mi
 from bot.recruiters import registry_file
 from bot.recruiters import watch
+from bot.store import transaction
 from commands.common import get_db
 from commands.common import get_settings
 from commands.common import get_vault
@@ -134,3 +136,24 @@ def signals_command(kabupaten: str | None, days: int, as_json: bool) -> None:
         status = f" [in registry: {signal.registry_status}]" if signal.registry_status else ""
         click.echo(f"{signal.total:4}  {signal.name}{status}  (asked {signal.queries}, reported {signal.reports}; "
                    f"{where}){'  also: ' + spellings if spellings else ''}")
+
+
+@group.command("purge")
+@click.option("--older-than", "days", type=click.IntRange(min=1), default=watch.QUERIES_KEPT_DAYS, show_default=True,
+              help="Retention in days of the names asked about without a match.")
+@click.option("--dry-run", is_flag=True, help="Only say how many rows would be removed.")
+def purge_command(days: int, dry_run: bool) -> None:
+    """Remove the village watch's look-ups older than DAYS (the names asked about, sealed, and who asked).
+
+    \b
+        flask --app webhook recruiters purge --older-than 180
+    """
+    db = get_db()
+    today = _today()
+    if dry_run:
+        names, senders = watch.old_queries(db, days, today)
+        click.echo(f"would remove {names} look-ups and {senders} asker records")
+        return
+    with transaction(db):
+        names, senders = watch.forget_queries(db, days, today)
+    click.echo(f"removed {names} look-ups older than {days} days and {senders} asker records")

@@ -50,6 +50,8 @@ HOSTILE = {
     "negated cues": _fill("tidak paspor ditahan "),
     "conditional cues": _fill("kalau paspor ditahan "),
     "danger after noise": (_fill("12-34-")[:2000] + " paspor ditahan majikan pukul saya " * 60)[:LENGTH],
+    "shared place names": _fill("di malaka rm 9 kami di malaka "),
+    "quotes": _fill("'a \" "),
 }
 
 
@@ -93,6 +95,7 @@ def user_text_patterns() -> dict[str, re.Pattern[str]]:
 def _parsers() -> dict[str, Callable[[str], object]]:
     """Return every function that parses message text, by name."""
     from bot import hotlines
+    from bot import places_abroad
     from bot.cases import details
     from bot.cases import form
     from bot.cases import places
@@ -100,6 +103,7 @@ def _parsers() -> dict[str, Callable[[str], object]]:
     from bot.conversation import dialogue
     from bot.officers import commands
     from bot.privacy import mask_text
+    from bot.privacy import scrub_error
     from bot.recruiters import check
     from bot.recruiters import names
     from bot.understanding import language
@@ -117,6 +121,9 @@ def _parsers() -> dict[str, Callable[[str], object]]:
         "find_country": details.find_country,
         "where_in_text": hotlines.where_in_text.__wrapped__,  # not the cache find_country reads through
         "where_in_text_skip_going": lambda text: hotlines.where_in_text.__wrapped__(text, skip_going=True),
+        "abroad_names": places_abroad.abroad_names.__wrapped__,
+        "shared_place": lambda text: places_abroad.shared_place(text, "Malaysia"),
+        "scrub_error": scrub_error,
         "at_home": form._at_home,
         "find_relation": details.find_relation,
         "split_name": details.split_name,

@@ -45,7 +45,10 @@ EMERGENCY_SAVED_NO_WOMAN = _l("Your report %(ref)s is saved and marked urgent. N
                               "our list yet, so please call the numbers above now.")
 KEEP_NUMBERS = _l("If your phone may be taken, write these numbers on paper and keep them in another place:")
 
-_INDONESIA_WORDS = re.compile(r"(?<!\w)(?:indonesia|tanah air|sudah pulang|sdh pulang|su pulang)(?!\w)")
+# "sdh pulang", "di indonesia": home. "mau pulang ke indonesia" / "ke tanah air": where they want to go, not where
+# they are (a worker in Malaysia writes it), so not after "ke"/"to"/"menuju".
+_INDONESIA_WORDS = re.compile(r"(?<!\w)(?<!\bke )(?<!\bto )(?<!\bmenuju )"
+                              r"(?:indonesia|tanah air|sudah pulang|sdh pulang|su pulang)(?!\w)")
 
 
 # ----------------------------------------------------------------- where the person is

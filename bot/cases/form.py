@@ -36,6 +36,7 @@ from bot.cases.status import check_status
 from bot.cases.triage import plain_text
 from bot.i18n import _l
 from bot.messages import number_of
+from bot.places_abroad import shared_place
 from bot.store import fetch_one
 from bot.turn import Turn
 
@@ -205,9 +206,13 @@ def _answer_where(turn: Turn, case: Case, text: str) -> None:
     """Save where the worker is: the country named (a town names its country), the rest sealed as the city.
 
     An answer that names no country ("di sandakan" is Malaysia, "kebun sawit" is nothing) keeps the country the
-    case has from the report; one that names Indonesia or a kabupaten of NTT says the worker is home.
+    case has from the report; one that names Indonesia or a kabupaten of NTT says the worker is home, except a name
+    shared with a place in the case's country ("di malaka" after a report from Malaysia is Melaka) unless they say
+    they are back ("sdh pulang, di malaka").
     """
     country, _ = find_country(text)
+    if not country and not _BACK_HOME.search(plain_text(text)) and shared_place(text, case.country):
+        country = case.country
     city = clip(text, 80)
     if country and re.search(rf"(?i)(?<!\w){re.escape(country)}(?!\w)", text):  # "Malaysia, Tawau": the city is Tawau
         rest = re.sub(rf"(?i)(?<!\w){re.escape(country)}(?!\w)", " ", text)

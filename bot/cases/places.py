@@ -14,6 +14,7 @@ import yaml
 
 from bot.cases.triage import DATA_DIR
 from bot.cases.triage import plain_text
+from bot.places_abroad import abroad_names
 
 KABUPATEN_FILE = DATA_DIR / "kabupaten.yml"
 MAX_FUZZY_WORDS = 24
@@ -55,9 +56,13 @@ def places(path: Path = KABUPATEN_FILE) -> Places:
 
 
 def named_kabupaten(text: str) -> str | None:
-    """Return the one NTT kabupaten/kota that `text` names exactly (a name, short form or town), else None."""
+    """Return the one NTT kabupaten/kota that `text` names exactly (a name, short form or town), else None.
+
+    A name the text uses for a place abroad is not the kabupaten: "di malaka, gaji 900 ringgit" is Malaysia's Melaka
+    (bot.places_abroad reads it), "kami di malaka" is Malaka, NTT.
+    """
     table = places()
-    grams = table.named_in(plain_text(text))
+    grams = table.named_in(plain_text(text)) - abroad_names(text)
     found = {table.aliases[gram] for gram in grams if gram in table.aliases}
     return found.pop() if len(found) == 1 else None
 

@@ -9,13 +9,13 @@ from datetime import datetime
 from datetime import timedelta
 
 from bot.conversation import flood
+from bot.conversation.help_numbers import danger_line
 from bot.knowledge import answers
 from bot import menu
 from bot.cases.triage import detect_indicators
 from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import shows_danger
 from bot.i18n import _l
-from bot.hotlines import short_line_for
 from bot.understanding.language import language_scores
 from bot.turn import Turn
 from bot.understanding.intents import REPORT_INTENTS
@@ -235,7 +235,7 @@ def clarify(turn: Turn, maybe_report: bool = False) -> None:
 def apologise(turn: Turn) -> None:
     """Answer when something failed inside the bot: the message is kept, the person is not lost."""
     text = turn.tr(_l("Sorry, something went wrong on our side. Your message is saved. Reply MENU to continue."))
-    turn.say_text(f"{text}\n{short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
+    turn.say_text(f"{text}\n{danger_line(turn)}")
 
 
 def opt_out(turn: Turn) -> None:
@@ -304,7 +304,7 @@ def placeholder(turn: Turn, intent: str) -> None:
     """Answer an intent whose handler is not wired: point to the right help, never guess."""
     if intent in REPORT_INTENTS:
         text = turn.tr(_l("Thank you for telling us. Your message is saved."))
-        turn.say_text(f"{text}\n{short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
+        turn.say_text(f"{text}\n{danger_line(turn)}")
         return
     turn.say(_l("Thank you. Reply MENU to see what I can help with."))
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from bot.i18n import _l
-from bot.hotlines import short_line_for
+from bot.conversation.help_numbers import danger_line
 from bot.turn import Turn
 
 KEYWORD_WINDOW = timedelta(minutes=10)
@@ -38,7 +38,7 @@ def check_flood(turn: Turn) -> bool:
         noticed = True
         text = turn.tr(_l("You have sent many messages in a short time. They are all saved. "
                           "Please wait a minute, then send one message."))
-        turn.say_text(f"{text}\n{short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
+        turn.say_text(f"{text}\n{danger_line(turn)}")
     turn.contact.flood = (window, count, noticed)
     return flooding
 

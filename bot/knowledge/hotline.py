@@ -39,11 +39,16 @@ def hotline_answer(turn: Turn, place: hotlines.Place | None = None) -> None:
         turn.say_text(current)
 
 
-def goodbye(turn: Turn) -> None:
-    """Handle thanks_goodbye: a short goodbye, then the danger line for where the person is (not 110 for all)."""
+def goodbye(turn: Turn, line: str | None = None) -> None:
+    """Handle thanks_goodbye: a short goodbye, then the danger `line` for where the person is (not 110 for all).
+
+    The conversation layer passes the line for the place it works out (bot.conversation.help_numbers: the message,
+    the open case, the phone); without one, the message and the phone decide.
+    """
     turn.state.pop(STATE_KEY, None)
     text = i18n.render(turn.locale, ANSWERS["thanks_goodbye"].pages[0])
-    turn.say_text(f"{text}\n{hotlines.short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)}")
+    line = line or hotlines.short_line_for(turn.locale, turn.text, turn.inbound.phone or turn.inbound.sender)
+    turn.say_text(f"{text}\n{line}")
 
 
 INTENT_HANDLERS: dict[str, Callable[[Turn], None]] = {"ask_hotline": hotline_answer, "thanks_goodbye": goodbye}

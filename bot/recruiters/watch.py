@@ -26,6 +26,9 @@ from bot.recruiters.registry import name_key
 
 
 SENDERS_KEPT_DAYS = 60
+# Names asked about without a match are kept this long by default (`recruiters purge`): twice the dashboard's
+# window (90 days), so a season of signals can still be read; nothing reads older rows.
+QUERIES_KEPT_DAYS = 180
 
 
 def record_not_found(db: Database, query: str, kabupaten: str | None, day: date, vault: Vault,
@@ -63,6 +66,27 @@ def _senders(db: Database, since: str, kabupaten: str | None) -> dict[str, set[s
     for row in db.execute(f"select name_key, sender_hash from recruiter_query_senders where {where}", params):
         found.setdefault(row[0], set()).add(row[1])
     return found
+
+
+def old_queries(db: Database, older_than_days: int, today: date) -> tuple[int, int]:
+    """Return how many (look-up rows, sender rows) `forget_queries` would remove."""
+    names, senders = _cutoffs(older_than_days, today)
+    return (db.execute("select count(*) from recruiter_queries where day < ?", [names]).fetchone()[0],
+            db.execute("select count(*) from recruiter_query_senders where day < ?", [senders]).fetchone()[0])
+
+
+def forget_queries(db: Database, older_than_days: int, today: date) -> tuple[int, int]:
+    """Remove the names asked about on days more than `older_than_days` before `today`, and who asked (kept
+    SENDERS_KEPT_DAYS at most); return the (look-up rows, sender rows) removed. secure_delete zeroes them on disk."""
+    names, senders = _cutoffs(older_than_days, today)
+    gone = db.execute("delete from recruiter_queries where day < ?", [names]).rowcount
+    return gone, db.execute("delete from recruiter_query_senders where day < ?", [senders]).rowcount
+
+
+def _cutoffs(older_than_days: int, today: date) -> tuple[str, str]:
+    """Return the first day kept of the names asked about, and of who asked."""
+    return ((today - timedelta(days=older_than_days)).isoformat(),
+            (today - timedelta(days=min(older_than_days, SENDERS_KEPT_DAYS))).isoformat())
 
 
 REPORT_FIELDS = ("who", "where", "offered", "when")
