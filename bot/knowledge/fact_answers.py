@@ -279,7 +279,7 @@ FACT_ANSWERS: dict[str, str] = {
         "A work contract must state at least: employer and worker, the job, rights and duties, hours, wage and how it"
         " is paid, leave and rest, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
     "work_visa_required": _l(
-        "Working abroad needs a work visa (UU 18/2017 Pasal 13); a tourist visa is not enough."),
+        "Working abroad needs a work visa (UU 18/2017 Pasal 13): you may not work on a tourist or visit visa."),
     "zero_placement_cost_pasal30": _l(
         "By law you may not be charged placement costs (UU 18/2017 Pasal 30). Never pay a calo or sponsor, or into a "
         "personal account. Before you pay anything, ask BP3MI or Disnaker."),
