@@ -107,3 +107,28 @@ def test_the_mission_line_names_the_mission_for_the_town_in_malaysia(engine):
 def test_working_on_a_tourist_or_visit_visa_is_not_allowed(engine, store, text, words):
     replies = person(engine, f"+62812347{abs(hash(text)) % 100000:05d}").send(text)
     assert all(word in replies[0] for word in words), replies
+
+
+# --- an unsure question that checks an offer gets the warning sign of job fraud --------------------------------
+def test_an_unsure_question_that_checks_an_offer_is_one_the_warning_sign_answers():
+    found = questions._find("ada yg tawar urus paspor di luar kantor, bayar 2 juta. aman ka?")
+    assert questions._checks_an_offer("ada yg tawar urus paspor di luar kantor, bayar 2 juta. aman ka?",
+                                      "ask_costs", found)
+    assert questions._checks_an_offer("is this job offer in cambodia real or a scam?", "ask_warning_signs", None)
+    assert not questions._checks_an_offer("kapan gaji sy dibayar?", "ask_costs", None)  # checks nothing
+    assert not questions._checks_an_offer("itu aman ka?", "ask_return_home", None)  # no offer, fee or agent topic
+
+
+def test_the_warning_sign_answer_holds_what_a_check_of_an_offer_needs():
+    reply = fact_replies.render("id", questions.OFFER_CHECK, questions.WARNING_SIGNS)
+    assert all(word in reply for word in ("Hati-hati", "penipuan", "biaya penempatan", "siskop2mi", "BP3MI")), reply
+
+
+@pytest.mark.parametrize("text", [
+    "agen bilang sy tdk usah cek kesehatan, minggu depan langsung terbang. aman ka?",
+    "ada yg tawar urus paspor cepat di luar kantor imigrasi, bayar 2 juta. aman ka?",
+])
+def test_asking_whether_an_offer_is_safe_gets_a_warning_in_the_first_reply(engine, store, text):
+    replies = person(engine, f"+62812346{abs(hash(text)) % 100000:05d}").send(text)
+    assert "Hati-hati" in replies[0] and "siskop2mi" in replies[0], replies
+    assert opened(store) == []

@@ -60,6 +60,15 @@ RIGHTS = "ask_rights"
 # is answered by that page, not sent to the mission, unless it asks where to go ("lapor kemana?").
 RIGHTS_PAGE_WORDS = frozenset("gaji upah wage wages salary paspor passport hp handphone phone komunikasi".split())
 WHERE_WORDS = frozenset("mana kemana dimana where".split())
+# An unsure question that checks an offer, a fee or an agent ("ada agen bilang tdk usah tes kesehatan, aman ka?"):
+# the warning sign of job fraud (no placement costs; check at SISKOP2MI or BP3MI) rather than a clarifying question.
+OFFER_CHECK = "job_fraud_complaint_category"
+WARNING_SIGNS = "ask_warning_signs"
+OFFER_TOPICS = frozenset({WARNING_SIGNS, "ask_costs", "verify_recruiter"})
+CHECK_WORDS = frozenset("""
+aman wajar betul batul benar bener beneran resmi asli percaya dipercaya legal sah scam safe real normal legit trap
+tipu penipuan
+""".split())
 # Topics of someone who has not left yet: a place abroad they name is where they want to go ("kerja di saudi sdh
 # bisa?"), not where they are, so no "ask the mission there".
 BEFORE_LEAVING = frozenset({"ask_requirements", "ask_procedure", "ask_costs", "ask_destinations", "ask_job_vacancy",
@@ -268,6 +277,9 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
         fact_replies.ask_mission(turn, place, topic)
         return True
+    if (found is None or not found.confident) and not informed and _checks_an_offer(turn.text, intent, found):
+        fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
+        return True
     if found is None:
         return False
     if found.confident and _numbers(found.fact):
@@ -303,6 +315,15 @@ def _on_rights_page(text: str) -> bool:
     """Return True when a question speaks of what the rights page's first message states (wages, passport, phone)."""
     words = set(normalise.normalise(text).split())
     return bool(words & RIGHTS_PAGE_WORDS) and not words & WHERE_WORDS
+
+
+def _checks_an_offer(text: str, intent: str, found: Found | None) -> bool:
+    """Return True when an unsure question asks whether an offer, a fee or an agent is safe or real ("aman ka?",
+    "wajar ga?", "is it a scam?"): the classifier's guess or retrieval's topic is the warning signs or the costs."""
+    topic = found.topic if found is not None else None
+    if intent not in OFFER_TOPICS and topic not in OFFER_TOPICS:
+        return False
+    return bool(set(normalise.normalise(text).split()) & CHECK_WORDS)
 
 
 def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:
