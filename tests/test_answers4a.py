@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from bot import hotlines
+from bot import sms
 from bot.conversation import questions
 from bot.i18n import render
 from bot.knowledge import fact_replies
+from bot.knowledge import retrieval
 from tests.conftest import FittingConversation
 from tests.test_questions_dialogue import opened
 from tests.test_questions_dialogue import open_store  # noqa: F401 (this module's store fixture)
@@ -132,3 +134,28 @@ def test_asking_whether_an_offer_is_safe_gets_a_warning_in_the_first_reply(engin
     replies = person(engine, f"+62812346{abs(hash(text)) % 100000:05d}").send(text)
     assert "Hati-hati" in replies[0] and "siskop2mi" in replies[0], replies
     assert opened(store) == []
+
+
+# --- facts of BRIEF.md the bot could not state before ---------------------------------------------------------
+@pytest.mark.parametrize(("text", "words"), [
+    ("apa benar ada kredit KUR buat orang yang mau kerja ke luar negeri?", ("KUR", "Disnaker")),
+    ("is there a KUR loan to pay for going abroad?", ("KUR", "BP3MI")),
+    ("anak sy mau kerja di kapal ikan taiwan, apakah awak kapal ikan termasuk pekerja migran yg dilindungi?",
+     ("Pasal 4", "ABK")),
+    ("BP2MI itu sekarang sudah jadi kementerian ya?", ("KP2MI", "2024")),
+])
+def test_a_fact_of_the_brief_added_this_session_answers_its_question(engine, store, text, words):
+    replies = person(engine, f"+62812345{abs(hash(text)) % 100000:05d}").send(text)
+    assert all(word in replies[0] for word in words), replies
+    assert opened(store) == []
+
+
+@pytest.mark.parametrize("fact", ["kur_penempatan_ntt", "pmi_who_counts_pasal4", "kp2mi_ministry_2024"])
+def test_each_new_fact_offers_a_topic_page_and_fits_one_sms_segment_or_two(fact):
+    page = retrieval.topic_page(fact)
+    assert page is not None
+    for locale in ("id", "en"):
+        answer = fact_replies.render(locale, fact)
+        assert sms.is_gsm7(answer), answer
+        assert sms.measure(answer).segments <= 2, answer
+        assert sms.measure(fact_replies.render(locale, fact, page)).segments <= 3
