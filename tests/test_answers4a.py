@@ -159,3 +159,13 @@ def test_each_new_fact_offers_a_topic_page_and_fits_one_sms_segment_or_two(fact)
         assert sms.is_gsm7(answer), answer
         assert sms.measure(answer).segments <= 2, answer
         assert sms.measure(fact_replies.render(locale, fact, page)).segments <= 3
+
+
+# --- asked how to check a company, with no name: where anyone can check, then the company check ---------------
+def test_asking_how_to_check_a_company_names_siskop2mi_before_the_check_asks_for_its_name(engine, store):
+    conversation = person(engine, "+6281234880004")
+    replies = conversation.send(
+        "sy dihubungi org yg ngaku dari perusahaan penyalur lewat wa. gmn cara pastikan perusahaannya terdaftar?")
+    assert "siskop2mi.bp2mi.go.id" in replies[0], replies
+    assert "Perusahaan mana" in replies[-1], replies
+    assert opened(store) == []

@@ -101,7 +101,8 @@ nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat
 number numbers hotline emergency dial
 """.split())
 # The facts that answer "how do I check a company?" before the company check asks for its name.
-CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
+HOW_TO_CHECK = "siskop2mi_check_company"
+CHECK_FACTS = frozenset({HOW_TO_CHECK, "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -198,7 +199,10 @@ def _how_to_check(turn: Turn) -> bool:
     """Say how to check a company (SISKOP2MI), then let the company check ask for its name; False if not asked."""
     found = _find(turn.text, "verify_recruiter", True)
     if found is None or not found.confident or _numbers(found.fact):
-        return False
+        # Asked how to check, and no fact is sure: where anyone can check a company (SISKOP2MI), then its name.
+        fact_replies.say_fact(turn, HOW_TO_CHECK)
+        _topic_page(turn, "verify_recruiter")
+        return True
     if found.fact not in CHECK_FACTS:
         if "verify_recruiter" in fact_topics(found.fact):
             return False  # the company check answers it
