@@ -15,6 +15,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from bot import hotlines
 from bot import menu
 from bot.cases.opening import start_case
 from bot.cases.triage import shows_danger
@@ -53,6 +54,25 @@ CONTRACT_WORDS = frozenset("""
 sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract agreement paper kertas surat
 """.split())
 HOTLINES = "ask_hotline"
+INDONESIA = "Indonesia"
+RIGHTS = "ask_rights"
+# What the first page of the rights answer speaks of (wages, the passport, the phone): a question about these abroad
+# is answered by that page, not sent to the mission, unless it asks where to go ("lapor kemana?").
+RIGHTS_PAGE_WORDS = frozenset("gaji upah wage wages salary paspor passport hp handphone phone komunikasi".split())
+WHERE_WORDS = frozenset("mana kemana dimana where".split())
+# An unsure question that checks an offer, a fee or an agent ("ada agen bilang tdk usah tes kesehatan, aman ka?"):
+# the warning sign of job fraud (no placement costs; check at SISKOP2MI or BP3MI) rather than a clarifying question.
+OFFER_CHECK = "job_fraud_complaint_category"
+WARNING_SIGNS = "ask_warning_signs"
+OFFER_TOPICS = frozenset({WARNING_SIGNS, "ask_costs", "verify_recruiter"})
+CHECK_WORDS = frozenset("""
+aman wajar betul batul benar bener beneran resmi asli percaya dipercaya legal sah scam safe real normal legit trap
+tipu penipuan
+""".split())
+# Topics of someone who has not left yet: a place abroad they name is where they want to go ("kerja di saudi sdh
+# bisa?"), not where they are, so no "ask the mission there".
+BEFORE_LEAVING = frozenset({"ask_requirements", "ask_procedure", "ask_costs", "ask_destinations", "ask_job_vacancy",
+                            "ask_warning_signs", "verify_recruiter", "change_language"})
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
 # that asks is answered as a question with one tap to report; between the two the reading's rules decide. Chosen
 # on 5-fold cross-validation of train.yml and on dev.yml together; 0.6 and 0.65 tie there, and a tie goes to catching
@@ -81,7 +101,8 @@ nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat
 number numbers hotline emergency dial
 """.split())
 # The facts that answer "how do I check a company?" before the company check asks for its name.
-CHECK_FACTS = frozenset({"siskop2mi_check_company", "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
+HOW_TO_CHECK = "siskop2mi_check_company"
+CHECK_FACTS = frozenset({HOW_TO_CHECK, "p3mi_needs_sip3mi", "lpk_magang_japan_check"})
 
 
 def answer_or_report(turn: Turn) -> bool:
@@ -155,7 +176,7 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
-                     problem=_problem_asked(reading, understanding))
+                     problem=_problem_asked(reading, understanding), asked=reading.question_text)
 
 
 def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
@@ -178,7 +199,10 @@ def _how_to_check(turn: Turn) -> bool:
     """Say how to check a company (SISKOP2MI), then let the company check ask for its name; False if not asked."""
     found = _find(turn.text, "verify_recruiter", True)
     if found is None or not found.confident or _numbers(found.fact):
-        return False
+        # Asked how to check, and no fact is sure: where anyone can check a company (SISKOP2MI), then its name.
+        fact_replies.say_fact(turn, HOW_TO_CHECK)
+        _topic_page(turn, "verify_recruiter")
+        return True
     if found.fact not in CHECK_FACTS:
         if "verify_recruiter" in fact_topics(found.fact):
             return False  # the company check answers it
@@ -223,8 +247,12 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
 
 
 def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False,
-              problem: str | None = None) -> bool:
-    """Answer a question by its fact (else `problem`'s right, the classifier's close second); else its page or a tap."""
+              problem: str | None = None, asked: str = "") -> bool:
+    """Answer a question by its fact (else `problem`'s right, the classifier's close second); else its page or a tap.
+
+    :param asked: the sentences of the message that ask (asking.Reading.question_text): looked up on their own when
+        the whole message finds no fact with confidence ("bikin paspor di kbri brp ringgit? ada yg tawar 300")
+    """
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
@@ -239,9 +267,22 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _remember(turn, "report_documents_held", None, "ask_return_home")
         return True
     found = _find(turn.text, intent, informed)
+    if asked and asked != turn.text and not chat and (found is None or not found.confident):
+        alone = _find(asked, intent, informed)
+        found = alone if alone is not None and (alone.confident or found is None) else found
     if (found is None or not found.confident) and problem is not None and not informed:
         fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
+        return True
+    place = _abroad(turn.text) if found is None or not found.confident else None
+    if place is not None and (intent == RIGHTS and not _on_rights_page(turn.text) if informed
+                              else intent not in BEFORE_LEAVING):
+        # Asked from abroad and no fact answers: the mission there (the rights under Indonesian law stay one tap away).
+        topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
+        fact_replies.ask_mission(turn, place, topic)
+        return True
+    if (found is None or not found.confident) and not informed and _checks_an_offer(turn.text, intent, found):
+        fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
         return True
     if found is None:
         return False
@@ -263,6 +304,30 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             _remember(turn, "report_other_problem", found, found.topic)
         return True
     return False
+
+
+def _abroad(text: str) -> hotlines.Place | None:
+    """Return where abroad a message says the person is ("anak sy lahir di tawau"), else None (going there is not
+    being there: "mau kerja ke malaysia")."""
+    where = hotlines.where_in_text(text, skip_going=True)
+    if where.country is None or where.country == INDONESIA:
+        return None
+    return hotlines.Place(country=where.country, mission=where.mission)
+
+
+def _on_rights_page(text: str) -> bool:
+    """Return True when a question speaks of what the rights page's first message states (wages, passport, phone)."""
+    words = set(normalise.normalise(text).split())
+    return bool(words & RIGHTS_PAGE_WORDS) and not words & WHERE_WORDS
+
+
+def _checks_an_offer(text: str, intent: str, found: Found | None) -> bool:
+    """Return True when an unsure question asks whether an offer, a fee or an agent is safe or real ("aman ka?",
+    "wajar ga?", "is it a scam?"): the classifier's guess or retrieval's topic is the warning signs or the costs."""
+    topic = found.topic if found is not None else None
+    if intent not in OFFER_TOPICS and topic not in OFFER_TOPICS:
+        return False
+    return bool(set(normalise.normalise(text).split()) & CHECK_WORDS)
 
 
 def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:

@@ -142,9 +142,15 @@ FACT_ANSWERS: dict[str, str] = {
     "kdei_taipei_helps": _l(
         "Taiwan has no Indonesian embassy: KDEI Taipei (the Indonesian Trade and Economic Office) stands for Indonesia"
         " there and helps migrant workers, with a shelter, legal aid and help going home."),
+    "kp2mi_ministry_2024": _l(
+        "Since November 2024 migrant workers have their own ministry, the Kementerian P2MI (KP2MI); BP2MI stays on as"
+        " its agency (Perpres 165 and 166/2024)."),
     "kri_tawau_area": _l(
         "The Indonesian consulate in Tawau (KRI Tawau) serves Tawau, Kunak, Lahad Datu, Kalabakan and Semporna. The "
         "rest of Sabah goes to the consulate in Kota Kinabalu (KJRI)."),
+    "kur_penempatan_ntt": _l(
+        "There is a KUR Penempatan loan (Kredit Usaha Rakyat) for the costs of going to work abroad: NTT province "
+        "said in January 2026 that Rp78.62 billion had been lent. Ask Disnaker or BP3MI how to apply."),
     "lpk_magang_japan_check": _l(
         "For an internship (magang) in Japan, only an LPK with a Sending Organization (SO) licence may send you. "
         "Kemnaker lists them at kelembagaan.kemnaker.go.id and so.kemnaker.go.id, or ask Disnaker."),
@@ -165,8 +171,8 @@ FACT_ANSWERS: dict[str, str] = {
         "since 2015 (Kepmenaker 260/2015). The ban still held in March 2025; ask BP3MI or Disnaker whether it still "
         "applies."),
     "middle_east_household_trafficking": _l(
-        "Placing a domestic worker with a household in the Middle East is treated as trafficking. If someone offers "
-        "you such a job, you can report it."),
+        "Placing a domestic worker with a household in the Middle East is banned (Kepmenaker 260/2015; still so in "
+        "March 2025) and treated as trafficking. If someone offers you such a job, you can report it."),
     "missing_relative_data": _l(
         "To search for a missing relative abroad, have ready: full name (and other names), passport number, visa, "
         "sending company, contract, country, last address, employer's name, date of last contact, and your KTP and "
@@ -227,6 +233,9 @@ FACT_ANSWERS: dict[str, str] = {
     "pmi_requirements_pasal5": _l(
         "To work abroad you must be at least 18, have the skills for the job, be healthy in body and mind, be "
         "registered with social security (BPJS) and have complete documents (UU 18/2017 Pasal 5)."),
+    "pmi_who_counts_pasal4": _l(
+        "By law (UU 18/2017 Pasal 4) migrant workers are people who work for a company, for a household (such as "
+        "domestic workers), and ship or fishing crew (ABK). Students, refugees and the self-employed are not."),
     "register_disnaker_ltsa_siapkerja": _l(
         "To start, register at your district labour office (Disnaker) or the LTSA, through SIAPkerja."),
     "registration_kk": _l(
@@ -279,7 +288,7 @@ FACT_ANSWERS: dict[str, str] = {
         "A work contract must state at least: employer and worker, the job, rights and duties, hours, wage and how it"
         " is paid, leave and rest, facilities and insurance, duration, and safety (UU 18/2017 Pasal 15)."),
     "work_visa_required": _l(
-        "Working abroad needs a work visa (UU 18/2017 Pasal 13); a tourist visa is not enough."),
+        "Working abroad needs a work visa (UU 18/2017 Pasal 13): you may not work on a tourist or visit visa."),
     "zero_placement_cost_pasal30": _l(
         "By law you may not be charged placement costs (UU 18/2017 Pasal 30). Never pay a calo or sponsor, or into a "
         "personal account. Before you pay anything, ask BP3MI or Disnaker."),
@@ -307,6 +316,7 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "lpk_magang_japan_check": ("register_disnaker_ltsa_siapkerja",),
     "ltsa_services": ("ntt_ltsa_kota_kupang_only",),
     "middle_east_household_ban": ("middle_east_ban_status",),
+    "middle_east_household_trafficking": ("middle_east_household_ban", "middle_east_ban_status",),
     "ntt_deaths_mostly_nonprocedural": ("register_disnaker_ltsa_siapkerja",),
     "p3mi_needs_sip3mi": ("siskop2mi_check_company",),
     "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),

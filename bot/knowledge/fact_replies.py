@@ -26,8 +26,14 @@ TOPIC_NAMES = {
 NOT_OFFERED = "ask_hotline"
 # Facts about which Indonesian mission serves where in Malaysia: a person who names their town gets its mission.
 MISSION_FACTS = frozenset({"missions_in_malaysia", "kri_tawau_area"})
+# Countries where Indonesia has no embassy but an office of its own: the fact that names it.
+WHERE_TO_ASK = {"Taiwan": "kdei_taipei_helps"}
 MORE_ON_TOPIC = _l("Reply M for more on %(topic)s.")
 REPORT_OFFER = _l("Reply 4 to report it; your message will become a report.")
+# A question asked from abroad that no fact answers (a child's birth record, a marriage, changing employer there):
+# the Indonesian mission where the person is, rather than a page about leaving Indonesia.
+ASK_MISSION = _l("We have no sure answer to that here. Ask the Indonesian mission where you are: the embassy (KBRI) "
+                 "or consulate (KJRI).")
 ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)s? Reply M to read about it, "
                  "or MENU for all topics.")
 
@@ -75,10 +81,26 @@ def ask_about_topic(turn: Turn, topic: str) -> None:
     offer_topic(turn, topic)
 
 
+def ask_mission(turn: Turn, place: hotlines.Place, topic: str | None = None) -> None:
+    """Send a question from abroad that no fact answers to the Indonesian mission there (in Malaysia, the one for
+    the town named; in Taiwan, KDEI Taipei), then offer `topic`'s page."""
+    if place.country in WHERE_TO_ASK:
+        say_fact(turn, WHERE_TO_ASK[place.country], topic)
+        return
+    lines = [turn.tr(ASK_MISSION)]
+    mission = hotlines.mission_line(turn.locale, place)
+    if mission:
+        lines.append(mission)
+    if _offered(topic):
+        lines.append(turn.tr(MORE_ON_TOPIC, topic=turn.tr(TOPIC_NAMES[topic])))
+    turn.say_text("\n".join(lines))
+    offer_topic(turn, topic)
+
+
 def report_offer(turn: Turn) -> None:
     """Say the one-tap offer to report."""
     turn.say(REPORT_OFFER)
 
 
-__all__ = ["ABOUT_TOPIC", "MORE_ON_TOPIC", "REPORT_OFFER", "TOPIC_NAMES", "ask_about_topic", "offer_topic",
+__all__ = ["ABOUT_TOPIC", "ASK_MISSION", "ask_mission", "MORE_ON_TOPIC", "REPORT_OFFER", "TOPIC_NAMES", "ask_about_topic", "offer_topic",
            "render", "report_offer", "say_fact"]
