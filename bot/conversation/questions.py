@@ -18,6 +18,7 @@ from typing import Any
 from bot import menu
 from bot.cases.opening import start_case
 from bot.cases.triage import shows_danger
+from bot.conversation import confirming
 from bot.conversation import dialogue
 from bot.conversation.notes import PROBLEM_FACTS
 from bot.conversation.notes import SPLP
@@ -123,6 +124,10 @@ def answer_or_report(turn: Turn) -> bool:
         # The lost-documents line of the labelling rule (tests/data/real/README.md): a passport lost, told with going
         # home, is a report with a question: the case opens and the travel letter (SPLP) answers in the same reply.
         return _report(turn, reading, "report_other_problem", understanding)
+    problem = confirming.unsure(understanding, reading, watched)
+    if problem is not None:  # unsure it happened to the writer: the answer, then "did this happen to you?"
+        return confirming.ask(turn, problem, lambda: _question_about_problem(turn, reading, intent, sure)
+                              if intent == problem else _answer(turn, reading, intent, understanding, sure))
     if harm is not None and harm < HARM_QUESTION and reading.asks:
         # Sure it is no account of harm, and it asks: the answer, with one tap to report when it is about a problem.
         if intent in REPORT_INTENTS and not watched:
