@@ -23,12 +23,14 @@ from typing import Any
 from bot import menu
 from bot import sms
 from bot.cases.opening import start_case
+from bot.conversation import dialogue
 from bot.i18n import _l
 from bot.knowledge.fact_replies import REPORT_OFFER
 from bot.messages import Reply
 from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding import asking
+from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.intents import Understanding
 
@@ -42,8 +44,12 @@ WINDOW = timedelta(hours=24)
 CONFIRM_LOW = 0.05
 # A message asks about a problem when that report intent has at least this share of the classifier's ranking.
 PROBLEM_SHARE = 0.05
+NOTE_FIRST = True
+NOTE_ALL = False
 # Problems a case is opened for (the village watch keeps reports of recruiting; danger has its own handlers).
 PROBLEMS = frozenset(REPORT_INTENTS) - {"report_recruiter_activity", "report_emergency"}
+# Topics whose page answers a question the fact-level answer leaves (the company check asks for a name instead).
+PAGES = frozenset(INFORMATION_INTENTS) - {"greet", "help_menu", "verify_recruiter"}
 ASK = _l("Is this happening to you or your family? Reply 1 for yes, and we will open a report. Reply 2 for no.")
 DECLINED = _l("OK. If it does happen, reply 4 to report it.")
 # "io", "iyo": yes in Kupang Malay (bot/data/sms_spelling.yml reads "io" as "iya").
@@ -67,10 +73,25 @@ def unsure(understanding: Understanding, reading: asking.Reading, watched: bool)
                 None)
 
 
-def ask(turn: Turn, problem: str, answer: Callable[[], bool]) -> bool:
-    """Say `answer` (what was asked), then ask whether it happened; keep what 1 needs to open the case."""
-    if not answer():
-        return False
+def ask(turn: Turn, problem: str, answer: Callable[[], bool], understanding: Understanding,
+        note: Callable[[], str | None] | None = None) -> bool:
+    """Say `answer` (what was asked), then ask whether it happened; keep what 1 needs to open the case.
+
+    When `answer` leaves the message to its topic page (the classifier is sure of the topic), the page is sent here
+    and the question follows it; any other message `answer` leaves is left to the dialogue (False).
+    """
+    said = None
+    if NOTE_FIRST and note is not None and (NOTE_ALL or understanding.intent == problem):
+        said = note()
+        if said:
+            turn.say_text(said)
+    if not said and not answer():
+        intent = understanding.intent
+        if intent not in PAGES or understanding.low_confidence:
+            return False
+        dialogue.route(turn, intent)
+        if not turn.replies or turn.state.get("flow"):
+            return True
     asked: Any = turn.state.pop(ASKED_KEY, None)
     topic = asked.get("topic") if isinstance(asked, dict) else None
     _replace_offer(turn, turn.tr(REPORT_OFFER), turn.tr(ASK))

@@ -55,10 +55,11 @@ sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract ag
 """.split())
 HOTLINES = "ask_hotline"
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
-# that asks is answered as a question with one tap to report; between the two the reading's rules decide. Chosen
-# on 5-fold cross-validation of train.yml and on dev.yml together; 0.6 and 0.65 tie there, and a tie goes to catching
-# reports (docs/nlu.md, "The learned harm decision").
-HARM_REPORT = 0.6
+# that asks is answered as a question with one tap to report; between the two a message that asks about a problem
+# is asked whether it happened (bot/conversation/confirming.py, from its CONFIRM_LOW) and the reading's rules decide
+# the rest. Chosen on 5-fold cross-validation of train.yml and on dev.yml together, two turns scored (docs/nlu.md,
+# "The confirmation (session 5)"; 0.6 before the confirmation).
+HARM_REPORT = 0.8
 HARM_QUESTION = 0.1
 # A question asks about a problem when that report intent has at least this share of the ranking.
 REPORT_SHARE = 0.2
@@ -127,7 +128,8 @@ def answer_or_report(turn: Turn) -> bool:
     problem = confirming.unsure(understanding, reading, watched)
     if problem is not None:  # unsure it happened to the writer: the answer, then "did this happen to you?"
         return confirming.ask(turn, problem, lambda: _question_about_problem(turn, reading, intent, sure)
-                              if intent == problem else _answer(turn, reading, intent, understanding, sure))
+                              if intent == problem else _answer(turn, reading, intent, understanding, sure),
+                              understanding, lambda: _answer_note(turn, reading, problem))
     if harm is not None and harm < HARM_QUESTION and reading.asks:
         # Sure it is no account of harm, and it asks: the answer, with one tap to report when it is about a problem.
         if intent in REPORT_INTENTS and not watched:
