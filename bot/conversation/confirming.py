@@ -30,6 +30,7 @@ from bot.messages import Reply
 from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding import asking
+from bot.understanding.harm import denies_trouble
 from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.intents import Understanding
@@ -44,8 +45,6 @@ WINDOW = timedelta(hours=24)
 CONFIRM_LOW = 0.05
 # A message asks about a problem when that report intent has at least this share of the classifier's ranking.
 PROBLEM_SHARE = 0.05
-NOTE_FIRST = True
-NOTE_ALL = False
 # Problems a case is opened for (the village watch keeps reports of recruiting; danger has its own handlers).
 PROBLEMS = frozenset(REPORT_INTENTS) - {"report_recruiter_activity", "report_emergency"}
 # Topics whose page answers a question the fact-level answer leaves (the company check asks for a name instead).
@@ -62,11 +61,13 @@ NO_WORDS = frozenset("""
 """.split()) | frozenset({"tidak ada", "bukan saya", "no it is not", "not me", "sonde ada", "tidak pernah"})
 
 
-def unsure(understanding: Understanding, reading: asking.Reading, watched: bool) -> str | None:
+def unsure(text: str, understanding: Understanding, reading: asking.Reading, watched: bool) -> str | None:
     """Return the problem to ask about when a message below HARM_REPORT may or may not tell of harm (else None)."""
     harm = understanding.harm
     if harm is None or harm < CONFIRM_LOW or not reading.asks or reading.harm or watched:
         return None
+    if denies_trouble(text):
+        return None  # "no problem with my boss, ... how do I go home?": it says it did not happen
     if understanding.intent in PROBLEMS:
         return understanding.intent
     return next((intent for intent, share in understanding.ranking if intent in PROBLEMS and share >= PROBLEM_SHARE),
@@ -75,17 +76,17 @@ def unsure(understanding: Understanding, reading: asking.Reading, watched: bool)
 
 def ask(turn: Turn, problem: str, answer: Callable[[], bool], understanding: Understanding,
         note: Callable[[], str | None] | None = None) -> bool:
-    """Say `answer` (what was asked), then ask whether it happened; keep what 1 needs to open the case.
+    """Say what was asked, then ask whether it happened; keep what 1 needs to open the case.
 
-    When `answer` leaves the message to its topic page (the classifier is sure of the topic), the page is sent here
-    and the question follows it; any other message `answer` leaves is left to the dialogue (False).
+    Under a report intent the answer is `note`, the one a report's question gets ("mengadu ke mana?": BP3MI; a
+    passport held and going home: the travel letter); otherwise, or when `note` has none, `answer` (the question's
+    fact, or its topic). When `answer` leaves the message to its topic page (the classifier is sure of the topic),
+    the page is sent here and the question follows it; any other message `answer` leaves goes to the dialogue (False).
     """
-    said = None
-    if NOTE_FIRST and note is not None and (NOTE_ALL or understanding.intent == problem):
-        said = note()
-        if said:
-            turn.say_text(said)
-    if not said and not answer():
+    said = note() if note is not None and understanding.intent == problem else None
+    if said:
+        turn.say_text(said)  # what a report's question gets (where to complain, the travel letter), as if it were one
+    elif not answer():
         intent = understanding.intent
         if intent not in PAGES or understanding.low_confidence:
             return False

@@ -125,7 +125,7 @@ def answer_or_report(turn: Turn) -> bool:
         # The lost-documents line of the labelling rule (tests/data/real/README.md): a passport lost, told with going
         # home, is a report with a question: the case opens and the travel letter (SPLP) answers in the same reply.
         return _report(turn, reading, "report_other_problem", understanding)
-    problem = confirming.unsure(understanding, reading, watched)
+    problem = confirming.unsure(text, understanding, reading, watched)
     if problem is not None:  # unsure it happened to the writer: the answer, then "did this happen to you?"
         return confirming.ask(turn, problem, lambda: _question_about_problem(turn, reading, intent, sure)
                               if intent == problem else _answer(turn, reading, intent, understanding, sure),
