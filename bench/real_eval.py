@@ -4,6 +4,7 @@
     .venv/bin/python bench/real_eval.py --part train --show-failures
     .venv/bin/python bench/real_eval.py --part dev --show-failures    # the tunable development part
     .venv/bin/python bench/real_eval.py --part train --folds 5      # k-fold cross-validation (training part only)
+    .venv/bin/python bench/real_eval.py --part dev --harm-report 0.6 --confirm-low 1 --per-text dev.jsonl
 
 Every text goes to a real Engine on a temporary SQLite file, as the first message of a new contact on SMS.
 Measured:
@@ -18,6 +19,21 @@ Measured:
   shared machine also holds waiting for a core; the load average is printed beside it);
 - the memory they add: the growth of the resident set from before the classifier and retriever are loaded to
   after every text has gone through the engine.
+
+Two turns (session 5). When the first reply asks "did this happen to you?" (bot/conversation/confirming.py: the
+decision was unsure), the writer answers as its label says (REPLY_BY_KIND): a report or report+question replies
+"1", a question "2", a conversation turn nothing. Both outcomes are reported:
+- the single-turn figures above, as before: a text that was asked has no case yet (a report asked counts as missed);
+- `two_turn`: reports missed, questions that open a case and topic accuracy after that answer;
+- `confirm_asked` and `confirm_asked_counts`: how many texts (reports, questions, others) were asked, the cost to
+  users of the second turn.
+The first-reply measure stays on the FIRST reply (the answer to what was asked comes before the confirmation).
+
+--harm-report, --harm-question and --confirm-low set the decision's thresholds for the run (questions.HARM_REPORT,
+questions.HARM_QUESTION, confirming.CONFIRM_LOW; --confirm-low 1 turns the confirmation off), and --per-text FILE
+writes one JSON line per text (label, kind, P(harm), the intent and ranking, the reading, both outcomes, the
+start of the first reply), so threshold studies are reproducible from the repo. Like --show-failures, --per-text
+refuses the evaluation part. (--output keeps writing the figures as JSON.)
 
 The evaluation part is for measuring only: --show-failures refuses it, so nobody tunes on its texts. The
 development part (dev.yml) may be tuned on and its failures shown; its texts stay out of training data.
@@ -435,6 +451,10 @@ def main() -> int:
     }
     for name, ok in checks.items():
         print(f"{'ok  ' if ok else 'MISS'} {name}: {figures[name]} (floor {FLOORS[name]})", file=sys.stderr)
+    two = figures["two_turn"]
+    print(f"two turns (asked {figures['confirm_asked_counts']['all']} texts, answered by the label): reports missed "
+          f"{two['reports_missed']} ({two['reports_missed_counts']}), questions opening a case "
+          f"{two['questions_opening_case']} ({two['questions_opening_case_counts']})", file=sys.stderr)
     return 0 if all(checks.values()) else 1
 
 
