@@ -3,10 +3,11 @@
 A helpline worker who cannot tell whether "kalau majikan tahan paspor, sy harus bagaimana?" asks about a rule or
 tells what is happening asks the person. So does the bot. A message that asks about a problem, whose P(harm)
 (bot/understanding/harm.py) falls in the unsure band [CONFIRM_LOW, HARM_REPORT of questions.py), with no firm harm
-in its reading and no danger (the emergency handlers run first), gets the answer to what it asks, then one line:
+in its reading, no denial of the trouble and no danger (the emergency handlers run first), gets the answer to what
+it asks, then one line:
 "Is this happening to you or your family? Reply 1 for yes ... Reply 2 for no." No case yet.
 
-- 1 (ya, iya, yes, betul, benar; Kupang io, iyo) within OFFER_WINDOW opens the case with the FIRST message's text
+- 1 (ya, iya, yes, betul, benar; Kupang io, iyo) within WINDOW (24 h) opens the case with the FIRST message's text
   and message id, under the report intent the classifier ranked; then the usual intake.
 - 2 (tidak, no, bukan, sonde) gets one short line and no case.
 - Anything else drops the question and is handled as a new message (a new report, a question, danger, STOP, M for
