@@ -4,6 +4,7 @@
     .venv/bin/python bench/real_eval.py --part train --show-failures
     .venv/bin/python bench/real_eval.py --part dev --show-failures    # the tunable development part
     .venv/bin/python bench/real_eval.py --part train --folds 5      # k-fold cross-validation (training part only)
+    .venv/bin/python bench/real_eval.py --part dev --harm-report 0.6 --confirm-low 1 --per-text dev.jsonl
 
 Every text goes to a real Engine on a temporary SQLite file, as the first message of a new contact on SMS.
 Measured:
@@ -18,6 +19,21 @@ Measured:
   shared machine also holds waiting for a core; the load average is printed beside it);
 - the memory they add: the growth of the resident set from before the classifier and retriever are loaded to
   after every text has gone through the engine.
+
+Two turns (session 5). When the first reply asks "did this happen to you?" (bot/conversation/confirming.py: the
+decision was unsure), the writer answers as its label says (REPLY_BY_KIND): a report or report+question replies
+"1", a question "2", a conversation turn nothing. Both outcomes are reported:
+- the single-turn figures above, as before: a text that was asked has no case yet (a report asked counts as missed);
+- `two_turn`: reports missed, questions that open a case and topic accuracy after that answer;
+- `confirm_asked` and `confirm_asked_counts`: how many texts (reports, questions, others) were asked, the cost to
+  users of the second turn.
+The first-reply measure stays on the FIRST reply (the answer to what was asked comes before the confirmation).
+
+--harm-report, --harm-question and --confirm-low set the decision's thresholds for the run (questions.HARM_REPORT,
+questions.HARM_QUESTION, confirming.CONFIRM_LOW; --confirm-low 1 turns the confirmation off), and --per-text FILE
+writes one JSON line per text (label, kind, P(harm), the intent and ranking, the reading, both outcomes, the
+start of the first reply), so threshold studies are reproducible from the repo. Like --show-failures, --per-text
+refuses the evaluation part. (--output keeps writing the figures as JSON.)
 
 The evaluation part is for measuring only: --show-failures refuses it, so nobody tunes on its texts. The
 development part (dev.yml) may be tuned on and its failures shown; its texts stay out of training data.
@@ -50,6 +66,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.cases import records as cases  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.conversation import confirming  # noqa: E402
 from bot.conversation import questions  # noqa: E402
 from bot.conversation.engine import Engine  # noqa: E402
 from bot.knowledge import retrieval  # noqa: E402
@@ -81,6 +98,8 @@ FLOORS = {"topic_accuracy": 0.80, "reports_missed": 0.05, "questions_opening_cas
 REPORT_KINDS = ("report", "report+question")
 CASE_TOPICS = {"callback": "talk_to_officer"}
 REPORT_FLOWS = ("case_story", "help_check", "emergency", "case_form", "missing_form")
+# How a writer answers "did this happen to you?", by the label's kind: a conversation turn does not answer.
+REPLY_BY_KIND = {"report": "1", "report+question": "1", "question": "2"}
 
 
 def rss_mb() -> float:
@@ -133,37 +152,69 @@ class Bench:
         """Return how many anonymous reports of recruiting (the village watch) the store holds."""
         return fetch_one(self.db, "select count(*) as n from community_reports")["n"]
 
-    def send(self, text: str) -> dict[str, Any]:
-        """Send `text` as the first message of a new SMS contact; return what the bot did."""
+    def send(self, text: str, kind: str | None = None) -> dict[str, Any]:
+        """Send `text` as the first message of a new SMS contact; return what the bot did.
+
+        When the reply asks "did this happen to you?" (bot/conversation/confirming.py) and `kind` is given, the
+        writer answers as the label says (REPLY_BY_KIND) and the two-turn outcome is kept beside the first one.
+        """
         sender = f"+62813{uuid.uuid4().int % 10**8:08d}"
         watched = self.community_reports()
         outcome = self.engine.receive(Inbound(channel="sms", sender=sender, text=text, provider="cli",
                                               provider_id=uuid.uuid4().hex, phone=sender))
         replies = outcome.reply_texts
         row = fetch_one(self.db, "select intent from messages where id = ?", [outcome.message_id])
-        contact = fetch_one(self.db, "select state from contacts where id = ?", [outcome.contact_id])
+        result = self._outcome(outcome.contact_id, replies, row["intent"] if row else None, watched)
+        result["reading"] = self.reading(text)
+        result["confirm"] = result.pop("confirm_pending")
+        result.update(case2=result["case"], topic2=result["topic"], second=None)
+        answer = REPLY_BY_KIND.get(str(kind)) if result["confirm"] else None
+        if answer is not None:
+            again = self.engine.receive(Inbound(channel="sms", sender=sender, text=answer, provider="cli",
+                                                provider_id=uuid.uuid4().hex, phone=sender))
+            later = self._outcome(again.contact_id, again.reply_texts, result["topic"], watched)
+            result.update(case2=later["case"], topic2=later["topic"], second=answer)
+        return result
+
+    def reading(self, text: str) -> dict[str, Any]:
+        """Return what the question/report decision reads in `text` (for --per-text)."""
+        understanding = self.classifier.classify(text)
+        read = asking.read(text)
+        return {"harm": None if understanding.harm is None else round(understanding.harm, 4),
+                "intent": understanding.intent, "sure": not understanding.low_confidence,
+                "ranking": [[i, round(c, 3)] for i, c in understanding.ranking[:3]], "asks": read.asks,
+                "reading_harm": bool(read.harm), "tells": read.tells, "person": read.person,
+                "lost_abroad": questions._lost_abroad_going_home(text, read)}
+
+    def _outcome(self, contact_id: int, replies: list[str], intent: str | None, watched: int) -> dict[str, Any]:
+        """Return what the bot has done for a contact so far: replies, topic, fact, case, flow."""
+        contact = fetch_one(self.db, "select state from contacts where id = ?", [contact_id])
         state = loads(contact["state"], {}) if contact else {}
         opened = [cases.case_from_row(r) for r in fetch(self.db, "select * from cases where contact_id = ?",
-                                                          [outcome.contact_id])]
+                                                          [contact_id])]
         first = replies[0] if replies else ""
         fact = fact_of(first)
+        pending = state.get(confirming.KEY)
         if opened:
             category = opened[0].category
             topic = CASE_TOPICS.get(category, f"report_{category}")
         elif isinstance(state.get("asked"), dict) and state["asked"].get("topic"):
             topic = state["asked"]["topic"]
+        elif isinstance(pending, dict) and pending.get("topic"):
+            topic = pending["topic"]
         elif fact is not None:
             more = state.get("more")
             offered = more.get("intent") if isinstance(more, dict) else None
             topics = retrieval.fact_topics(fact)
             topic = offered or (topics[0] if topics else None)
         else:
-            topic = row["intent"] if row else None
+            topic = intent
         if not opened and self.community_reports() > watched:
             topic = "report_recruiter_activity"
         return {"replies": replies, "first": first, "topic": topic, "fact": fact,
                 "case": bool(opened) or self.community_reports() > watched,
-                "flow": state.get("flow"), "offered_report": "asked" in state}
+                "flow": state.get("flow"), "offered_report": "asked" in state or isinstance(pending, dict),
+                "confirm_pending": state.get("flow") == confirming.FLOW}
 
 
 def score(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
@@ -179,6 +230,11 @@ def score(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[
     questions_expecting = [(e, r) for e, r in expecting if e["kind"] == "question"]
     found_q = [expected_found(r["first"], e["expect"]) for e, r in questions_expecting]
     by_kind = Counter(e["kind"] for e in entries)
+    asked = Counter(e["kind"] for e, r in zip(entries, results) if r.get("confirm"))
+    reports_asked = asked["report"] + asked["report+question"]
+    missed2 = [1 for e, r in reports if not r.get("case2", r["case"])]
+    opened2 = [1 for e, r in questions if r.get("case2", r["case"])]
+    topic2_ok = [r.get("topic2", r["topic"]) in (e["label"], e.get("label2")) for e, r in zip(entries, results)]
     return {
         "texts": len(entries),
         "by_kind": dict(by_kind),
@@ -195,6 +251,18 @@ def score(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[
         "first_reply_all_expect": round(sum(found) / len(found), 4) if found else None,
         "first_reply_all_expect_counts": f"{sum(found)}/{len(found)}",
         "fact_answers": sum(1 for r in results if r["fact"]),
+        "confirm_asked": round(sum(asked.values()) / len(entries), 4),
+        "confirm_asked_counts": {"all": f"{sum(asked.values())}/{len(entries)}",
+                                 "reports": f"{reports_asked}/{len(reports)}",
+                                 "questions": f"{asked['question']}/{len(questions)}",
+                                 "other": f"{asked['other']}/{by_kind['other']}"},
+        "two_turn": {
+            "topic_accuracy": round(sum(topic2_ok) / len(entries), 4),
+            "reports_missed": round(len(missed2) / len(reports), 4) if reports else 0.0,
+            "reports_missed_counts": f"{len(missed2)}/{len(reports)}",
+            "questions_opening_case": round(len(opened2) / len(questions), 4) if questions else 0.0,
+            "questions_opening_case_counts": f"{len(opened2)}/{len(questions)}",
+        },
     }
 
 
@@ -244,7 +312,7 @@ def cross_validated(tmp: Path, entries: list[dict[str, Any]], folds: int) -> tup
         workdir.mkdir()
         bench = Bench(workdir, classifier)
         for i in test_idx:
-            results[i] = bench.send(entries[i]["text"])
+            results[i] = bench.send(entries[i]["text"], entries[i]["kind"])
     assert bench is not None
     return results, bench
 
@@ -270,7 +338,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", help="write the figures as JSON to this file")
     parser.add_argument("--folds", type=int, default=0,
                         help="k-fold cross-validation of the classifier over the texts (training part only)")
+    parser.add_argument("--per-text", type=Path, metavar="FILE",
+                        help="write one JSON line per text: its label, P(harm), reading and outcomes (training and "
+                             "development parts only)")
+    parser.add_argument("--harm-report", type=float, help=f"P(harm) that opens a case (default {questions.HARM_REPORT})")
+    parser.add_argument("--harm-question", type=float,
+                        help=f"P(harm) below which a message that asks is a question (default {questions.HARM_QUESTION})")
+    parser.add_argument("--confirm-low", type=float,
+                        help=f"P(harm) from which an unsure message is asked \"did this happen to you?\" "
+                             f"(default {confirming.CONFIRM_LOW}; 1 turns the confirmation off)")
     return parser
+
+
+def set_thresholds(args: argparse.Namespace) -> dict[str, float]:
+    """Set the decision's thresholds given on the command line; return the ones in force."""
+    if args.harm_report is not None:
+        questions.HARM_REPORT = args.harm_report
+    if args.harm_question is not None:
+        questions.HARM_QUESTION = args.harm_question
+    if args.confirm_low is not None:
+        confirming.CONFIRM_LOW = args.confirm_low
+    return {"harm_report": questions.HARM_REPORT, "harm_question": questions.HARM_QUESTION,
+            "confirm_low": confirming.CONFIRM_LOW}
+
+
+def per_text(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return one record per text: its label and kind, what the decision read, and what the bot did (1 and 2 turns)."""
+    out = []
+    for index, (e, r) in enumerate(zip(entries, results)):
+        out.append({"index": index, "kind": e["kind"], "label": e["label"], "label2": e.get("label2"),
+                    **r.get("reading", {}), "topic": r["topic"], "case": r["case"], "confirm": r.get("confirm"),
+                    "second": r.get("second"), "topic2": r.get("topic2"), "case2": r.get("case2"),
+                    "first_ok": expected_found(r["first"], e["expect"]) if e.get("expect") else None,
+                    "first": r["first"][:200]})
+    return out
 
 
 def main() -> int:
@@ -284,6 +385,10 @@ def main() -> int:
                      "development parts")
     if args.folds and not may_cross_validate(part, path):
         parser.error("--folds trains on the texts: it works with the training part only")
+    if args.per_text and not failures_may_be_shown(part, path):
+        parser.error("the evaluation part is for measuring only: --per-text works with the training and "
+                     "development parts")
+    thresholds = set_thresholds(args)
     gc.collect()
     before = rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
@@ -296,7 +401,7 @@ def main() -> int:
         else:
             bench = Bench(Path(tmp))
             loaded = rss_mb()
-            results = [bench.send(e["text"]) for e in entries]
+            results = [bench.send(e["text"], e["kind"]) for e in entries]
         figures = score(entries, results)
         times, cpu = timing(bench, [e["text"] for e in entries], args.rounds)
         after = rss_mb()
@@ -304,6 +409,7 @@ def main() -> int:
     figures.update({
         "part": part,
         "folds": args.folds if args.folds >= 2 else None,
+        **thresholds,
         "p50_ms": round(percentile(cpu, 50), 3),
         "p99_ms": round(percentile(cpu, 99), 3),
         "wall_p50_ms": round(percentile(times, 50), 3),
@@ -316,15 +422,20 @@ def main() -> int:
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     if args.output:
         Path(args.output).write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    if args.per_text:
+        lines = [json.dumps(record, ensure_ascii=False) for record in per_text(entries, results)]
+        args.per_text.write_text("\n".join(lines) + "\n", encoding="utf-8")
     if args.show_failures:
         for e, r in zip(entries, results):
             problems = []
             if r["topic"] not in (e["label"], e.get("label2")):
                 problems.append(f"topic {r['topic']} (want {e['label']}/{e.get('label2')})")
             if e["kind"] in REPORT_KINDS and not r["case"]:
-                problems.append("report missed")
+                problems.append("report missed" + (" (caught after 1)" if r.get("case2") else ""))
             if e["kind"] == "question" and r["case"]:
                 problems.append("question opened a case")
+            if r.get("confirm") and e["kind"] == "question":
+                problems.append("question asked whether it happened")
             if e.get("expect") and not expected_found(r["first"], e["expect"]):
                 problems.append(f"first reply lacks {e['expect']}")
             if problems:
@@ -340,6 +451,10 @@ def main() -> int:
     }
     for name, ok in checks.items():
         print(f"{'ok  ' if ok else 'MISS'} {name}: {figures[name]} (floor {FLOORS[name]})", file=sys.stderr)
+    two = figures["two_turn"]
+    print(f"two turns (asked {figures['confirm_asked_counts']['all']} texts, answered by the label): reports missed "
+          f"{two['reports_missed']} ({two['reports_missed_counts']}), questions opening a case "
+          f"{two['questions_opening_case']} ({two['questions_opening_case_counts']})", file=sys.stderr)
     return 0 if all(checks.values()) else 1
 
 

@@ -148,9 +148,15 @@ def test_session3_facts_are_answered_first(engine, store, question, expected):
 
 
 def test_a_deduction_demanded_and_asked_about_opens_the_case_and_answers(engine, store):
-    """The labelling rule: an agent's demand told, then asked about, is a report that also asks (case + answer)."""
-    first = person(engine, "+6281234660001").send("agen singapura minta potong gaji 8 bulan, itu boleh?")[0]
-    assert "Singapura" in first and "2 bulan gaji" in first
+    """The labelling rule: an agent's demand told, then asked about, is a report that also asks (case + answer).
+
+    The harm model is unsure of it (it may be an offer asked about): the answer comes first, then "did this happen
+    to you?", and 1 opens the case with the message (bot/conversation/confirming.py).
+    """
+    worker = person(engine, "+6281234660001")
+    first = worker.send("agen singapura minta potong gaji 8 bulan, itu boleh?")[0]
+    assert "Singapura" in first and "2 bulan gaji" in first and "Balas 1 kalau ya" in first
+    assert "ADU-" in worker.say("1")
     assert len(opened(store)) == 1
 
 
@@ -247,9 +253,12 @@ def test_a_report_that_asks_about_the_police_gets_the_police_number_for_the_plac
 
 
 def test_a_report_that_asks_where_to_report_gets_where_to_complain(engine, store):
-    first = person(engine, "+6281234560017").send(
-        "sponsor di soe simpan ktp dan ijazah sy sudah 2 bulan. sy mesti mengadu ke kantor mana?")[0]
-    assert "ADU-" in first and "BP3MI" in first
+    # The harm model is unsure of it: where to complain first, then "did this happen to you?"; 1 opens the case.
+    worker = person(engine, "+6281234560017")
+    first = worker.send("sponsor di soe simpan ktp dan ijazah sy sudah 2 bulan. sy mesti mengadu ke kantor mana?")[0]
+    assert "BP3MI" in first and "Balas 1 kalau ya" in first
+    assert "ADU-" in worker.say("1")
+    assert [c.category for c in opened(store)] == ["documents_held"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
