@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 
 from bot import hotlines
+from bot import sms
+from bot.cases.danger import needs_splp
 from bot.cases.danger import place_of
+from bot.cases.opening import RECEIVED
+from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import says
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
@@ -45,7 +49,8 @@ POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "pold
 # "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
 WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
 REPORT_WORDS = frozenset("""
-lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
+lapor melapor laporkan melaporkan laporan lapornya melapornya mengadu adukan mengadukan ngadu aduan pengaduan
+ngadunya mengadunya tolong bantuan bantu
 report complain complaint help
 """.split())
 # ... and for a missing relative, where to ask or search ("katong musti tanya ke mana?"): the route of a search.
@@ -61,6 +66,21 @@ tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mat
 bos majikan agen agensi towkay tauke
 without lost no keep keeps kept took taken held hold expired still boss employer agent agency
 """.split())
+# A question that says nothing of its own ("benar ga?", "itu boleh ka?", "is that legal?"): the report it follows is
+# what it asks about, so retrieval is not asked the question alone ("benar" would find the right to correct
+# information for a report of fees).
+TAG_WORDS = frozenset("""
+benar betul bener bnr btl benarkah betulkah ga gak nggak ngga engga enggak tidak tdk tak ka kah ko ke kan ya yah
+itu ini tu begitu begini gitu gini macam mcm camtu camni sonde son bole boleh bisa sah legal resmi aturan aturannya
+memang emang apa apakah atau ato dia dong orang buat bikin
+is it that this so true right correct legal allowed ok okay fair normal or not
+""".split())
+# Words in an answer that already say where to go for help abroad: no "where to go" line is added after it.
+HELP_PLACE_WORDS = ("kbri", "kjri", "kri ", "kdei", "1955", "embassy", "consulate", "kedutaan", "konsulat",
+                    "perwakilan")
+# A person abroad told a fact that names no place to go gets one: the mission for the town in Malaysia, Taiwan's
+# 1955 line, else "the embassy (KBRI) or consulate (KJRI)".
+PHONE = re.compile(r"\+\d[\d -]*\d")
 # Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
@@ -94,9 +114,42 @@ def answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str 
     if not fact:
         return None
     lines = [fact_replies.render(turn.locale, fact)]
-    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place_of(turn))):
-        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
+    place = place_of(turn)
+    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place)):
+        if not _numbers_follow_with(turn, place, mission):
+            lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
+    elif (where := where_line(turn, place, lines[0])) and _fits_after_head(turn, [*lines, where]):
+        lines.append(where)  # "... boleh ke dia buat macam tu?" told from Hong Kong: the right, then the consulate
     return "\n".join(lines)
+
+
+def where_line(turn: Turn, place: hotlines.Place, said: str) -> str | None:
+    """Return where to go for help abroad, for a person abroad told `said` that names no such place (else None)."""
+    if place.country in (None, hotlines.INDONESIA) or any(w in said.lower() for w in HELP_PLACE_WORDS):
+        return None
+    if place.country == "Malaysia":
+        return hotlines.mission_line(turn.locale, place)
+    if place.country == "Taiwan":
+        return hotlines.local_line(turn.locale, place)  # 1955, in Indonesian: Taiwan has no Indonesian embassy
+    return turn.tr(hotlines.MISSION[0])
+
+
+def _numbers_follow_with(turn: Turn, place: hotlines.Place, mission: str) -> bool:
+    """Return True when the danger numbers the case opening says after the note already hold the mission's hotline
+    (the KBRI Kuala Lumpur hotline is in Malaysia's emergency line): it is said once, not twice."""
+    if not (needs_splp(turn) or is_sensitive_text(turn.text)):
+        return False
+    phones = PHONE.findall(mission)
+    local = hotlines.local_line(turn.locale, place)
+    return bool(phones) and all(phone in local for phone in phones)
+
+
+def _fits_after_head(turn: Turn, lines: list[str]) -> bool:
+    """Return True when the case number's line and `lines` fit the first message (3 SMS segments on SMS)."""
+    text = "\n".join([turn.tr(RECEIVED, ref="ADU-XXXXXX"), *lines])
+    if not turn.is_sms:
+        return len(text) <= 1000
+    return sms.measure(sms.to_gsm7(text)).segments <= sms.SMS_BUDGET_SEGMENTS
 
 
 def asked_words(reading: asking.Reading, text: str) -> set[str]:
@@ -125,23 +178,52 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
         return SPLP
     asked = reading.question_text or turn.text
     # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
-    # story of an accident); then the whole message with it.
+    # story of an accident); then the whole message with it. A question that says nothing of its own ("benar ga?")
+    # asks about the report: only the whole message.
     tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
+    if report and says_nothing(asked):
+        tries = tries[-1:]
     for text, intent in tries:
         found = find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
             return found.fact
-        if intent is None and report == "report_missing_contact" and asks_where_to_search(reading, turn.text):
-            return MISSING_ROUTE  # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
-        if intent is None and report != "report_missing_contact" and asks_where_to_report(reading, turn.text):
-            # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
-            place = place_of(turn).country
-            if place in WHERE_TO_GO_IN:
-                return WHERE_TO_GO_IN[place]
-            return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
+        if intent is None and (where := where_fact(turn, reading, report)):
+            return where
     if not reading.asks:
         return None
     return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+
+
+def says_nothing(question: str) -> bool:
+    """Return True for a question of tag words only ("benar ga?", "itu boleh ka?", "is that allowed?")."""
+    words = normalise.normalise(question).split()
+    return bool(words) and all(w in TAG_WORDS for w in words)
+
+
+def where_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the fact that says where to report (or, for a missing relative, where to ask), if that is asked."""
+    if report == "report_missing_contact":
+        # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
+        return MISSING_ROUTE if asks_where_to_search(reading, turn.text) else None
+    if not asks_where_to_report(reading, turn.text):
+        return None
+    # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
+    place = place_of(turn).country
+    if place in WHERE_TO_GO_IN:
+        return WHERE_TO_GO_IN[place]
+    return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
+
+
+def where_answer(turn: Turn, reading: asking.Reading, fact: str) -> str:
+    """Render where to report: the police number for where the person is when the police are asked, then `fact`,
+    then in Malaysia the mission for the town named."""
+    place = place_of(turn)
+    lines = [fact_replies.render(turn.locale, fact)]
+    if asked_words(reading, turn.text) & POLICE_WORDS:
+        lines.insert(0, hotlines.local_line(turn.locale, place))  # "lapor ke polis malaysia atau ke kbri?"
+    elif fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place)):
+        lines.append(mission)
+    return "\n".join(lines)
 
 
 def passport_going_home(text: str) -> bool:

@@ -27,6 +27,8 @@ from bot.conversation.notes import find as _find
 from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_home
 from bot.conversation.notes import note_fact as _note_fact
 from bot.conversation.notes import passport_going_home as _passport_going_home
+from bot.conversation.notes import where_answer
+from bot.conversation.notes import where_fact
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import fact_topics
@@ -77,7 +79,7 @@ CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
 # Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
 NUMBER_ASKS = frozenset("""
-nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
+nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan talian 112 999
 number numbers hotline emergency dial
 """.split())
 # The facts that answer "how do I check a company?" before the company check asks for its name.
@@ -155,7 +157,7 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
-                     problem=_problem_asked(reading, understanding))
+                     problem=_problem_asked(reading, understanding), reading=reading)
 
 
 def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
@@ -206,9 +208,17 @@ def _report(turn: Turn, reading: asking.Reading, report: str | None, understandi
 
 def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, sure: bool) -> bool:
     """Answer "is my employer allowed to keep my passport?" and offer one tap to report it; no case yet."""
+    if _asks_for_a_number(reading):
+        _topic_page(turn, HOTLINES)  # "ada nomor wa pengaduan?": the numbers for where the person is
+        fact_replies.report_offer(turn)
+        _remember(turn, report if report in CASE_INTENTS else "report_other_problem", None, HOTLINES)
+        return True
     found = _find(turn.text, report, sure)
     if found is not None and found.confident and not _numbers(found.fact):
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+    elif where := where_fact(turn, reading, report):
+        _where_to_report(turn, reading, where, report)
+        return True
     elif sure and report in PROBLEM_FACTS:
         fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
         fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
@@ -223,8 +233,9 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
 
 
 def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False,
-              problem: str | None = None) -> bool:
-    """Answer a question by its fact (else `problem`'s right, the classifier's close second); else its page or a tap."""
+              problem: str | None = None, reading: asking.Reading | None = None) -> bool:
+    """Answer a question by its fact (else where to report, if asked, or `problem`'s right, the classifier's close
+    second); else its page or a tap."""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
@@ -239,7 +250,12 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _remember(turn, "report_documents_held", None, "ask_return_home")
         return True
     found = _find(turn.text, intent, informed)
-    if (found is None or not found.confident) and problem is not None and not informed:
+    unsure = found is None or not found.confident
+    if unsure and reading is not None and (where := where_fact(turn, reading, problem)):
+        # "kalau nanti sy dipukul, lapor ke mana?"; a sure topic stays the topic of the answer
+        _where_to_report(turn, reading, where, problem, intent if informed else None)
+        return True
+    if unsure and problem is not None and not informed:
         fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
@@ -256,6 +272,9 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         return True
     if informed or (chat or intent == "verify_recruiter") and sure:
         return False  # the classifier is sure of the topic: its page answers
+    if found.topic == HOTLINES and intent == HOTLINES:
+        _topic_page(turn, HOTLINES)  # retrieval and the classifier's guess agree on help numbers: never a guess
+        return True
     if found.topic is not None and found.topic != HOTLINES:
         fact_replies.ask_about_topic(turn, found.topic)
         if troubled or found.topic in PROBLEM_TOPICS.values():  # a question about trouble: one tap reports it
@@ -263,6 +282,13 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             _remember(turn, "report_other_problem", found, found.topic)
         return True
     return False
+
+
+def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: str | None,
+                     topic: str | None = None) -> None:
+    """Say where to report from where the person is (the police number if asked), with one tap to report."""
+    turn.say_text(fact_replies.render(turn.locale, fact, offer_report=True, answer=where_answer(turn, reading, fact)))
+    _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, topic or problem or HOTLINES)
 
 
 def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:

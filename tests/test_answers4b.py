@@ -1,0 +1,97 @@
+"""The first reply answers what was asked about rights, going home, help numbers and a report's own question
+(issue #14, session 5, answers4b): where to go from where the person is, a question that says nothing of its own,
+the embassy's hotline said once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.conversation import notes
+from tests.conftest import FittingConversation
+from tests.test_questions_dialogue import opened
+from tests.test_questions_dialogue import open_store  # noqa: F401 (this module's store fixture)
+
+KBRI_KL_HOTLINE = "+60 17-668 8032"
+
+
+def person(engine, sender: str, channel: str = "sms") -> FittingConversation:
+    return FittingConversation(engine, sender, channel)
+
+
+# --- the rights page names where to go abroad on its first SMS ------------------------------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("apa saja hak saya sebagai pekerja migran?", ["Pasal 6", "Konsulat (KJRI)", "perwakilan RI"]),
+    ("what are my rights as a migrant worker?", ["Pasal 6", "embassy (KBRI)", "consulate (KJRI)"]),
+])
+def test_the_rights_page_names_the_embassy_and_consulate_on_its_first_sms(engine, store, text, expected):
+    first = person(engine, f"+62812348{abs(hash(text)) % 100000:05d}").send(text)[0]
+    for fragment in expected:
+        assert fragment in first, f"{text!r} -> {first!r} lacks {fragment!r}"
+    assert opened(store) == []
+
+
+# --- a question that asks where to report gets where to go from where the person is ---------------------------
+@pytest.mark.parametrize(("text", "expected"), [
+    ("kalau ada tki dipukul majikan di sarawak, lapornya ke mana?", ["+62 21 2924 4800", "KJRI Kuching"]),
+    ("kalau nanti sy dipukul majikan di johor, sy harus lapor ke mana dulu?", ["+62 21 2924 4800", "KJRI Johor Bahru"]),
+])
+def test_a_question_where_to_report_gets_where_to_go_and_one_tap(engine, store, text, expected):
+    asker = person(engine, f"+62812349{abs(hash(text)) % 100000:05d}")
+    first = asker.send(text)[0]
+    for fragment in expected:
+        assert fragment in first, f"{text!r} -> {first!r} lacks {fragment!r}"
+    assert "Balas 4 untuk melapor" in first and "belum mengerti" not in first
+    assert opened(store) == []
+    assert "ADU-" in asker.say("4"), "4 reports the question"
+    assert len(opened(store)) == 1
+
+
+def test_a_question_where_to_report_that_names_the_police_gets_the_police_number_there(engine, store):
+    first = person(engine, "+6281234960001").send("kalau ada pembantu dipukul di penang, lapor polis ke mana?")[0]
+    assert "999" in first and "Di Indonesia telepon polisi 110" not in first, first
+    assert opened(store) == []
+
+
+# --- a report that asks: the answer, then where to go from abroad ---------------------------------------------
+@pytest.mark.parametrize(("text", "answer", "where"), [
+    ("the agency in hong kong takes half my salary every month for a loan i never signed. is that allowed?",
+     "placement costs", "consulate (KJRI)"),
+    ("agen di taiwan potong gaji sy tiap bulan utk biaya, itu boleh ka?", "biaya penempatan", "1955"),
+])
+def test_a_report_from_abroad_that_asks_gets_the_answer_and_where_to_go(engine, store, text, answer, where):
+    first = person(engine, f"+62812350{abs(hash(text)) % 100000:05d}").send(text)[0]
+    assert "ADU-" in first and answer in first and where in first, first
+    assert first.index(answer) < first.index(where)
+    assert len(opened(store)) == 1
+
+
+def test_a_report_at_home_that_asks_gets_no_line_about_the_embassy(engine, store):
+    first = person(engine, "+6281235000003").send(
+        "PT di kupang minta sy bayar 12 juta sebelum berangkat, sdh sy bayar 5 juta. itu boleh ka?")[0]
+    assert "ADU-" in first and "biaya penempatan" in first
+    assert "Kedutaan" not in first and "KBRI" not in first, first
+
+
+# --- a question of tag words only asks about the report it follows ---------------------------------------------
+@pytest.mark.parametrize(("question", "empty"), [
+    ("benar ga", True), ("itu boleh ka", True), ("itu aturan ko son", True), ("is that allowed", True),
+    ("boleh ke dia buat macam tu", True), ("sy mau pulang, gmn caranya", False), ("bpjs bisa bantu ga", False),
+])
+def test_says_nothing_knows_a_bare_tag_question(question, empty):
+    assert notes.says_nothing(question) is empty
+
+
+def test_a_fee_report_asking_only_is_that_true_gets_the_fee_rule_not_the_right_to_information(engine, store):
+    first = person(engine, "+6281235000004").send(
+        "agen minta sy transfer 9 juta utk urus berangkat ke brunei, sdh sy kirim separuh. benar ga?")[0]
+    assert "ADU-" in first and "biaya penempatan" in first, first
+    assert "informasi yang benar" not in first
+
+
+# --- the embassy's hotline is said once ------------------------------------------------------------------------
+@pytest.mark.parametrize("channel", ["sms", "whatsapp"])
+def test_a_held_passport_in_malaysia_names_the_embassy_hotline_once(engine, store, channel):
+    replies = person(engine, "+6281235000005", channel).send(
+        "majikan tahan paspor sy di malaysia, sy mau pulang. bagaimana caranya?")
+    assert "SPLP" in replies[0] and "ADU-" in replies[0]
+    assert "\n".join(replies).count(KBRI_KL_HOTLINE) == 1, replies
