@@ -95,3 +95,32 @@ def test_a_held_passport_in_malaysia_names_the_embassy_hotline_once(engine, stor
         "majikan tahan paspor sy di malaysia, sy mau pulang. bagaimana caranya?")
     assert "SPLP" in replies[0] and "ADU-" in replies[0]
     assert "\n".join(replies).count(KBRI_KL_HOTLINE) == 1, replies
+
+
+# --- a question the bot cannot answer, asked from abroad: who can --------------------------------------------
+def test_an_unsure_question_from_sabah_names_who_can_answer_instead_of_not_understood(engine, store):
+    first = person(engine, "+6281235000006").send("sy di sandakan, kalau mau kirim barang ke kampung lewat apa ya?")[0]
+    assert "belum bisa menjawabnya dengan pasti" in first and "MENU" in first, first
+    assert "Konsulat (KJRI)" in first and "KJRI Kota Kinabalu" in first, "the mission for the town named"
+    assert "belum mengerti" not in first
+    assert opened(store) == []
+
+
+def test_a_question_with_no_place_abroad_gets_no_referral(engine, store):
+    replies = person(engine, "+6281235000007").send("kalau mau kirim barang ke kampung lewat apa ya?")
+    assert not any("belum bisa menjawabnya" in r for r in replies), replies
+
+
+def test_small_talk_from_abroad_is_not_sent_to_the_embassy(engine, store):
+    replies = person(engine, "+6281235000008").send("di sandakan tu kedai runcit buka sampai jam brp ya?")
+    assert not any("KJRI" in r for r in replies), replies
+
+
+def test_the_referral_in_taiwan_names_kdei_and_at_home_is_none():
+    from bot import hotlines
+    from bot.knowledge import fact_replies
+
+    assert "KDEI Taipei" in fact_replies.referral("id", hotlines.Place("Taiwan"))
+    assert "Hong Kong" not in fact_replies.referral("en", hotlines.Place("Hong Kong"))
+    assert fact_replies.referral("id", hotlines.Place(hotlines.INDONESIA)) is None
+    assert fact_replies.referral("id", hotlines.Place(None)) is None

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot import menu
+from bot.cases.danger import place_of
 from bot.cases.opening import start_case
 from bot.cases.triage import shows_danger
 from bot.conversation import dialogue
@@ -260,7 +261,7 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
     if found is None:
-        return False
+        return not (sure or chat) and _refer(turn, reading)  # unsure: instead of "I did not understand"
     if found.confident and _numbers(found.fact):
         _topic_page(turn, HOTLINES)
         return True
@@ -276,12 +277,29 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _topic_page(turn, HOTLINES)  # retrieval and the classifier's guess agree on help numbers: never a guess
         return True
     if found.topic is not None and found.topic != HOTLINES:
-        fact_replies.ask_about_topic(turn, found.topic)
+        # Abroad, who can answer follows the one-tap question ("... Balas L ... KBRI atau KJRI dapat menjawabnya")
+        fact_replies.ask_about_topic(turn, found.topic, _referral(turn, reading))
         if troubled or found.topic in PROBLEM_TOPICS.values():  # a question about trouble: one tap reports it
             fact_replies.report_offer(turn)
             _remember(turn, "report_other_problem", found, found.topic)
         return True
-    return False
+    return not (sure or chat) and _refer(turn, reading)
+
+
+def _referral(turn: Turn, reading: asking.Reading | None) -> str | None:
+    """Return who can answer a question the bot cannot, when the person asking is abroad (else None)."""
+    if reading is None or not reading.asks:
+        return None
+    return fact_replies.referral(turn.locale, place_of(turn))
+
+
+def _refer(turn: Turn, reading: asking.Reading | None) -> bool:
+    """Say that the bot cannot answer for sure, and who can from where the person is; False when not abroad."""
+    referral = _referral(turn, reading)
+    if referral is None:
+        return False
+    turn.say_text(f"{turn.tr(fact_replies.UNSURE)}\n{referral}")
+    return True
 
 
 def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: str | None,
