@@ -124,3 +124,42 @@ def test_the_referral_in_taiwan_names_kdei_and_at_home_is_none():
     assert "Hong Kong" not in fact_replies.referral("en", hotlines.Place("Hong Kong"))
     assert fact_replies.referral("id", hotlines.Place(hotlines.INDONESIA)) is None
     assert fact_replies.referral("id", hotlines.Place(None)) is None
+
+
+# --- Taiwan has no embassy: a report there hears of KDEI Taipei or the 1955 line, never only "KBRI" -----------------
+def test_a_report_from_taiwan_that_asks_where_to_report_names_kdei(engine, store):
+    first = person(engine, "+6281235000009").send(
+        "adik sy di taiwan sdh kasi 30 ribu NT ke calo yg janji urus pindah pabrik, skrg calo itu hilang. "
+        "bisa lapor kemana?")[0]
+    assert "ADU-" in first and ("KDEI" in first or "1955" in first), first
+
+
+def test_the_where_line_in_taiwan_ignores_an_answer_that_names_only_the_embassy():
+    from bot import hotlines
+
+    said = "Di luar negeri, KBRI atau KJRI juga membantu."
+    assert any(w in said.lower() for w in notes.HELP_PLACE_WORDS)
+    assert not any(w in said.lower() for w in notes.HELP_PLACE_WORDS_IN["Taiwan"])
+    assert hotlines.Place("Taiwan").country in notes.HELP_PLACE_WORDS_IN
+
+
+# --- no passport in Kupang Malay or Malaysian Malay, going home: the travel letter ----------------------------------
+@pytest.mark.parametrize("text", [
+    "beta di tawau son pung paspor, mau pulang ke flores. musti bekin apa?",
+    "sy takde paspor, nak balik kampung dari johor. macam mana?",
+])
+def test_no_passport_told_in_kupang_or_malay_with_going_home_gets_the_splp(engine, store, text):
+    first = person(engine, f"+62812351{abs(hash(text)) % 100000:05d}").send(text)[0]
+    assert "SPLP" in first, first
+
+
+# --- "where do I report?" is answered with where, not with a right that names no place -------------------------
+def test_a_phone_taken_and_where_to_report_gets_where_not_only_the_right_to_a_phone(engine, store):
+    first = person(engine, "+6281235000010").send("sy di hongkong, majikan ambil hp sy. sy bisa lapor lewat mana?")[0]
+    assert "+62 21 2924 4800" in first and "KBRI" in first, first
+
+
+def test_who_may_claim_is_not_taken_for_where_to_report(engine, store):
+    first = person(engine, "+6281235000011").send(
+        "siapa yg boleh urus klaim jkm kalau suami meninggal, istri atau anaknya?")[0]
+    assert "ahli waris" in first, first

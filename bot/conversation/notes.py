@@ -48,6 +48,8 @@ COMPLAINTS = "complaint_channels"
 POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
 # "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
 WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
+# ... of which the words of a place: "lapor ke mana?" asks where; "siapa yg boleh lapor?" asks who may.
+PLACE_WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "where"})
 REPORT_WORDS = frozenset("""
 lapor melapor laporkan melaporkan laporan lapornya melapornya mengadu adukan mengadukan ngadu aduan pengaduan
 ngadunya mengadunya tolong bantuan bantu
@@ -62,8 +64,8 @@ PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor"
 LOST_WORDS = frozenset("hilang ilang kehilangan lost lose".split())
 SUPPOSING_WORDS = frozenset("kalau kalo klo jika jikalau bila apabila seandainya andaikan misalnya if suppose".split())
 PASSPORT_TROUBLE = frozenset("""
-tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada sonde ga gak masih
-bos majikan agen agensi towkay tauke
+tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada takde tade sonde son
+tra nda ndak ga gak gada gaada masih bos majikan agen agensi towkay tauke
 without lost no keep keeps kept took taken held hold expired still boss employer agent agency
 """.split())
 # A question that says nothing of its own ("benar ga?", "itu boleh ka?", "is that legal?"): the report it follows is
@@ -75,9 +77,14 @@ itu ini tu begitu begini gitu gini macam mcm camtu camni sonde son bole boleh bi
 memang emang apa apakah atau ato dia dong orang buat bikin
 is it that this so true right correct legal allowed ok okay fair normal or not
 """.split())
-# Words in an answer that already say where to go for help abroad: no "where to go" line is added after it.
+# Words in an answer that already say where to go for help abroad: no "where to go" line is added after it (in Taiwan,
+# which has no Indonesian embassy, only KDEI Taipei or the 1955 line count).
 HELP_PLACE_WORDS = ("kbri", "kjri", "kri ", "kdei", "1955", "embassy", "consulate", "kedutaan", "konsulat",
                     "perwakilan")
+HELP_PLACE_WORDS_IN = {"Taiwan": ("kdei", "1955")}
+# ... and that say where to report at all (at home too): an answer to "lapor ke mana?" must hold one of them.
+REPORT_PLACE_WORDS = (*HELP_PLACE_WORDS, "bp3mi", "bp2mi", "kp2mi", "disnaker", "crisis", "polisi", "police", "110",
+                      "999", "ltsa")
 # A person abroad told a fact that names no place to go gets one: the mission for the town in Malaysia, Taiwan's
 # 1955 line, else "the embassy (KBRI) or consulate (KJRI)".
 PHONE = re.compile(r"\+\d[\d -]*\d")
@@ -125,7 +132,8 @@ def answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str 
 
 def where_line(turn: Turn, place: hotlines.Place, said: str) -> str | None:
     """Return where to go for help abroad, for a person abroad told `said` that names no such place (else None)."""
-    if place.country in (None, hotlines.INDONESIA) or any(w in said.lower() for w in HELP_PLACE_WORDS):
+    words = HELP_PLACE_WORDS_IN.get(place.country or "", HELP_PLACE_WORDS)
+    if place.country in (None, hotlines.INDONESIA) or any(w in said.lower() for w in words):
         return None
     if place.country == "Malaysia":
         return hotlines.mission_line(turn.locale, place)
@@ -183,15 +191,36 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
     tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
     if report and says_nothing(asked):
         tries = tries[-1:]
+    where = where_fact(turn, reading, report)
     for text, intent in tries:
         found = find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
+            if where and not answers_where(turn, reading, found.fact):
+                return where  # "hp diambil majikan, sy lapor lewat mana?": where to report, not the right to a phone
             return found.fact
-        if intent is None and (where := where_fact(turn, reading, report)):
+        if intent is None and where:
             return where
     if not reading.asks:
         return None
-    return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+    return PROBLEM_FACTS.get(report or "", where_to_go(turn))
+
+
+def answers_where(turn: Turn, reading: asking.Reading, fact: str) -> bool:
+    """Return False when a message asks where to report ("lapor lewat mana?") and the answer of `fact` names no place
+    or number to report to (BP3MI, KBRI, the police...): the right it states does not say where."""
+    if not asked_words(reading, turn.text) & PLACE_WHERE_WORDS:
+        return True
+    said = fact_replies.render(turn.locale, fact).lower()
+    return any(w in said for w in REPORT_PLACE_WORDS)
+
+
+def where_to_go(turn: Turn) -> str:
+    """Return where to report from where the person is: the crisis centre and the embassy from abroad (or when it
+    is not known), the complaint channels (KP2MI, BP3MI in Kupang) at home."""
+    place = place_of(turn).country
+    if place in WHERE_TO_GO_IN:
+        return WHERE_TO_GO_IN[place]
+    return COMPLAINTS if place == hotlines.INDONESIA else WHERE_TO_GO
 
 
 def says_nothing(question: str) -> bool:

@@ -26,6 +26,7 @@ from bot.conversation.notes import WHERE_TO_GO
 from bot.conversation.notes import answer_note as _answer_note
 from bot.conversation.notes import find as _find
 from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_home
+from bot.conversation.notes import answers_where
 from bot.conversation.notes import note_fact as _note_fact
 from bot.conversation.notes import passport_going_home as _passport_going_home
 from bot.conversation.notes import where_answer
@@ -215,10 +216,12 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
         _remember(turn, report if report in CASE_INTENTS else "report_other_problem", None, HOTLINES)
         return True
     found = _find(turn.text, report, sure)
-    if found is not None and found.confident and not _numbers(found.fact):
+    where = where_fact(turn, reading, report)
+    if found is not None and found.confident and not _numbers(found.fact) \
+            and not (where and not answers_where(turn, reading, found.fact)):
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
-    elif where := where_fact(turn, reading, report):
-        _where_to_report(turn, reading, where, report)
+    elif where:
+        _where_to_report(turn, reading, where, report, found.topic if found is not None and found.confident else None)
         return True
     elif sure and report in PROBLEM_FACTS:
         fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
@@ -264,6 +267,10 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         return not (sure or chat) and _refer(turn, reading)  # unsure: instead of "I did not understand"
     if found.confident and _numbers(found.fact):
         _topic_page(turn, HOTLINES)
+        return True
+    if found.confident and reading is not None and (where := where_fact(turn, reading, problem)) \
+            and not answers_where(turn, reading, found.fact):
+        _where_to_report(turn, reading, where, problem, found.topic)  # asked where: a right alone does not say
         return True
     if found.confident:
         problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
