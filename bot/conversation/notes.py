@@ -14,6 +14,7 @@ from bot import sms
 from bot.cases.danger import needs_splp
 from bot.cases.danger import place_of
 from bot.cases.opening import RECEIVED
+from bot.cases.triage import detect_indicators
 from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import says
 from bot.knowledge import fact_replies
@@ -39,6 +40,9 @@ PROBLEM_FACTS = {
     "report_missing_contact": "missing_relative_data",
     "report_recruiter_activity": "calo_may_not_place",
 }
+# A sign a report of another kind tells, and the fact that answers "is that allowed?" about it.
+OVERTIME = "work_contract_contents"
+PHONE_TAKEN = "right_communication"
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
 # Answers that send someone to "the embassy or consulate": in Malaysia, the mission for where they are follows.
@@ -72,10 +76,11 @@ without lost no keep keeps kept took taken held hold expired still boss employer
 # what it asks about, so retrieval is not asked the question alone ("benar" would find the right to correct
 # information for a report of fees).
 TAG_WORDS = frozenset("""
-benar betul bener bnr btl benarkah betulkah ga gak nggak ngga engga enggak tidak tdk tak ka kah ko ke kan ya yah
+benar betul bener bnr btl benarkah betulkah salah melanggar wajar adil ga gak nggak ngga engga enggak tidak tdk tak ka
+kah ko ke kan ya yah
 itu ini tu begitu begini gitu gini macam mcm camtu camni sonde son bole boleh bisa sah legal resmi aturan aturannya
 memang emang apa apakah atau ato dia dong orang buat bikin
-is it that this so true right correct legal allowed ok okay fair normal or not
+is it that this so true right correct legal allowed ok okay fair normal or not against law rule
 """.split())
 # Words in an answer that already say where to go for help abroad: no "where to go" line is added after it (in Taiwan,
 # which has no Indonesian embassy, only KDEI Taipei or the 1955 line count).
@@ -202,7 +207,16 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
             return where
     if not reading.asks:
         return None
-    return PROBLEM_FACTS.get(report or "", where_to_go(turn))
+    return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
+
+
+def sign_fact(text: str) -> str | None:
+    """Return the fact about a sign the message tells (no rest, endless hours; the phone taken), if any."""
+    if "excessive_overtime" in detect_indicators(text):
+        return OVERTIME  # the contract must state hours, leave and rest
+    if says("phone_taken", text):
+        return PHONE_TAKEN
+    return None
 
 
 def answers_where(turn: Turn, reading: asking.Reading, fact: str) -> bool:
