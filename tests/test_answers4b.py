@@ -163,3 +163,16 @@ def test_who_may_claim_is_not_taken_for_where_to_report(engine, store):
     first = person(engine, "+6281235000011").send(
         "siapa yg boleh urus klaim jkm kalau suami meninggal, istri atau anaknya?")[0]
     assert "ahli waris" in first, first
+
+
+# --- a report that shows a sign and asks "is that allowed?": the fact about that sign --------------------------
+def test_endless_hours_told_and_asked_about_get_what_the_contract_must_state(engine, store):
+    first = person(engine, "+6281235000012").send(
+        "majikan suruh sy kerja dari jam 5 pagi sampai jam 12 malam tiap hari tanpa libur, itu melanggar ga?")[0]
+    assert "ADU-" in first and "jam kerja" in first and "istirahat" in first, first
+
+
+def test_sign_fact_reads_overtime_and_a_phone_taken():
+    assert notes.sign_fact("kerja 18 jam sehari tanpa libur") == notes.OVERTIME
+    assert notes.sign_fact("hp sy diambil majikan") == notes.PHONE_TAKEN
+    assert notes.sign_fact("gaji sy belum dibayar") is None
