@@ -176,3 +176,10 @@ def test_sign_fact_reads_overtime_and_a_phone_taken():
     assert notes.sign_fact("kerja 18 jam sehari tanpa libur") == notes.OVERTIME
     assert notes.sign_fact("hp sy diambil majikan") == notes.PHONE_TAKEN
     assert notes.sign_fact("gaji sy belum dibayar") is None
+
+
+def test_afraid_of_arrest_when_reporting_to_the_embassy_hears_that_it_helps_all(engine, store):
+    """A known leftover of session 4: this went to the case-status dialogue; the protection of all workers answers."""
+    first = person(engine, "+6281235000013").send("kalau sy lapor ke kbri nanti sy yg ditangkap?")[0]
+    assert "melindungi semua pekerja migran" in first and "KBRI" in first, first
+    assert "ADU-" not in first and opened(store) == []
