@@ -12,6 +12,7 @@ import re
 from bot import hotlines
 from bot import sms
 from bot.cases.danger import needs_splp
+from bot.cases.danger import numbers_text
 from bot.cases.danger import place_of
 from bot.cases.opening import RECEIVED
 from bot.cases.triage import detect_indicators
@@ -128,7 +129,7 @@ def answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str 
     lines = [fact_replies.render(turn.locale, fact)]
     place = place_of(turn)
     if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place)):
-        if not _numbers_follow_with(turn, place, mission):
+        if not _numbers_follow_with(turn, place, [*lines, mission]):
             lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
     elif (where := where_line(turn, place, lines[0])) and _fits_after_head(turn, [*lines, where]):
         lines.append(where)  # "... boleh ke dia buat macam tu?" told from Hong Kong: the right, then the consulate
@@ -147,14 +148,18 @@ def where_line(turn: Turn, place: hotlines.Place, said: str) -> str | None:
     return turn.tr(hotlines.MISSION[0])
 
 
-def _numbers_follow_with(turn: Turn, place: hotlines.Place, mission: str) -> bool:
-    """Return True when the danger numbers the case opening says after the note already hold the mission's hotline
-    (the KBRI Kuala Lumpur hotline is in Malaysia's emergency line): it is said once, not twice."""
-    if not (needs_splp(turn) or is_sensitive_text(turn.text)):
+def _numbers_follow_with(turn: Turn, place: hotlines.Place, lines: list[str]) -> bool:
+    """Return True when the danger numbers the case opening says after the note hold the hotline of the mission line
+    (the last of `lines`; the KBRI Kuala Lumpur hotline is in Malaysia's emergency line) and would share its message
+    (WhatsApp, a short SMS): the hotline is said once in a message, not twice. On SMS they mostly go apart, and the
+    answer keeps its mission line."""
+    sensitive = is_sensitive_text(turn.text)
+    if not (sensitive or needs_splp(turn)):
         return False
-    phones = PHONE.findall(mission)
-    local = hotlines.local_line(turn.locale, place)
-    return bool(phones) and all(phone in local for phone in phones)
+    phones = PHONE.findall(lines[-1])
+    if not phones or not all(phone in hotlines.local_line(turn.locale, place) for phone in phones):
+        return False
+    return _fits_after_head(turn, [*lines, numbers_text(turn, short=not sensitive)])
 
 
 def _fits_after_head(turn: Turn, lines: list[str]) -> bool:
