@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from bot import hotlines
+from bot import sms
+from bot.cases.danger import needs_splp
+from bot.cases.danger import numbers_text
 from bot.cases.danger import place_of
+from bot.cases.opening import RECEIVED
+from bot.cases.triage import detect_indicators
+from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import says
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
@@ -35,6 +41,9 @@ PROBLEM_FACTS = {
     "report_missing_contact": "missing_relative_data",
     "report_recruiter_activity": "calo_may_not_place",
 }
+# A sign a report of another kind tells, and the fact that answers "is that allowed?" about it.
+OVERTIME = "work_contract_contents"
+PHONE_TAKEN = "right_communication"
 # A passport held, lost or missing, told with going home: the travel letter (SPLP) answers "how do I go home?".
 SPLP = "splp_travel_document"
 # Answers that send someone to "the embassy or consulate": in Malaysia, the mission for where they are follows.
@@ -44,8 +53,11 @@ COMPLAINTS = "complaint_channels"
 POLICE_WORDS = frozenset({"polisi", "polis", "police", "polres", "polsek", "polda"})
 # "ke mana / ke instansi mana / siapa ... lapor / mengadu / minta tolong": where to report.
 WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "siapa", "sapa", "where", "who", "whom"})
+# ... of which the words of a place: "lapor ke mana?" asks where; "siapa yg boleh lapor?" asks who may.
+PLACE_WHERE_WORDS = frozenset({"mana", "kemana", "dimana", "instansi", "kantor", "where"})
 REPORT_WORDS = frozenset("""
-lapor melapor laporkan melaporkan laporan mengadu adukan ngadu aduan pengaduan tolong bantuan bantu
+lapor melapor laporkan melaporkan laporan lapornya melapornya mengadu adukan mengadukan ngadu aduan pengaduan
+ngadunya mengadunya tolong bantuan bantu
 report complain complaint help
 """.split())
 # ... and for a missing relative, where to ask or search ("katong musti tanya ke mana?"): the route of a search.
@@ -57,10 +69,31 @@ PASSPORT_WORDS = frozenset({"paspor", "paspot", "pasport", "passport", "passpor"
 LOST_WORDS = frozenset("hilang ilang kehilangan lost lose".split())
 SUPPOSING_WORDS = frozenset("kalau kalo klo jika jikalau bila apabila seandainya andaikan misalnya if suppose".split())
 PASSPORT_TROUBLE = frozenset("""
-tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada sonde ga gak masih
-bos majikan agen agensi towkay tauke
+tanpa hilang ilang pegang dipegang simpan disimpan tahan ditahan sita disita mati tidak tak tiada takde tade sonde son
+tra nda ndak ga gak gada gaada masih bos majikan agen agensi towkay tauke
 without lost no keep keeps kept took taken held hold expired still boss employer agent agency
 """.split())
+# A question that says nothing of its own ("benar ga?", "itu boleh ka?", "is that legal?"): the report it follows is
+# what it asks about, so retrieval is not asked the question alone ("benar" would find the right to correct
+# information for a report of fees).
+TAG_WORDS = frozenset("""
+benar betul bener bnr btl benarkah betulkah salah melanggar wajar adil ga gak nggak ngga engga enggak tidak tdk tak ka
+kah ko ke kan ya yah
+itu ini tu begitu begini gitu gini macam mcm camtu camni sonde son bole boleh bisa sah legal resmi aturan aturannya
+memang emang apa apakah atau ato dia dong orang buat bikin
+is it that this so true right correct legal allowed ok okay fair normal or not against law rule
+""".split())
+# Words in an answer that already say where to go for help abroad: no "where to go" line is added after it (in Taiwan,
+# which has no Indonesian embassy, only KDEI Taipei or the 1955 line count).
+HELP_PLACE_WORDS = ("kbri", "kjri", "kri ", "kdei", "1955", "embassy", "consulate", "kedutaan", "konsulat",
+                    "perwakilan")
+HELP_PLACE_WORDS_IN = {"Taiwan": ("kdei", "1955")}
+# ... and that say where to report at all (at home too): an answer to "lapor ke mana?" must hold one of them.
+REPORT_PLACE_WORDS = (*HELP_PLACE_WORDS, "bp3mi", "bp2mi", "kp2mi", "disnaker", "crisis", "polisi", "police", "110",
+                      "999", "ltsa")
+# A person abroad told a fact that names no place to go gets one: the mission for the town in Malaysia, Taiwan's
+# 1955 line, else "the embassy (KBRI) or consulate (KJRI)".
+PHONE = re.compile(r"\+\d[\d -]*\d")
 # Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
@@ -94,9 +127,47 @@ def answer_note(turn: Turn, reading: asking.Reading, report: str | None) -> str 
     if not fact:
         return None
     lines = [fact_replies.render(turn.locale, fact)]
-    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place_of(turn))):
-        lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
+    place = place_of(turn)
+    if fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place)):
+        if not _numbers_follow_with(turn, place, [*lines, mission]):
+            lines.append(mission)  # in Malaysia: the KBRI/KJRI/KRI for the town named, else the embassy
+    elif (where := where_line(turn, place, lines[0])) and _fits_after_head(turn, [*lines, where]):
+        lines.append(where)  # "... boleh ke dia buat macam tu?" told from Hong Kong: the right, then the consulate
     return "\n".join(lines)
+
+
+def where_line(turn: Turn, place: hotlines.Place, said: str) -> str | None:
+    """Return where to go for help abroad, for a person abroad told `said` that names no such place (else None)."""
+    words = HELP_PLACE_WORDS_IN.get(place.country or "", HELP_PLACE_WORDS)
+    if place.country in (None, hotlines.INDONESIA) or any(w in said.lower() for w in words):
+        return None
+    if place.country == "Malaysia":
+        return hotlines.mission_line(turn.locale, place)
+    if place.country == "Taiwan":
+        return hotlines.local_line(turn.locale, place)  # 1955, in Indonesian: Taiwan has no Indonesian embassy
+    return turn.tr(hotlines.MISSION[0])
+
+
+def _numbers_follow_with(turn: Turn, place: hotlines.Place, lines: list[str]) -> bool:
+    """Return True when the danger numbers the case opening says after the note hold the hotline of the mission line
+    (the last of `lines`; the KBRI Kuala Lumpur hotline is in Malaysia's emergency line) and would share its message
+    (WhatsApp, a short SMS): the hotline is said once in a message, not twice. On SMS they mostly go apart, and the
+    answer keeps its mission line."""
+    sensitive = is_sensitive_text(turn.text)
+    if not (sensitive or needs_splp(turn)):
+        return False
+    phones = PHONE.findall(lines[-1])
+    if not phones or not all(phone in hotlines.local_line(turn.locale, place) for phone in phones):
+        return False
+    return _fits_after_head(turn, [*lines, numbers_text(turn, short=not sensitive)])
+
+
+def _fits_after_head(turn: Turn, lines: list[str]) -> bool:
+    """Return True when the case number's line and `lines` fit the first message (3 SMS segments on SMS)."""
+    text = "\n".join([turn.tr(RECEIVED, ref="ADU-XXXXXX"), *lines])
+    if not turn.is_sms:
+        return len(text) <= 1000
+    return sms.measure(sms.to_gsm7(text)).segments <= sms.SMS_BUDGET_SEGMENTS
 
 
 def asked_words(reading: asking.Reading, text: str) -> set[str]:
@@ -125,23 +196,82 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
         return SPLP
     asked = reading.question_text or turn.text
     # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
-    # story of an accident); then the whole message with it.
+    # story of an accident); then the whole message with it. A question that says nothing of its own ("benar ga?")
+    # asks about the report: only the whole message.
     tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
+    if report and says_nothing(asked):
+        tries = tries[-1:]
+    where = where_fact(turn, reading, report)
     for text, intent in tries:
         found = find(text, intent, intent is not None)
         if found is not None and found.confident and not _numbers(found.fact):
+            if where and not answers_where(turn, reading, found.fact):
+                return where  # "hp diambil majikan, sy lapor lewat mana?": where to report, not the right to a phone
             return found.fact
-        if intent is None and report == "report_missing_contact" and asks_where_to_search(reading, turn.text):
-            return MISSING_ROUTE  # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
-        if intent is None and report != "report_missing_contact" and asks_where_to_report(reading, turn.text):
-            # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
-            place = place_of(turn).country
-            if place in WHERE_TO_GO_IN:
-                return WHERE_TO_GO_IN[place]
-            return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
+        if intent is None and where:
+            return where
     if not reading.asks:
         return None
-    return PROBLEM_FACTS.get(report or "", WHERE_TO_GO)
+    return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
+
+
+def sign_fact(text: str) -> str | None:
+    """Return the fact about a sign the message tells (no rest, endless hours; the phone taken), if any."""
+    if "excessive_overtime" in detect_indicators(text):
+        return OVERTIME  # the contract must state hours, leave and rest
+    if says("phone_taken", text):
+        return PHONE_TAKEN
+    return None
+
+
+def answers_where(turn: Turn, reading: asking.Reading, fact: str) -> bool:
+    """Return False when a message asks where to report ("lapor lewat mana?") and the answer of `fact` names no place
+    or number to report to (BP3MI, KBRI, the police...): the right it states does not say where."""
+    if not asked_words(reading, turn.text) & PLACE_WHERE_WORDS:
+        return True
+    said = fact_replies.render(turn.locale, fact).lower()
+    return any(w in said for w in REPORT_PLACE_WORDS)
+
+
+def where_to_go(turn: Turn) -> str:
+    """Return where to report from where the person is: the crisis centre and the embassy from abroad (or when it
+    is not known), the complaint channels (KP2MI, BP3MI in Kupang) at home."""
+    place = place_of(turn).country
+    if place in WHERE_TO_GO_IN:
+        return WHERE_TO_GO_IN[place]
+    return COMPLAINTS if place == hotlines.INDONESIA else WHERE_TO_GO
+
+
+def says_nothing(question: str) -> bool:
+    """Return True for a question of tag words only ("benar ga?", "itu boleh ka?", "is that allowed?")."""
+    words = normalise.normalise(question).split()
+    return bool(words) and all(w in TAG_WORDS for w in words)
+
+
+def where_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | None:
+    """Return the fact that says where to report (or, for a missing relative, where to ask), if that is asked."""
+    if report == "report_missing_contact":
+        # "katong musti lapor di mana?": Disnaker or BP3MI, KP2MI, Kemlu, the embassy
+        return MISSING_ROUTE if asks_where_to_search(reading, turn.text) else None
+    if not asks_where_to_report(reading, turn.text):
+        return None
+    # "ke instansi mana?": where to complain (BP3MI, KBRI/KJRI); from abroad, the crisis centre first
+    place = place_of(turn).country
+    if place in WHERE_TO_GO_IN:
+        return WHERE_TO_GO_IN[place]
+    return WHERE_TO_GO if place not in (None, hotlines.INDONESIA) else COMPLAINTS
+
+
+def where_answer(turn: Turn, reading: asking.Reading, fact: str) -> str:
+    """Render where to report: the police number for where the person is when the police are asked, then `fact`,
+    then in Malaysia the mission for the town named."""
+    place = place_of(turn)
+    lines = [fact_replies.render(turn.locale, fact)]
+    if asked_words(reading, turn.text) & POLICE_WORDS:
+        lines.insert(0, hotlines.local_line(turn.locale, place))  # "lapor ke polis malaysia atau ke kbri?"
+    elif fact in MISSION_FACTS and (mission := hotlines.mission_line(turn.locale, place)):
+        lines.append(mission)
+    return "\n".join(lines)
 
 
 def passport_going_home(text: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot import hotlines
 from bot import menu
+from bot.cases.danger import place_of
 from bot.cases.opening import start_case
 from bot.cases.triage import shows_danger
 from bot.conversation import confirming
@@ -27,8 +28,11 @@ from bot.conversation.notes import WHERE_TO_GO
 from bot.conversation.notes import answer_note as _answer_note
 from bot.conversation.notes import find as _find
 from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_home
+from bot.conversation.notes import answers_where
 from bot.conversation.notes import note_fact as _note_fact
 from bot.conversation.notes import passport_going_home as _passport_going_home
+from bot.conversation.notes import where_answer
+from bot.conversation.notes import where_fact
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import fact_topics
@@ -77,9 +81,10 @@ BEFORE_LEAVING = frozenset({"ask_requirements", "ask_procedure", "ask_costs", "a
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
 # that asks is answered as a question with one tap to report; between the two a message that asks about a problem
 # is asked whether it happened (bot/conversation/confirming.py, from its CONFIRM_LOW) and the reading's rules decide
-# the rest. Chosen on 5-fold cross-validation of train.yml and on dev.yml together, two turns scored (docs/nlu.md,
-# "The confirmation (session 5)"; 0.6 before the confirmation).
-HARM_REPORT = 0.8
+# the rest. Chosen on 5-fold cross-validation of train.yml and on dev.yml together, two turns scored, weighing each
+# report that waits a turn for its case (docs/nlu.md, "The confirmation (session 5)"; 0.6 before the confirmation,
+# 0.8 on the confirm branch).
+HARM_REPORT = 0.7
 HARM_QUESTION = 0.1
 # A question asks about a problem when that report intent has at least this share of the ranking.
 REPORT_SHARE = 0.2
@@ -99,7 +104,7 @@ CASE_INTENTS = frozenset(PROBLEM_TOPICS) - {"report_recruiter_activity"}
 SPLP_TOPICS = frozenset({"ask_return_home", "ask_rights", "ask_requirements", "ask_procedure", "ask_hotline"})
 # Words that ask for a phone number ("nomornya apa", "what number"): the help numbers for where the person is.
 NUMBER_ASKS = frozenset("""
-nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan
+nomor nomer nombor nomornya nomernya no. telepon telpon telp tlp hotline darurat kecemasan talian 112 999
 number numbers hotline emergency dial
 """.split())
 # The facts that answer "how do I check a company?" before the company check asks for its name.
@@ -183,7 +188,7 @@ def _answer(turn: Turn, reading: asking.Reading, intent: str, understanding: Und
     if intent in CHAT_INTENTS and not reading.asks and intent != "out_of_scope":
         return False
     return _question(turn, intent, sure, chat=intent in CHAT_INTENTS, troubled=reading.troubled,
-                     problem=_problem_asked(reading, understanding), asked=reading.question_text)
+                     problem=_problem_asked(reading, understanding), reading=reading)
 
 
 def _watch_and_answer(turn: Turn, reading: asking.Reading) -> bool:
@@ -237,9 +242,19 @@ def _report(turn: Turn, reading: asking.Reading, report: str | None, understandi
 
 def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, sure: bool) -> bool:
     """Answer "is my employer allowed to keep my passport?" and offer one tap to report it; no case yet."""
+    if _asks_for_a_number(reading):
+        _topic_page(turn, HOTLINES)  # "ada nomor wa pengaduan?": the numbers for where the person is
+        fact_replies.report_offer(turn)
+        _remember(turn, report if report in CASE_INTENTS else "report_other_problem", None, HOTLINES)
+        return True
     found = _find(turn.text, report, sure)
-    if found is not None and found.confident and not _numbers(found.fact):
+    where = where_fact(turn, reading, report)
+    if found is not None and found.confident and not _numbers(found.fact) \
+            and not (where and not answers_where(turn, reading, found.fact)):
         fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+    elif where:
+        _where_to_report(turn, reading, where, report, found.topic if found is not None and found.confident else None)
+        return True
     elif sure and report in PROBLEM_FACTS:
         fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
         fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
@@ -254,12 +269,11 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
 
 
 def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = False,
-              problem: str | None = None, asked: str = "") -> bool:
-    """Answer a question by its fact (else `problem`'s right, the classifier's close second); else its page or a tap.
-
-    :param asked: the sentences of the message that ask (asking.Reading.question_text): looked up on their own when
-        the whole message finds no fact with confidence ("bikin paspor di kbri brp ringgit? ada yg tawar 300")
-    """
+              problem: str | None = None, reading: asking.Reading | None = None) -> bool:
+    """Answer a question by its fact (else where to report, if asked, or `problem`'s right, the classifier's close
+    second); else its page or a tap. The sentences that ask (`reading.question_text`) are looked up on their own
+    when the whole message finds no fact with confidence ("bikin paspor di kbri brp ringgit? ada yg tawar 300")."""
+    asked = (reading.question_text or "") if reading is not None else ""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
@@ -277,13 +291,18 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     if asked and asked != turn.text and not chat and (found is None or not found.confident):
         alone = _find(asked, intent, informed)
         found = alone if alone is not None and (alone.confident or found is None) else found
-    if (found is None or not found.confident) and problem is not None and not informed:
+    unsure = found is None or not found.confident
+    if unsure and reading is not None and (where := where_fact(turn, reading, problem)):
+        # "kalau nanti sy dipukul, lapor ke mana?"; a sure topic stays the topic of the answer
+        _where_to_report(turn, reading, where, problem, intent if informed else None)
+        return True
+    if unsure and problem is not None and not informed:
         fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
     place = _abroad(turn.text) if found is None or not found.confident else None
-    if place is not None and (intent == RIGHTS and not _on_rights_page(turn.text) if informed
-                              else intent not in BEFORE_LEAVING):
+    if place is not None and not chat and (intent == RIGHTS and not _on_rights_page(turn.text) if informed
+                                           else intent not in BEFORE_LEAVING):
         # Asked from abroad and no fact answers: the mission there (the rights under Indonesian law stay one tap away).
         topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
         fact_replies.ask_mission(turn, place, topic)
@@ -292,9 +311,13 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
         return True
     if found is None:
-        return False
+        return not (sure or chat) and _refer(turn, reading)  # unsure: instead of "I did not understand"
     if found.confident and _numbers(found.fact):
         _topic_page(turn, HOTLINES)
+        return True
+    if found.confident and reading is not None and (where := where_fact(turn, reading, problem)) \
+            and not answers_where(turn, reading, found.fact):
+        _where_to_report(turn, reading, where, problem, found.topic)  # asked where: a right alone does not say
         return True
     if found.confident:
         problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
@@ -304,13 +327,40 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         return True
     if informed or (chat or intent == "verify_recruiter") and sure:
         return False  # the classifier is sure of the topic: its page answers
+    if found.topic == HOTLINES and intent == HOTLINES:
+        _topic_page(turn, HOTLINES)  # retrieval and the classifier's guess agree on help numbers: never a guess
+        return True
     if found.topic is not None and found.topic != HOTLINES:
-        fact_replies.ask_about_topic(turn, found.topic)
+        # Abroad, who can answer follows the one-tap question ("... Balas L ... KBRI atau KJRI dapat menjawabnya")
+        fact_replies.ask_about_topic(turn, found.topic, _referral(turn, reading))
         if troubled or found.topic in PROBLEM_TOPICS.values():  # a question about trouble: one tap reports it
             fact_replies.report_offer(turn)
             _remember(turn, "report_other_problem", found, found.topic)
         return True
-    return False
+    return not (sure or chat) and _refer(turn, reading)
+
+
+def _referral(turn: Turn, reading: asking.Reading | None) -> str | None:
+    """Return who can answer a question the bot cannot, when the person asking is abroad (else None)."""
+    if reading is None or not reading.asks:
+        return None
+    return fact_replies.referral(turn.locale, place_of(turn))
+
+
+def _refer(turn: Turn, reading: asking.Reading | None) -> bool:
+    """Say that the bot cannot answer for sure, and who can from where the person is; False when not abroad."""
+    referral = _referral(turn, reading)
+    if referral is None:
+        return False
+    turn.say_text(f"{turn.tr(fact_replies.UNSURE)}\n{referral}")
+    return True
+
+
+def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: str | None,
+                     topic: str | None = None) -> None:
+    """Say where to report from where the person is (the police number if asked), with one tap to report."""
+    turn.say_text(fact_replies.render(turn.locale, fact, offer_report=True, answer=where_answer(turn, reading, fact)))
+    _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, topic or problem or HOTLINES)
 
 
 def _abroad(text: str) -> hotlines.Place | None:

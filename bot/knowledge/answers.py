@@ -126,7 +126,8 @@ ANSWERS: dict[str, Answer] = {
             _l("Your rights as a migrant worker (UU 18/2017 Pasal 6) include: correct information about the "
                "job and the procedure; wages at the destination country's standard; an explanation of your "
                "contract and a copy of it and of your documents; holding your own passport while you work; "
-               "access to communication, such as your phone."),
+               "access to communication, such as your phone. Abroad, the Indonesian embassy (KBRI) or consulate "
+               "(KJRI) helps you, with or without papers."),
             _l("Also: freedom of worship and association, legal aid, and a safe return home. Sign a contract "
                "only in a language you understand, and keep your own copy. Your duties: obey the law, work "
                "by the contract, and report your arrival, stay and return to the Indonesian embassy or "
@@ -136,6 +137,7 @@ ANSWERS: dict[str, Answer] = {
             "right_correct_information", "right_wages", "right_contract_explanation", "right_document_copies",
             "right_hold_travel_documents", "right_communication", "right_worship_association",
             "right_legal_aid", "right_safe_return", "contract_language_understood", "duty_report_to_mission",
+            "government_protects_all_pmi",
         ),
         next_steps=("report_menu", "ask_hotline"),
     ),

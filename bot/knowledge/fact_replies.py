@@ -36,6 +36,12 @@ ASK_MISSION = _l("We have no sure answer to that here. Ask the Indonesian missio
                  "or consulate (KJRI).")
 ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)s? Reply M to read about it, "
                  "or MENU for all topics.")
+# A question the bot cannot answer, from a person abroad: who can (the facts it states: government_protects_all_pmi;
+# in Malaysia the mission line states missions_in_malaysia; Taiwan's answer is the fact kdei_taipei_helps).
+UNSURE = _l("Sorry, I cannot answer that for sure. Reply MENU for all topics.")
+REFER_ABROAD = _l("Abroad, the Indonesian embassy (KBRI) or consulate (KJRI) can answer it: they help Indonesians "
+                  "with or without papers.")
+REFER_FACTS = WHERE_TO_ASK  # no Indonesian embassy there: KDEI Taipei
 
 
 def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False,
@@ -75,9 +81,10 @@ def _offered(topic: str | None) -> bool:
     return topic in TOPIC_NAMES and topic in ANSWERS and topic != NOT_OFFERED
 
 
-def ask_about_topic(turn: Turn, topic: str) -> None:
-    """Ask, in one tap, whether the question was about `topic` (M sends its page)."""
-    turn.say(ABOUT_TOPIC, topic=turn.tr(TOPIC_NAMES[topic]))
+def ask_about_topic(turn: Turn, topic: str, then: str | None = None) -> None:
+    """Ask, in one tap, whether the question was about `topic` (M sends its page); `then` follows in the message."""
+    text = turn.tr(ABOUT_TOPIC, topic=turn.tr(TOPIC_NAMES[topic]))
+    turn.say_text(f"{text}\n{then}" if then else text)
     offer_topic(turn, topic)
 
 
@@ -97,10 +104,21 @@ def ask_mission(turn: Turn, place: hotlines.Place, topic: str | None = None) -> 
     offer_topic(turn, topic)
 
 
+def referral(locale: str, place: hotlines.Place) -> str | None:
+    """Return who can answer what the bot cannot, for a person abroad: the embassy or consulate (in Malaysia the
+    mission for the town named, in Taiwan KDEI Taipei); None in Indonesia or when it is not known where they are."""
+    if place.country in (None, hotlines.INDONESIA):
+        return None
+    if place.country in REFER_FACTS:
+        return i18n.render(locale, FACT_ANSWERS[REFER_FACTS[place.country]])
+    mission = hotlines.mission_line(locale, place)
+    return "\n".join([i18n.render(locale, REFER_ABROAD), *([mission] if mission else [])])
+
+
 def report_offer(turn: Turn) -> None:
     """Say the one-tap offer to report."""
     turn.say(REPORT_OFFER)
 
 
-__all__ = ["ABOUT_TOPIC", "ASK_MISSION", "ask_mission", "MORE_ON_TOPIC", "REPORT_OFFER", "TOPIC_NAMES", "ask_about_topic", "offer_topic",
-           "render", "report_offer", "say_fact"]
+__all__ = ["ABOUT_TOPIC", "ASK_MISSION", "MORE_ON_TOPIC", "REFER_ABROAD", "REPORT_OFFER", "TOPIC_NAMES", "UNSURE",
+           "ask_about_topic", "ask_mission", "offer_topic", "referral", "render", "report_offer", "say_fact"]
