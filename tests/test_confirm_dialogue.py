@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from datetime import timedelta
 from datetime import timezone
-from pathlib import Path
 
 import pytest
 
@@ -15,12 +14,11 @@ from bot.conversation import confirming
 from bot.conversation import questions
 from bot.conversation.engine import Engine
 from bot.messages import Inbound
-from bot.privacy import Vault
 from bot.store import fetch
-from bot.store import open_db
-from tests.conftest import DATA_KEY
 from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
+from tests.test_questions_dialogue import open_store  # noqa: F401 (the store fixture)
+from tests.test_questions_dialogue import opened
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 # Messages that ask about a problem without telling that it happened to the writer, which the harm model puts in
@@ -42,19 +40,6 @@ def clocked_engine(app, clock: list[datetime]) -> Engine:
     """The app's engine (same store, vault and classifier) on a clock the test moves."""
     ext = app.extensions["teman"]
     return Engine(ext["settings"], ext["vault"], ext["engine"].classifier, clock=lambda: clock[0])
-
-
-@pytest.fixture(name="store")
-def open_store(app, db_path: Path):
-    """The bot's database, read beside the engine."""
-    database = open_db(db_path)
-    yield database
-    database.close()
-
-
-def opened(database) -> list[cases.Case]:
-    """Return every case, decrypted, in order."""
-    return [cases.case_from_row(r, Vault(DATA_KEY)) for r in fetch(database, "select * from cases order by id")]
 
 
 def person(bot: Engine, sender: str = "+6281234560001", channel: str = "sms") -> FittingConversation:

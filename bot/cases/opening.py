@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
 from bot import hotlines
@@ -50,6 +52,25 @@ ASK_STORY_AGAIN = _l("Please write a few words about what happened, or BATAL to 
 STORY_CANCELLED = _l("OK, nothing was saved. Reply MENU for the menu.")
 AGE_REPORT = _l("Reply 1 to report this sponsor to the officers, or MENU for the menu.")
 FLOW_AGE = "age_check"  # told the minimum age; 1 reports the sponsor with the first message
+
+
+def kept_within(turn: Turn, at: Any, window: timedelta) -> bool:
+    """Return True when an offer or a question kept at `at` (ISO time) is still within `window` of now."""
+    try:
+        return turn.now - datetime.fromisoformat(str(at)) <= window
+    except ValueError:
+        return False
+
+
+def start_case_from_message(turn: Turn, category: str, message_id: Any) -> bool:
+    """Open a case with the text of an earlier message of this contact (kept by an offer or a confirmation)."""
+    row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
+                    [message_id, turn.contact.id])
+    text = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
+    if not text:
+        return False
+    start_case(turn, category, text, message_id=message_id)
+    return True
 
 
 def start_case(turn: Turn, category: str, text: str, message_id: int | None = None, note: str | None = None) -> Case:

@@ -17,18 +17,17 @@ it asks, then one line:
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
 from bot import menu
 from bot import sms
-from bot.cases.opening import start_case
+from bot.cases.opening import kept_within
+from bot.cases.opening import start_case_from_message
 from bot.conversation import dialogue
 from bot.i18n import _l
 from bot.knowledge.fact_replies import REPORT_OFFER
 from bot.messages import Reply
-from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding import asking
 from bot.understanding.harm import denies_trouble
@@ -127,26 +126,13 @@ def answer(turn: Turn) -> None:
     pending: Any = turn.state.pop(KEY, None)
     turn.state.pop("flow", None)
     word = " ".join("".join(ch for ch in turn.text.lower() if ch.isalnum() or ch.isspace()).split())
-    if not isinstance(pending, dict) or not _recent(turn, pending.get("at")):
+    if not isinstance(pending, dict) or not kept_within(turn, pending.get("at"), WINDOW):
         return  # past the window: the message is a new one (a 1 is the main menu's 1)
     if word in NO_WORDS:
         turn.say(DECLINED)
         return
-    if word not in YES_WORDS:
-        return  # not an answer: handled as a new message
-    row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
-                    [pending.get("message_id"), turn.contact.id])
-    text = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
-    if not text:
-        return
-    start_case(turn, str(pending.get("category") or "other_problem"), text, message_id=pending["message_id"])
-
-
-def _recent(turn: Turn, at: Any) -> bool:
-    try:
-        return turn.now - datetime.fromisoformat(str(at)) <= WINDOW
-    except ValueError:
-        return False
+    if word in YES_WORDS:  # else not an answer: handled as a new message
+        start_case_from_message(turn, str(pending.get("category") or "other_problem"), pending.get("message_id"))
 
 
 FLOWS = {FLOW: answer}

@@ -11,14 +11,15 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
-from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
 from bot import hotlines
 from bot import menu
 from bot.cases.danger import place_of
+from bot.cases.opening import kept_within
 from bot.cases.opening import start_case
+from bot.cases.opening import start_case_from_message
 from bot.cases.triage import shows_danger
 from bot.conversation import confirming
 from bot.conversation import dialogue
@@ -38,7 +39,6 @@ from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import fact_topics
 from bot.knowledge.retrieval import states_numbers as _numbers
 from bot.recruiters.check import extract_query
-from bot.store import fetch_one
 from bot.turn import Turn
 from bot.understanding import asking
 from bot.understanding import normalise
@@ -413,22 +413,9 @@ def report_question(turn: Turn) -> None:
     """Handle 4 after a question about a problem: open the case with the question's text (else the report menu)."""
     asked: Any = turn.state.pop(ASKED_KEY, None)
     turn.state["menu"] = menu.MAIN
-    text = None
-    if isinstance(asked, dict) and _recent(turn, asked.get("at")):
-        row = fetch_one(turn.db, "select text_enc from messages where id = ? and contact_id = ?",
-                        [asked.get("message_id"), turn.contact.id])
-        text = turn.vault.decrypt(row["text_enc"], "messages.text_enc") if row else None
-    if not text:
+    if not (isinstance(asked, dict) and kept_within(turn, asked.get("at"), OFFER_WINDOW)
+            and start_case_from_message(turn, str(asked.get("category") or "other_problem"), asked.get("message_id"))):
         dialogue.report_menu(turn)
-        return
-    start_case(turn, str(asked.get("category") or "other_problem"), text, message_id=asked["message_id"])
-
-
-def _recent(turn: Turn, at: Any) -> bool:
-    try:
-        return turn.now - datetime.fromisoformat(str(at)) <= OFFER_WINDOW
-    except ValueError:
-        return False
 
 
 BEFORE_INTENT = [answer_or_report]
