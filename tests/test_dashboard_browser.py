@@ -164,8 +164,18 @@ def click(driver: Any, by: str, value: str) -> None:
                     "does not belong to the document" not in str(error)):
                 raise
             page = driver.find_element(By.TAG_NAME, "html")
-    WebDriverWait(driver, 40).until(staleness_of(page))
+    WebDriverWait(driver, 40).until(lambda d: replaced(page))
     WebDriverWait(driver, 40).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def replaced(page: Any) -> bool:
+    """Return True once `page` (the old <html>) is gone; Chromium may say so as "does not belong to the document"."""
+    try:
+        return staleness_of(page)(None)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 def text(driver: Any, element_id: str) -> str:
