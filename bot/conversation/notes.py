@@ -30,7 +30,7 @@ from bot.understanding import normalise
 # Said to a report that asks something retrieval cannot answer with confidence: where to go for help.
 WHERE_TO_GO = "hotline_kp2mi_crisis_centre_abroad"
 # ... where a country has its own office for migrant workers instead of an embassy: that office.
-WHERE_TO_GO_IN = {"Taiwan": "kdei_taipei_helps"}
+WHERE_TO_GO_IN = fact_replies.WHERE_TO_ASK
 # The fact that answers what a person asks about their own problem of each kind ("itu legal?", "is that allowed?",
 # "what should I do?") when retrieval finds no closer one: the right that problem breaks, or what to prepare.
 PROBLEM_FACTS = {

@@ -59,7 +59,6 @@ CONTRACT_WORDS = frozenset("""
 sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract agreement paper kertas surat
 """.split())
 HOTLINES = "ask_hotline"
-INDONESIA = "Indonesia"
 RIGHTS = "ask_rights"
 # What the first page of the rights answer speaks of (wages, the passport, the phone): a question about these abroad
 # is answered by that page, not sent to the mission, unless it asks where to go ("lapor kemana?").
@@ -367,7 +366,7 @@ def _abroad(text: str) -> hotlines.Place | None:
     """Return where abroad a message says the person is ("anak sy lahir di tawau"), else None (going there is not
     being there: "mau kerja ke malaysia")."""
     where = hotlines.where_in_text(text, skip_going=True)
-    if where.country is None or where.country == INDONESIA:
+    if where.country is None or where.country == hotlines.INDONESIA:
         return None
     return hotlines.Place(country=where.country, mission=where.mission)
 

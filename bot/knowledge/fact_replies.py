@@ -41,7 +41,6 @@ ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)
 UNSURE = _l("Sorry, I cannot answer that for sure. Reply MENU for all topics.")
 REFER_ABROAD = _l("Abroad, the Indonesian embassy (KBRI) or consulate (KJRI) can answer it: they help Indonesians "
                   "with or without papers.")
-REFER_FACTS = WHERE_TO_ASK  # no Indonesian embassy there: KDEI Taipei
 
 
 def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False,
@@ -109,8 +108,8 @@ def referral(locale: str, place: hotlines.Place) -> str | None:
     mission for the town named, in Taiwan KDEI Taipei); None in Indonesia or when it is not known where they are."""
     if place.country in (None, hotlines.INDONESIA):
         return None
-    if place.country in REFER_FACTS:
-        return i18n.render(locale, FACT_ANSWERS[REFER_FACTS[place.country]])
+    if place.country in WHERE_TO_ASK:
+        return i18n.render(locale, FACT_ANSWERS[WHERE_TO_ASK[place.country]])
     mission = hotlines.mission_line(locale, place)
     return "\n".join([i18n.render(locale, REFER_ABROAD), *([mission] if mission else [])])
 
