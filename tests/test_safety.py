@@ -360,6 +360,22 @@ def test_self_harm_gets_its_own_first_line(engine, store, sender):
     assert store.last().priority == "darurat"
 
 
+@pytest.mark.parametrize("sender", SENDERS)
+@pytest.mark.parametrize("text", ["tolong majikan pukul saya sekarang saya takut mau mati",
+                                  "help the boss is beating me now, i am afraid i will die"])
+def test_fear_of_dying_at_someone_elses_hand_is_not_read_as_self_harm(engine, store, sender, text):
+    reply = sms(engine, sender).say(text)
+    assert "Anda berharga" not in reply and "menyakiti diri" not in reply, "a beaten worker is not told of self-harm"
+    assert_numbers_for(reply, sender)
+    assert store.last().priority == "darurat"
+
+
+@pytest.mark.parametrize("sender", SENDERS)
+def test_self_harm_beside_fear_still_gets_its_own_first_line(engine, store, sender):
+    reply = sms(engine, sender).say("sy takut mati tp lebih baik bunuh diri saja")
+    assert reply.startswith("Terima kasih sudah bercerita. Anda berharga")
+
+
 # ----------------------------------------------------------------- 13. promises that depend on staff
 @pytest.mark.parametrize("sender", SENDERS)
 def test_no_promise_of_a_call_when_no_officer_can_take_it(engine, unstaffed, sender):

@@ -50,6 +50,7 @@ class Cues:
     groups: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
     together: tuple[tuple[str, ...], ...] = ()
     openers: frozenset[str] = frozenset()
+    masks: dict[str, list[re.Pattern[str]]] = field(default_factory=dict)
 
 
 def _alternative(word: str) -> str:
@@ -82,11 +83,12 @@ def cues(path: Path = INDICATORS_FILE) -> Cues:
     indicators = {code: [compile_cue(c) for c in data.get("indicators", {}).get(code) or []] for code in INDICATORS}
     groups = {str(name): [compile_cue(c) for c in entries or []] for name, entries in (data.get("groups") or {}).items()}
     together = tuple(tuple(str(code) for code in group) for group in data.get("danger_together") or [])
+    masks = {str(name): [compile_cue(c) for c in entries or []] for name, entries in (data.get("masks") or {}).items()}
     return Cues(indicators, [compile_cue(c) for c in data.get("danger") or []],
                 [compile_cue(c) for c in data.get("sensitive") or []],
                 frozenset(str(w) for w in data.get("negations") or []),
                 frozenset(str(w) for w in data.get("conditionals") or []), groups, together,
-                frozenset(str(w).replace("_", " ") for w in data.get("danger_openers") or []))
+                frozenset(str(w).replace("_", " ") for w in data.get("danger_openers") or []), masks)
 
 
 def plain_text(text: str) -> str:
@@ -102,6 +104,16 @@ def _forms(text: str) -> list[str]:
 
 # Negation words that are other words after these: English "son" ("my son", "the employer's son"), not Kupang "son".
 _NOT_NEGATION_AFTER = {"son": frozenset({"s", "my", "his", "her", "the", "their", "a", "our", "your", "whose"})}
+
+
+def _masked(forms: list[str], table: Cues, name: str) -> list[str]:
+    """Return the forms with the phrases indicators.yml masks for `name` blanked out ("takut mau mati")."""
+    patterns = table.masks.get(name)
+    if not patterns:
+        return forms
+    for pattern in patterns:
+        forms = [pattern.sub(" ", form) for form in forms]
+    return [" ".join(form.split()) for form in forms]
 
 
 def _negated(before: list[str], negations: frozenset[str]) -> bool:
@@ -195,7 +207,7 @@ def says(group: str, text: str) -> bool:
     if not text or not text.strip():
         return False
     table = cues()
-    return _matches(table.groups.get(group, []), _forms(text), table, asked=True)
+    return _matches(table.groups.get(group, []), _masked(_forms(text), table, group), table, asked=True)
 
 
 @lru_cache(maxsize=64)
@@ -205,7 +217,8 @@ def is_sensitive_text(text: str) -> bool:
         return False
     table = cues()
     forms = _forms(text)
-    return _matches(table.sensitive, forms, table, asked=not _reads_as_question(text, forms, table))
+    return _matches(table.sensitive, _masked(forms, table, "sensitive"), table,
+                    asked=not _reads_as_question(text, forms, table))
 
 
 def stranded(text: str) -> bool:
