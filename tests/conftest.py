@@ -6,6 +6,7 @@ import base64
 import itertools
 import uuid
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -402,3 +403,8 @@ def provider_api() -> Iterator[ProviderServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def states_number(text: str, number: str) -> bool:
+    """Return True when `text` gives the phone number (not as digits inside a case ref such as ADU-CS6999)."""
+    return re.search(r"(?<![\w+])" + re.escape(number) + r"(?!\w)", text) is not None

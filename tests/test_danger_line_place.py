@@ -16,6 +16,7 @@ from bot.conversation import dialogue
 from bot.conversation.engine import Engine
 from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
+from tests.conftest import states_number
 from tests.test_places_case import _report_from_sabah_then_where
 from tests.test_questions_dialogue import open_store  # noqa: F401 (this module's store fixture)
 from tests.test_questions_dialogue import opened
@@ -71,7 +72,7 @@ def test_danger_saying_they_are_back_home_beats_the_case(engine, store):
     worker = FittingConversation(engine, ID, "sms")
     _case_in_malaysia(worker, store)
     reply = worker.say("tolong sy sudah pulang ke indonesia tapi calo ancam bunuh sy")
-    assert "Di Indonesia telepon polisi 110" in reply and "999" not in reply, reply
+    assert "Di Indonesia telepon polisi 110" in reply and not states_number(reply, "999"), reply
 
 
 def test_the_apology_after_a_failure_names_the_case_country(engine, store):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.test_intake import person
+from tests.conftest import states_number
 
 MY = "+60123456789"
 ID = "+6281234567890"
@@ -18,7 +19,7 @@ def test_goodbye_from_malaysia_gives_999_not_110(engine, text):
     [reply] = person(engine, "sms", "id", MY).send(text)
     assert reply.startswith("Terima kasih sudah menghubungi Teman Migran")
     assert "999" in reply and "+60 17-668 8032" in reply and "+62 21 2924 4800" in reply
-    assert "110" not in reply and "0800-1000" not in reply
+    assert not states_number(reply, "110") and "0800-1000" not in reply
 
 
 def test_goodbye_from_an_indonesian_number_gives_both_and_names_the_place(engine):
@@ -29,7 +30,7 @@ def test_goodbye_from_an_indonesian_number_gives_both_and_names_the_place(engine
 
 def test_goodbye_naming_malaysia_from_an_indonesian_number(engine):
     [reply] = person(engine, "sms", "id", ID).send("terima kasih, sy di malaysia")
-    assert "999" in reply and "110" not in reply
+    assert "999" in reply and not states_number(reply, "110")
 
 
 @pytest.mark.parametrize("sender", [MY, ID])

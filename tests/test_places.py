@@ -15,6 +15,7 @@ from bot.cases.details import find_country
 from bot.knowledge import facts as knowledge
 from tests.conftest import FittingConversation
 from tests.conftest import assert_dialog
+from tests.conftest import states_number
 from tests.test_questions_dialogue import open_store  # noqa: F401 (this module's store fixture)
 from tests.test_questions_dialogue import opened
 
@@ -158,7 +159,7 @@ def test_each_country_gives_its_sourced_number_and_never_indonesias_110(text, nu
 @pytest.mark.parametrize("text", ["sy di phnom penh", "sy kerja di oman", "sy di seoul", "sy disekap di myanmar"])
 def test_a_country_without_a_sourced_number_gets_the_local_number_not_a_guess(text):
     body = hotlines.answer("id", hotlines.place_in_text(text, ID))
-    assert "nomor darurat setempat" in body and "110" not in body
+    assert "nomor darurat setempat" in body and not states_number(body, "110")
     assert "+62 21 2924 4800" in body, "and the crisis centre's number from abroad"
 
 
