@@ -47,7 +47,7 @@ from bot.understanding.intents import INFORMATION_INTENTS
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.intents import Understanding
 
-ASKED_KEY = "asked"
+ASKED_KEY = "offer"  # the "Reply 4" offer; not "asked", the forms' question counter
 OFFER_WINDOW = timedelta(hours=24)
 # Intents with dialogues of their own, left to them when the classifier is sure (and, for a language switch,
 # when the message is short).
