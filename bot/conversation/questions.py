@@ -25,12 +25,15 @@ from bot.conversation import confirming
 from bot.conversation import dialogue
 from bot.conversation.notes import PROBLEM_FACTS
 from bot.conversation.notes import SPLP
+from bot.conversation.notes import WORK_VISA
 from bot.conversation.notes import WHERE_TO_GO
 from bot.conversation.notes import answer_note as _answer_note
 from bot.conversation.notes import find as _find
 from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_home
 from bot.conversation.notes import answers_where
+from bot.conversation.notes import names_a_mission
 from bot.conversation.notes import note_fact as _note_fact
+from bot.conversation.notes import visit_visa_asked
 from bot.conversation.notes import passport_going_home as _passport_going_home
 from bot.conversation.notes import where_answer
 from bot.conversation.notes import where_fact
@@ -38,6 +41,7 @@ from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import fact_topics
 from bot.knowledge.retrieval import states_numbers as _numbers
+from bot.knowledge.retrieval import topic_page
 from bot.recruiters.check import extract_query
 from bot.turn import Turn
 from bot.understanding import asking
@@ -71,12 +75,40 @@ WARNING_SIGNS = "ask_warning_signs"
 OFFER_TOPICS = frozenset({WARNING_SIGNS, "ask_costs", "verify_recruiter"})
 CHECK_WORDS = frozenset("""
 aman wajar betul batul benar bener beneran resmi asli percaya dipercaya legal sah scam safe real normal legit trap
-tipu penipuan
+tipu penipuan abal bodong palsu
 """.split())
+# ... and when the topic is the warning signs, "boleh?" checks the offer too ("suruh bilang mau pesta nikah, boleh?").
+WARNING_CHECK_WORDS = frozenset({"boleh", "bole", "allowed", "ok", "okay"})
 # Topics of someone who has not left yet: a place abroad they name is where they want to go ("kerja di saudi sdh
 # bisa?"), not where they are, so no "ask the mission there".
 BEFORE_LEAVING = frozenset({"ask_requirements", "ask_procedure", "ask_costs", "ask_destinations", "ask_job_vacancy",
                             "ask_warning_signs", "verify_recruiter", "change_language"})
+# Matters of a family living abroad that only the Indonesian mission there settles: a child's schooling, a birth
+# record, a marriage, a status under Malaysia's immigration (PATI, the amnesty): asked from abroad, the mission
+# answers them (no fact of the brief does; the requirements for leaving Indonesia are no answer there).
+STATUS_WORDS = frozenset("""
+beranak kelahiran birth nikah itsbat kawin menikah marriage married wedding pati imigresen pemutihan
+""".split())
+SCHOOL_WORDS = frozenset("sekolah school schools clc darjah smp".split())
+CHILD_WORDS = frozenset("anak budak child children daughter son kids murid".split())
+# Malaysian words that place the writer in Malaysia when no town is named ("budak2", "imigresen", "ringgit").
+MALAYSIA_WORDS = frozenset("budak imigresen pati ringgit towkay tauke polis darjah clc kat ladang".split())
+# "bisa minta tolong ke kbri?", "apa konsulat bisa bantu?": whether the mission helps, when no fact is sure.
+MISSION_WORDS = frozenset("kbri kjri kri konsulat kedutaan perwakilan embassy consulate kdei".split())
+HELP_WORDS = frozenset("tolong bantu membantu bantuan help".split())
+MISSION_HELPS = "government_protects_all_pmi"
+# Going to work in a Middle East country, asked before leaving ("kerja jaga orang tua di saudi sdh bisa?",
+# "berangkat lewat umroh, boleh coba?"): the ban on household work there (Kepmenaker 260/2015) and its status,
+# when retrieval is unsure. The countries of BRIEF s.1.1 (the ban's list) by the words that name them.
+MIDDLE_EAST_WORDS = frozenset("""
+saudi arab arabia uea emirat dubai qatar kuwait oman bahrain yordania jordan mesir egypt irak iraq lebanon libya
+maroko sudan suriah syria tunisia yaman yemen aljazair palestina riyadh jeddah jedah mekah makkah madinah
+""".split()) | {"timur tengah", "middle east", "abu dhabi"}
+GOING_WORDS = frozenset("""
+kerja bekerja karja berangkat pergi pi penempatan prt pembantu jaga ambil umroh umrah work job go going maid
+""".split())
+MIDDLE_EAST_BAN = "middle_east_household_ban"
+MIDDLE_EAST_FACTS = frozenset({MIDDLE_EAST_BAN, "middle_east_ban_status", "middle_east_household_trafficking"})
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
 # that asks is answered as a question with one tap to report; between the two a message that asks about a problem
 # is asked whether it happened (bot/conversation/confirming.py, from its CONFIRM_LOW) and the reading's rules decide
@@ -254,6 +286,10 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     elif where:
         _where_to_report(turn, reading, where, report, found.topic if found is not None and found.confident else None)
         return True
+    elif not (found is not None and found.confident) and _going_to_the_middle_east(turn.text, _guesses(turn, report)):
+        fact_replies.say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN), offer_report=True)
+    elif not sure and _checks_an_offer(turn.text, _guesses(turn, report), found):
+        fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS, offer_report=True)  # "gaji basar ... aman ko?"
     elif sure and report in PROBLEM_FACTS:
         fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
         fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
@@ -274,6 +310,9 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     when the whole message finds no fact with confidence ("bikin paspor di kbri brp ringgit? ada yg tawar 300")."""
     asked = (reading.question_text or "") if reading is not None else ""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
+    if reading is not None and reading.asks and (place := _mission_matter(turn.text)) is not None:
+        fact_replies.ask_mission(turn, place, RIGHTS)  # "anak sy blm ada surat beranak, ..." asked from Sabah
+        return True
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
     if intent == HOTLINES and sure:
@@ -285,6 +324,14 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     if intent in SPLP_TOPICS and _passport_going_home(turn.text):
         fact_replies.say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
         _remember(turn, "report_documents_held", None, "ask_return_home")
+        return True
+    if not chat and reading is not None and visit_visa_asked(reading, turn.text):
+        # "kerja pakai visa kunjungan, boleh?"; to the Middle East, the ban on household work there follows
+        middle_east = _going_to_the_middle_east(turn.text, _guesses(turn, intent) | BEFORE_LEAVING)
+        answer = "\n".join(fact_replies.render(turn.locale, f) for f in (WORK_VISA, MIDDLE_EAST_BAN)) \
+            if middle_east else None
+        turn.say_text(fact_replies.render(turn.locale, WORK_VISA, topic_page(WORK_VISA, intent), answer=answer))
+        fact_replies.offer_topic(turn, topic_page(WORK_VISA, intent))
         return True
     found = _find(turn.text, intent, informed)
     if asked and asked != turn.text and not chat and (found is None or not found.confident):
@@ -306,7 +353,15 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
         fact_replies.ask_mission(turn, place, topic)
         return True
-    if (found is None or not found.confident) and not informed and _checks_an_offer(turn.text, intent, found):
+    if (found is None or not found.confident) and _going_to_the_middle_east(turn.text, _guesses(turn, intent)):
+        fact_replies.say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN, intent))  # "ke saudi sdh bisa?"
+        return True
+    if _asks_if_the_mission_helps(turn.text) and (found is None or not found.confident
+                                                  or not names_a_mission(turn.locale, found.fact)):
+        fact_replies.say_fact(turn, MISSION_HELPS, "ask_rights")  # "bisa minta tolong ke kbri ga?"
+        return True
+    if (found is None or not found.confident) and (not informed or intent == WARNING_SIGNS) \
+            and _checks_an_offer(turn.text, _guesses(turn, intent), found):
         fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
         return True
     if found is None:
@@ -371,19 +426,56 @@ def _abroad(text: str) -> hotlines.Place | None:
     return hotlines.Place(country=where.country, mission=where.mission)
 
 
+def _mission_matter(text: str) -> hotlines.Place | None:
+    """Return where abroad a family asks about a matter the mission there settles (a child's school or birth record,
+    a marriage, PATI), else None."""
+    words = set(normalise.normalise(text).split())
+    if not (words & STATUS_WORDS or words & SCHOOL_WORDS and words & CHILD_WORDS):
+        return None
+    place = _abroad(text)
+    if place is None and words & MALAYSIA_WORDS:
+        place = hotlines.Place(country="Malaysia")
+    return place
+
+
+def _going_to_the_middle_east(text: str, intents: frozenset[str]) -> bool:
+    """Return True when someone who has not left asks about going to work in a Middle East country (a guess of the
+    classifier is a topic of before leaving)."""
+    if not intents & BEFORE_LEAVING:
+        return False
+    plain = normalise.normalise(text)
+    words = set(plain.split())
+    named = words & MIDDLE_EAST_WORDS or any(f" {w} " in f" {plain} " for w in MIDDLE_EAST_WORDS if " " in w)
+    return bool(named and words & GOING_WORDS)
+
+
+def _asks_if_the_mission_helps(text: str) -> bool:
+    """Return True for a question whether the embassy or consulate helps ("bisa minta tolong ke kbri ga?")."""
+    words = set(normalise.normalise(text).split())
+    return bool(words & MISSION_WORDS and words & HELP_WORDS)
+
+
 def _on_rights_page(text: str) -> bool:
     """Return True when a question speaks of what the rights page's first message states (wages, passport, phone)."""
     words = set(normalise.normalise(text).split())
     return bool(words & RIGHTS_PAGE_WORDS) and not words & WHERE_WORDS
 
 
-def _checks_an_offer(text: str, intent: str, found: Found | None) -> bool:
-    """Return True when an unsure question asks whether an offer, a fee or an agent is safe or real ("aman ka?",
-    "wajar ga?", "is it a scam?"): the classifier's guess or retrieval's topic is the warning signs or the costs."""
-    topic = found.topic if found is not None else None
-    if intent not in OFFER_TOPICS and topic not in OFFER_TOPICS:
+def _checks_an_offer(text: str, intents: frozenset[str], found: Found | None) -> bool:
+    """Return True when a question retrieval cannot answer asks whether an offer, a fee or an agent is safe or real
+    ("aman ka?", "wajar ga?", "itu tanda abal2 ko?", "is it a scam?"): one of the classifier's guesses or
+    retrieval's topic is the warning signs, the costs or the company check."""
+    topics = intents | {found.topic if found is not None else None}
+    if not topics & OFFER_TOPICS:
         return False
-    return bool(set(normalise.normalise(text).split()) & CHECK_WORDS)
+    words = CHECK_WORDS | WARNING_CHECK_WORDS if WARNING_SIGNS in topics else CHECK_WORDS
+    return bool(set(normalise.normalise(text).split()) & words)
+
+
+def _guesses(turn: Turn, intent: str) -> frozenset[str]:
+    """Return the classifier's intent and its close runners-up (a share of at least REPORT_SHARE)."""
+    ranking = turn.understand().ranking
+    return frozenset({intent, *(i for i, confidence in ranking[:2] if confidence >= REPORT_SHARE)})
 
 
 def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:
