@@ -90,7 +90,7 @@ STATUS_WORDS = frozenset("""
 beranak kelahiran birth nikah itsbat kawin menikah marriage married wedding pati imigresen pemutihan
 """.split())
 SCHOOL_WORDS = frozenset("sekolah school schools clc darjah smp".split())
-CHILD_WORDS = frozenset("anak budak child children daughter son kids murid".split())
+CHILD_WORDS = frozenset("anak ana budak child children daughter son kids murid".split())
 # Malaysian words that place the writer in Malaysia when no town is named ("budak2", "imigresen", "ringgit").
 MALAYSIA_WORDS = frozenset("budak imigresen pati ringgit towkay tauke polis darjah clc kat ladang".split())
 # "bisa minta tolong ke kbri?", "apa konsulat bisa bantu?": whether the mission helps, when no fact is sure.
@@ -107,6 +107,7 @@ maroko sudan suriah syria tunisia yaman yemen aljazair palestina riyadh jeddah j
 GOING_WORDS = frozenset("""
 kerja bekerja karja berangkat pergi pi penempatan prt pembantu jaga ambil umroh umrah work job go going maid
 """.split())
+WANT_WORDS = frozenset("mau ingin pengen pingin hendak akan rencana nak want wants plan planning".split())
 MIDDLE_EAST_BAN = "middle_east_household_ban"
 MIDDLE_EAST_FACTS = frozenset({MIDDLE_EAST_BAN, "middle_east_ban_status", "middle_east_household_trafficking"})
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
@@ -243,15 +244,15 @@ def _how_to_check(turn: Turn) -> bool:
     found = _find(turn.text, "verify_recruiter", True)
     if found is None or not found.confident or _numbers(found.fact):
         # Asked how to check, and no fact is sure: where anyone can check a company (SISKOP2MI), then its name.
-        fact_replies.say_fact(turn, HOW_TO_CHECK)
+        _say_fact(turn, HOW_TO_CHECK)
         _topic_page(turn, "verify_recruiter")
         return True
     if found.fact not in CHECK_FACTS:
         if "verify_recruiter" in fact_topics(found.fact):
             return False  # the company check answers it
-        fact_replies.say_fact(turn, found.fact, found.topic)  # "PT" was only a word ("jalur resmi selain lewat PT?")
+        _say_fact(turn, found.fact, found.topic)  # "PT" was only a word ("jalur resmi selain lewat PT?")
         return True
-    fact_replies.say_fact(turn, found.fact)
+    _say_fact(turn, found.fact)
     _topic_page(turn, "verify_recruiter")
     return True
 
@@ -282,17 +283,17 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     where = where_fact(turn, reading, report)
     if found is not None and found.confident and not _numbers(found.fact) \
             and not (where and not answers_where(turn, reading, found.fact)):
-        fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+        _say_fact(turn, found.fact, found.topic, offer_report=True)
     elif where:
         _where_to_report(turn, reading, where, report, found.topic if found is not None and found.confident else None)
         return True
     elif not (found is not None and found.confident) and _going_to_the_middle_east(turn.text, _guesses(turn, report)):
-        fact_replies.say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN), offer_report=True)
+        _say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN), offer_report=True)
     elif not sure and _checks_an_offer(turn.text, _guesses(turn, report), found):
-        fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS, offer_report=True)  # "gaji basar ... aman ko?"
+        _say_fact(turn, OFFER_CHECK, WARNING_SIGNS, offer_report=True)  # "gaji basar ... aman ko?"
     elif sure and report in PROBLEM_FACTS:
         fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
-        fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
+        _say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
     else:
         topic = PROBLEM_TOPICS.get(report)
         if topic is None:
@@ -319,10 +320,10 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         found = _find(turn.text, intent, True)
         if found is None or not found.confident or _numbers(found.fact):
             return False  # the help numbers depend on where the person is: the hotline answer knows
-        fact_replies.say_fact(turn, found.fact, found.topic)  # a help fact with no number (the Safe Travel app)
+        _say_fact(turn, found.fact, found.topic)  # a help fact with no number (the Safe Travel app)
         return True
     if intent in SPLP_TOPICS and _passport_going_home(turn.text):
-        fact_replies.say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
+        _say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
         _remember(turn, "report_documents_held", None, "ask_return_home")
         return True
     if not chat and reading is not None and visit_visa_asked(reading, turn.text):
@@ -343,29 +344,27 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _where_to_report(turn, reading, where, problem, intent if informed else None)
         return True
     if unsure and problem is not None and not informed:
-        fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
+        _say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
-    place = _abroad(turn.text) if found is None or not found.confident else None
-    if place is not None and not chat and (intent == RIGHTS and not _on_rights_page(turn.text) if informed
-                                           else intent not in BEFORE_LEAVING):
-        # Asked from abroad and no fact answers: the mission there (the rights under Indonesian law stay one tap away).
-        topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
-        fact_replies.ask_mission(turn, place, topic)
-        return True
-    if (found is None or not found.confident) and _going_to_the_middle_east(turn.text, _guesses(turn, intent)):
-        fact_replies.say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN, intent))  # "ke saudi sdh bisa?"
+    if unsure and _going_to_the_middle_east(turn.text, _guesses(turn, intent)):
+        _say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN, intent))  # "ke saudi sdh bisa?"
         return True
     if _asks_if_the_mission_helps(turn.text) and (found is None or not found.confident
                                                   or not names_a_mission(turn.locale, found.fact)):
-        fact_replies.say_fact(turn, MISSION_HELPS, "ask_rights")  # "bisa minta tolong ke kbri ga?"
+        _say_fact(turn, MISSION_HELPS, "ask_rights")  # "bisa minta tolong ke kbri ga?"
         return True
     if (found is None or not found.confident) and (not informed or intent == WARNING_SIGNS) \
             and _checks_an_offer(turn.text, _guesses(turn, intent), found):
-        fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
+        _say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
+        return True
+    if unsure and (place := _mission_place(turn, reading, intent, informed, chat)) is not None:
+        # Asked from abroad and no fact answers: the mission there (the topic's page stays one tap away).
+        topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
+        fact_replies.ask_mission(turn, place, topic)
         return True
     if found is None:
-        return not (sure or chat) and _refer(turn, reading)  # unsure: instead of "I did not understand"
+        return False
     if found.confident and _numbers(found.fact):
         _topic_page(turn, HOTLINES)
         return True
@@ -375,7 +374,7 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         return True
     if found.confident:
         problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
-        fact_replies.say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
+        _say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
         if problem is not None:
             _remember(turn, problem, found)
         return True
@@ -385,29 +384,31 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _topic_page(turn, HOTLINES)  # retrieval and the classifier's guess agree on help numbers: never a guess
         return True
     if found.topic is not None and found.topic != HOTLINES:
-        # Abroad, who can answer follows the one-tap question ("... Balas L ... KBRI atau KJRI dapat menjawabnya")
-        fact_replies.ask_about_topic(turn, found.topic, _referral(turn, reading))
+        fact_replies.ask_about_topic(turn, found.topic)
         if troubled or found.topic in PROBLEM_TOPICS.values():  # a question about trouble: one tap reports it
             fact_replies.report_offer(turn)
             _remember(turn, "report_other_problem", found, found.topic)
         return True
-    return not (sure or chat) and _refer(turn, reading)
+    return False
 
 
-def _referral(turn: Turn, reading: asking.Reading | None) -> str | None:
-    """Return who can answer a question the bot cannot, when the person asking is abroad (else None)."""
-    if reading is None or not reading.asks:
+def _mission_place(turn: Turn, reading: asking.Reading | None, intent: str, informed: bool,
+                   chat: bool) -> hotlines.Place | None:
+    """Return where abroad a person is who asks what no fact answers, when the mission there is the answer.
+
+    The one trigger of the referral: a question (no small talk) from someone abroad (the place the text names, else
+    their open case's country, else a foreign phone), unless the classifier is sure of a topic whose page answers it
+    (the rights page answers wages, the passport and the phone) or guesses a topic of someone who has not left.
+    """
+    if chat or reading is None or not reading.asks:
         return None
-    return fact_replies.referral(turn.locale, place_of(turn))
-
-
-def _refer(turn: Turn, reading: asking.Reading | None) -> bool:
-    """Say that the bot cannot answer for sure, and who can from where the person is; False when not abroad."""
-    referral = _referral(turn, reading)
-    if referral is None:
-        return False
-    turn.say_text(f"{turn.tr(fact_replies.UNSURE)}\n{referral}")
-    return True
+    if informed:
+        if intent != RIGHTS or _on_rights_page(turn.text):
+            return None
+    elif intent in BEFORE_LEAVING and _plans_to_go(turn.text):
+        return None  # "mau kerja di saudi, sdh bisa?": where they want to go, not where they are
+    place = place_of(turn)
+    return place if place.country not in (None, hotlines.INDONESIA) else None
 
 
 def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: str | None,
@@ -436,6 +437,12 @@ def _mission_matter(text: str) -> hotlines.Place | None:
     if place is None and words & MALAYSIA_WORDS:
         place = hotlines.Place(country="Malaysia")
     return place
+
+
+def _plans_to_go(text: str) -> bool:
+    """Return True when a message speaks of wanting to go or work somewhere ("mau kerja di ...", "i want to work")."""
+    words = set(normalise.normalise(text).split())
+    return bool(words & WANT_WORDS and words & GOING_WORDS)
 
 
 def _going_to_the_middle_east(text: str, intents: frozenset[str]) -> bool:
@@ -484,6 +491,13 @@ def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str
         return None
     return next((intent for intent, confidence in understanding.ranking
                  if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
+
+
+def _say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False) -> None:
+    """Say `fact` (fact_replies.say_fact); the mission line of a fact about missions is for where the person is (the
+    place named, else their open case's country, else the phone's)."""
+    place = place_of(turn) if fact in fact_replies.MISSION_FACTS else None
+    fact_replies.say_fact(turn, fact, topic, offer_report, place)
 
 
 def _topic_page(turn: Turn, topic: str) -> None:
