@@ -18,6 +18,7 @@ from bot.cases.opening import RECEIVED
 from bot.cases.triage import detect_indicators
 from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import says
+from bot.conversation.cues import mission_matter
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
@@ -225,6 +226,8 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
             return where
     if not reading.asks:
         return None
+    if mission_matter(turn.text) is not None:
+        return where_to_go(turn)  # "takde surat nikah, ... boleh buat surat beranak kat kbri?": the mission there
     return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
 
 
