@@ -188,3 +188,10 @@ def test_the_mission_answer_in_english_names_the_embassy_and_fits_one_message():
     turn = Said()
     fact_replies.ask_mission(turn, hotlines.Place(country="Malaysia", mission="KJRI Kota Kinabalu"), "ask_rights")
     assert "embassy (KBRI)" in turn.texts[0] and "KJRI Kota Kinabalu" in turn.texts[0], turn.texts
+
+
+def test_a_report_asks_the_mission_about_a_birth_record_but_a_death_cover_answers_school_fees():
+    orphans = "anak sy meninggal di sandakan, cucu sy yatim. dapat santunan dan biaya sekolah anak?"
+    assert cues.mission_matter(orphans) is not None  # a question alone: the mission (no fact answers school)
+    assert cues.mission_matter(orphans, school=False) is None  # in a report: retrieval's death cover first
+    assert cues.mission_matter("kami di sandakan takde surat nikah, boleh buat surat beranak?", school=False)

@@ -64,11 +64,12 @@ def abroad(text: str) -> hotlines.Place | None:
     return hotlines.Place(country=where.country, mission=where.mission)
 
 
-def mission_matter(text: str) -> hotlines.Place | None:
+def mission_matter(text: str, school: bool = True) -> hotlines.Place | None:
     """Return where abroad a family asks about a matter the mission there settles (a child's school or birth record,
-    a marriage, PATI), else None."""
+    a marriage, PATI), else None; with `school` False, a child's school does not count (a report of a death asks
+    about school fees for the orphans, which the death cover answers)."""
     words = set(normalise.normalise(text).split())
-    if not (words & STATUS_WORDS or words & SCHOOL_WORDS and words & CHILD_WORDS):
+    if not (words & STATUS_WORDS or school and words & SCHOOL_WORDS and words & CHILD_WORDS):
         return None
     place = abroad(text)
     if place is None and words & MALAYSIA_WORDS:

@@ -208,6 +208,8 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
         return SPLP
     if visit_visa_asked(reading, turn.text):
         return WORK_VISA  # "the company says a tourist visa is enough. Is this safe?"
+    if reading.asks and mission_matter(turn.text, school=False) is not None:
+        return where_to_go(turn)  # "takde surat nikah, ... boleh buat surat beranak kat kbri?": the mission there
     asked = reading.question_text or turn.text
     # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
     # story of an accident); then the whole message with it. A question that says nothing of its own ("benar ga?")
@@ -227,7 +229,7 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
     if not reading.asks:
         return None
     if mission_matter(turn.text) is not None:
-        return where_to_go(turn)  # "takde surat nikah, ... boleh buat surat beranak kat kbri?": the mission there
+        return where_to_go(turn)  # a child's school asked from abroad, when retrieval knows no answer
     return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
 
 
