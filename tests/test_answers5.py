@@ -195,3 +195,16 @@ def test_a_report_asks_the_mission_about_a_birth_record_but_a_death_cover_answer
     assert cues.mission_matter(orphans) is not None  # a question alone: the mission (no fact answers school)
     assert cues.mission_matter(orphans, school=False) is None  # in a report: retrieval's death cover first
     assert cues.mission_matter("kami di sandakan takde surat nikah, boleh buat surat beranak?", school=False)
+
+
+# --- wages cut by the employer: the right to wages, not placement costs -----------------------------------------
+def test_wages_cut_by_the_employer_are_a_question_of_wages(engine, store):
+    first = person(engine, "+6281239000005").send("bos potong gaji sy 400 ringgit tiap bulan sebab sy lambat. boleh ke?")[0]
+    assert "ADU-" in first and "upah" in first, first
+    assert "biaya penempatan" not in first, first
+
+
+def test_a_deduction_for_the_agency_stays_a_question_of_placement_costs():
+    assert notes.employer_deducts("majikan potong gaji sy tiap bulan, boleh ke?")
+    assert not notes.employer_deducts("majikan potong gaji sy 6 bulan utk bayar agen, boleh?")
+    assert not notes.employer_deducts("gaji sy telat 2 bulan")

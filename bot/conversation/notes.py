@@ -42,6 +42,16 @@ PROBLEM_FACTS = {
     "report_missing_contact": "missing_relative_data",
     "report_recruiter_activity": "calo_may_not_place",
 }
+# Wages cut by the employer ("majikan potong gaji sy sbb katanya sy degil", "bos potong 200 tiap bulan utk permit")
+# with no agency or placement fee named: the right to wages answers "boleh ke?", not the placement-cost facts.
+WAGES = "right_wages"
+COST_FACTS = frozenset({"zero_placement_cost_pasal30", "employer_costs_not_charged_pasal72",
+                        "singapore_agency_fee_cap", "hk_agency_commission_10pct"})
+DEDUCTION_WORDS = frozenset("potong dipotong potongan memotong motong tolak ditolak deduct deducts deducted deduction cut".split())
+EMPLOYER_WORDS = frozenset("majikan bos boss towkay tauke toke madam mandor employer kontraktor".split())
+AGENCY_WORDS = frozenset("""
+agen agensi agency agent pt calo sponsor penempatan placement lpk biaya fee fees jasa komisi
+""".split())
 # A sign a report of another kind tells, and the fact that answers "is that allowed?" about it.
 OVERTIME = "work_contract_contents"
 PHONE_TAKEN = "right_communication"
@@ -223,14 +233,22 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
         if found is not None and found.confident and not _numbers(found.fact):
             if where and not answers_where(turn, reading, found.fact):
                 return where  # "hp diambil majikan, sy lapor lewat mana?": where to report, not the right to a phone
-            return found.fact
+            return WAGES if found.fact in COST_FACTS and employer_deducts(turn.text) else found.fact
         if intent is None and where:
             return where
     if not reading.asks:
         return None
     if mission_matter(turn.text) is not None:
         return where_to_go(turn)  # a child's school asked from abroad, when retrieval knows no answer
+    if report == "report_fees_or_debt" and employer_deducts(turn.text):
+        return WAGES  # "majikan potong gaji sy tiap bulan, boleh ke?": wages, not placement costs
     return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
+
+
+def employer_deducts(text: str) -> bool:
+    """Return True when a message tells of wages cut by the employer, no agency or placement fee named."""
+    words = set(normalise.normalise(text).split())
+    return bool(words & DEDUCTION_WORDS and words & EMPLOYER_WORDS and not words & AGENCY_WORDS)
 
 
 def sign_fact(text: str) -> str | None:
