@@ -208,3 +208,9 @@ def test_a_deduction_for_the_agency_stays_a_question_of_placement_costs():
     assert notes.employer_deducts("majikan potong gaji sy tiap bulan, boleh ke?")
     assert not notes.employer_deducts("majikan potong gaji sy 6 bulan utk bayar agen, boleh?")
     assert not notes.employer_deducts("gaji sy telat 2 bulan")
+
+
+def test_a_question_of_tag_words_is_not_looked_up_alone(engine, store):
+    # "boleh ga?" alone found the freedom of worship, vouched for by the rights guess; the whole message asks
+    first = person(engine, "+6281239000006").send("sy takut nanti gaji dipotong, boleh ga?")[0]
+    assert "beribadah" not in first and "upah" in first, first

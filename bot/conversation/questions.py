@@ -47,6 +47,7 @@ from bot.conversation.notes import names_a_mission
 from bot.conversation.notes import note_fact as _note_fact
 from bot.conversation.notes import visit_visa_asked
 from bot.conversation.notes import passport_going_home as _passport_going_home
+from bot.conversation.notes import says_nothing
 from bot.conversation.notes import where_answer
 from bot.conversation.notes import where_fact
 from bot.knowledge import fact_replies
@@ -301,7 +302,8 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         fact_replies.offer_topic(turn, topic_page(WORK_VISA, intent))
         return True
     found = _find(turn.text, intent, informed)
-    if asked and asked != turn.text and not chat and (found is None or not found.confident):
+    if asked and asked != turn.text and not chat and (found is None or not found.confident) \
+            and not says_nothing(asked):  # "boleh ga?" alone would find any right: the whole message asks
         alone = _find(asked, intent, informed)
         found = alone if alone is not None and (alone.confident or found is None) else found
     unsure = found is None or not found.confident
