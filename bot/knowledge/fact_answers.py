@@ -207,8 +207,8 @@ FACT_ANSWERS: dict[str, str] = {
         "Taiwan, KDEI Taipei). If it is lost, bring a police report of the loss."),
     "perban9_2020_costs_not_charged": _l(
         "Under the earlier rule (Perban 9/2020), the 10 zero-cost jobs paid nothing for tickets, visa, training, "
-        "certificate, company fee, passport, SKCK, BPJS, medical tests, transport or lodging. It changed in 2025: ask "
-        "BP3MI or Disnaker."),
+        "certificate, company fee, passport, SKCK, BPJS, medical tests, transport or lodging: the employer paid most. "
+        "It changed in 2025: ask BP3MI or Disnaker."),
     "perban9_2020_revised_2025": _l(
         "Perban BP2MI 9/2020 is the earlier cost rule; Permen P2MI 17/2025 revised it. Ask BP3MI for today's costs."),
     "perban9_2020_ten_jobs": _l(
@@ -319,7 +319,7 @@ FACT_ANSWER_FACTS: dict[str, tuple[str, ...]] = {
     "middle_east_household_trafficking": ("middle_east_household_ban", "middle_east_ban_status",),
     "ntt_deaths_mostly_nonprocedural": ("register_disnaker_ltsa_siapkerja",),
     "p3mi_needs_sip3mi": ("siskop2mi_check_company",),
-    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
+    "perban9_2020_costs_not_charged": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025", "perban9_2020_who_pays",),
     "perban9_2020_who_pays": ("perban9_2020_ten_jobs", "perban9_2020_revised_2025",),
     "placement_schemes": ("calo_may_not_place",),
     "right_contract_explanation": ("right_document_copies",),

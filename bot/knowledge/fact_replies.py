@@ -31,16 +31,13 @@ WHERE_TO_ASK = {"Taiwan": "kdei_taipei_helps"}
 MORE_ON_TOPIC = _l("Reply M for more on %(topic)s.")
 REPORT_OFFER = _l("Reply 4 to report it; your message will become a report.")
 # A question asked from abroad that no fact answers (a child's birth record, a marriage, changing employer there):
-# the Indonesian mission where the person is, rather than a page about leaving Indonesia.
+# the Indonesian mission where the person is, rather than a page about leaving Indonesia or "I did not understand".
+# The one referral of the bot (bot/conversation/questions.py decides when; in Malaysia the mission line for the town
+# follows, in Taiwan the KDEI Taipei fact stands in for it).
 ASK_MISSION = _l("We have no sure answer to that here. Ask the Indonesian mission where you are: the embassy (KBRI) "
                  "or consulate (KJRI).")
 ABOUT_TOPIC = _l("I am not sure I understood your question. Is it about %(topic)s? Reply M to read about it, "
                  "or MENU for all topics.")
-# A question the bot cannot answer, from a person abroad: who can (the facts it states: government_protects_all_pmi;
-# in Malaysia the mission line states missions_in_malaysia; Taiwan's answer is the fact kdei_taipei_helps).
-UNSURE = _l("Sorry, I cannot answer that for sure. Reply MENU for all topics.")
-REFER_ABROAD = _l("Abroad, the Indonesian embassy (KBRI) or consulate (KJRI) can answer it: they help Indonesians "
-                  "with or without papers.")
 
 
 def render(locale: str, fact: str, topic: str | None = None, offer_report: bool = False,
@@ -55,14 +52,16 @@ def render(locale: str, fact: str, topic: str | None = None, offer_report: bool 
     return "\n".join(lines)
 
 
-def say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False) -> None:
+def say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False,
+             place: hotlines.Place | None = None) -> None:
     """Say the answer of `fact`, and remember the topic page so that M (or L) sends it from its first page.
 
-    Which mission serves a place in Malaysia is answered for the town the person names ("sy di lahad datu").
+    Which mission serves a place in Malaysia is answered for where the person is: `place` (the conversation knows it
+    from the text, the open case or the phone), else the town the text names ("sy di lahad datu").
     """
     answer = None
     if fact in MISSION_FACTS:
-        place = hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
+        place = place or hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
         answer = hotlines.mission_line(turn.locale, place) if place.mission else None
     turn.say_text(render(turn.locale, fact, topic, offer_report, answer))
     offer_topic(turn, topic)
@@ -80,10 +79,9 @@ def _offered(topic: str | None) -> bool:
     return topic in TOPIC_NAMES and topic in ANSWERS and topic != NOT_OFFERED
 
 
-def ask_about_topic(turn: Turn, topic: str, then: str | None = None) -> None:
-    """Ask, in one tap, whether the question was about `topic` (M sends its page); `then` follows in the message."""
-    text = turn.tr(ABOUT_TOPIC, topic=turn.tr(TOPIC_NAMES[topic]))
-    turn.say_text(f"{text}\n{then}" if then else text)
+def ask_about_topic(turn: Turn, topic: str) -> None:
+    """Ask, in one tap, whether the question was about `topic` (M sends its page)."""
+    turn.say(ABOUT_TOPIC, topic=turn.tr(TOPIC_NAMES[topic]))
     offer_topic(turn, topic)
 
 
@@ -103,21 +101,10 @@ def ask_mission(turn: Turn, place: hotlines.Place, topic: str | None = None) -> 
     offer_topic(turn, topic)
 
 
-def referral(locale: str, place: hotlines.Place) -> str | None:
-    """Return who can answer what the bot cannot, for a person abroad: the embassy or consulate (in Malaysia the
-    mission for the town named, in Taiwan KDEI Taipei); None in Indonesia or when it is not known where they are."""
-    if place.country in (None, hotlines.INDONESIA):
-        return None
-    if place.country in WHERE_TO_ASK:
-        return i18n.render(locale, FACT_ANSWERS[WHERE_TO_ASK[place.country]])
-    mission = hotlines.mission_line(locale, place)
-    return "\n".join([i18n.render(locale, REFER_ABROAD), *([mission] if mission else [])])
-
-
 def report_offer(turn: Turn) -> None:
     """Say the one-tap offer to report."""
     turn.say(REPORT_OFFER)
 
 
-__all__ = ["ABOUT_TOPIC", "ASK_MISSION", "MORE_ON_TOPIC", "REFER_ABROAD", "REPORT_OFFER", "TOPIC_NAMES", "UNSURE",
-           "ask_about_topic", "ask_mission", "offer_topic", "referral", "render", "report_offer", "say_fact"]
+__all__ = ["ABOUT_TOPIC", "ASK_MISSION", "MORE_ON_TOPIC", "REPORT_OFFER", "TOPIC_NAMES", "ask_about_topic",
+           "ask_mission", "offer_topic", "render", "report_offer", "say_fact"]

@@ -120,9 +120,10 @@ EXTRA_TOPICS: dict[str, tuple[str, ...]] = {
 
 # The page to offer after a fact that several topic pages state, when the classifier's intent is none of them: the
 # page a person asking that fact is after (BP3MI's roles are listed with the job vacancies too, but are asked about
-# by families bringing someone home).
+# by families bringing someone home; the right to a safe return is asked by people who want to go home).
 FACT_PAGES: dict[str, str] = {
     "bp3mi_ntt_roles": "ask_return_home",
+    "right_safe_return": "ask_return_home",  # "how do I go home the right way?": the going-home page, not the rights
 }
 
 
