@@ -22,9 +22,9 @@ MAX_CHARS = 2000
 SWITCH_SHORT_WORDS = 4
 LANGUAGE_NAMES = frozenset("bahasa bhs language english inggris inggeris melayu malay".split())
 REQUEST_WORDS = frozenset("""
-please pls plz reply answer speak write talk use change switch prefer version setting read understand
-balas jawab pakai pake guna ganti tukar ubah pilih tulis omong ngomong cakap ngerti mengerti mangarti paham faham
-tau tahu baca
+please pls plz reply answer speak write talk use change switch prefer version setting option read understand can
+could want in balas jawab pakai pake guna ganti tukar ubah pilih tulis omong ngomong cakap ngerti mengerti mangarti
+paham faham tau tahu baca bisa boleh mau kirim dalam
 """.split())
 OWN_LANGUAGE = LANGUAGE_NAMES | {"indonesian"}
 # Which language a request asks for: "english" -> en; Indonesian and its kin (Kupang Malay, Malay) -> id. A
