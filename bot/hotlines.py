@@ -245,6 +245,18 @@ def mission_line(locale: str, place: Place) -> str | None:
     return None if mission is None else i18n.render(locale, mission[0], **mission[2])
 
 
+def consulate_line(locale: str, place: Place) -> str | None:
+    """Render the consulate for where the person is in Malaysia when it is not the embassy, else None.
+
+    The danger reply's local line already gives the embassy's sourced hotline; this names the mission of the town
+    (with a number only where one is sourced: KSATRIA of KJRI Johor Bahru; none for Kota Kinabalu, Kuching, Penang
+    or Tawau, whose numbers no source gives).
+    """
+    if place.country != "Malaysia" or place.mission in (None, KBRI_KUALA_LUMPUR):
+        return None
+    return mission_line(locale, place)
+
+
 def mission_facts(place: Place) -> list[str]:
     """Return the ids of the facts mission_line states for `place`."""
     mission = _mission(place)

@@ -20,6 +20,7 @@ INDONESIA = "Indonesia"
 SABAH = "Sabah"  # Sabah named without a town: both consulates there
 
 PLACES_FILE = Path(__file__).resolve().parent / "data" / "places_abroad.yml"
+KABUPATEN_FILE = Path(__file__).resolve().parent / "data" / "kabupaten.yml"  # home places, read after "now" only
 _NOT_WORD = re.compile(r"[\W_]+")  # one linear pass: runs of anything but letters and digits
 # "bahasa indonesia", "orang indonesia": the language or the people, not where the person is.
 _NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
@@ -47,6 +48,9 @@ class Gazetteer:
     longest: int
     starts: frozenset[str] = frozenset()  # the first words of the phrases: a run is looked up only from one
     shared: dict[str, Shared] = field(default_factory=dict)  # names of a place abroad and a place at home
+    signs: dict[str, Shared] = field(default_factory=dict)  # country -> its money and police words ("ringgit")
+    back_home: frozenset[str] = frozenset()  # "sdh pulang": a sign then tells nothing of where the person is
+    home_now: frozenset[str] = frozenset()  # places at home, read as Indonesia right after "sekarang"
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,23 @@ def gazetteer(path: Path = PLACES_FILE) -> Gazetteer:
         cued[_plain(str(word))] = (str(rule.get("country") or "Malaysia"), mission,
                                    frozenset(_plain(str(w)) for w in rule.get("near") or ()))
     shared = {_plain(str(word)): _shared(rule) for word, rule in (data.get("shared") or {}).items()}
-    return Gazetteer(phrases, cued, max((len(p.split()) for p in phrases), default=1),
-                     frozenset(p.split()[0] for p in phrases), shared)
+    signs = {str(country): _shared({**rule, "country": country}) for country, rule in (data.get("signs") or {}).items()}
+    home = {_plain(str(name)) for name in data.get("home_now") or ()} | _home_places(path.parent / KABUPATEN_FILE.name)
+    home -= set(phrases) | set(shared)  # a name abroad, or shared ("malaka"), keeps its own rules
+    longest = max((len(p.split()) for p in [*phrases, *home]), default=1)
+    return Gazetteer(phrases, cued, longest, frozenset(p.split()[0] for p in phrases), shared, signs,
+                     frozenset(_plain(str(p)) for p in data.get("back_home") or ()), frozenset(home))
+
+
+def _home_places(path: Path) -> set[str]:
+    """Return every kabupaten, town and short form of NTT in `path` (bot/data/kabupaten.yml), plainly written."""
+    if not path.exists():
+        return set()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names = {str(name) for name in (data.get("kabupaten") or {})} | {str(name) for name in data.get("ambiguous") or {}}
+    for aliases in (data.get("kabupaten") or {}).values():
+        names.update(str(alias) for alias in aliases or ())
+    return {_plain(name) for name in names if _plain(name)}
 
 
 def _shared(rule: dict) -> Shared:
@@ -112,6 +131,7 @@ _NOW = frozenset({"sekarang", "skrg", "skrng", "skg", "skarang", "skrang", "seka
 _BEFORE = frozenset({"dulu", "dulunya", "dlu", "sebelumnya", "sblmnya", "pernah", "before", "previously", "formerly",
                      "dahulu", "tadinya"})
 _FROM = frozenset({"dari", "dr", "from", "asal"})
+_AT = frozenset({"di", "dekat", "dkt", "in", "at"})  # "di kupang": a place someone is at
 _CUE_REACH = 6  # words between a cue word and the place it marks
 NOW, HERE, AWAY = 2, 1, 0  # how surely a place named is where the person is now
 
@@ -148,6 +168,7 @@ def _read(text: str, skip_going: bool) -> tuple[Where, frozenset[str]]:
     found: list[tuple[int, Where]] = []
     maybe: list[int] = []  # where in `found` a shared name ("malaka") stands
     cue, cue_at, ends, trailing = HERE, -1, -1, -1
+    home_seen = False  # a place at home after "di": a sign ("ringgit") then says nothing of where they are
     i = 0
     while i < len(words):
         word = words[i]
@@ -161,8 +182,13 @@ def _read(text: str, skip_going: bool) -> tuple[Where, frozenset[str]]:
             hit = _maybe_shared(table.shared[word], words, i)
             if hit is not None and not (skip_going and before in _GOING):
                 maybe.append(len(found))
+            home_seen = home_seen or (hit is None and before in _AT)  # "kami di malaka": at home
+        elif hit is None and before in _AT:
+            home_seen = home_seen or _home_at(table, words, i)[0] is not None  # "ditampung di kupang"
         if hit is not None and before in _MISSION_WORDS:
             hit = Where(hit.country, None, hit.words)  # "kbri kuala lumpur": Malaysia, but not where they are in it
+        if hit is None and cue == NOW and i - cue_at <= _CUE_REACH:
+            hit, size = _home_at(table, words, i)  # "sekarang di kupang": home, now
         if hit is not None and not (skip_going and before in _GOING):
             cued = cue if i - cue_at <= _CUE_REACH else HERE
             if cued == AWAY:
@@ -174,9 +200,31 @@ def _read(text: str, skip_going: bool) -> tuple[Where, frozenset[str]]:
         i += size
     if trailing >= 0:
         found[trailing] = (AWAY, found[trailing][1])
-    if not maybe:
-        return _now_place(found), frozenset()
-    return _settle_shared(table, words, found, maybe)
+    where, names = _settle_shared(table, words, found, maybe) if maybe else (_now_place(found), frozenset())
+    if where.country is None and not home_seen:
+        where = _signed(table, words) or where
+    return where, names
+
+
+def _home_at(table: Gazetteer, words: list[str], i: int) -> tuple[Where | None, int]:
+    """Return Indonesia when a place at home starts at `i` (the longest run of words), and how many words it took."""
+    for size in range(min(table.longest, len(words) - i), 0, -1):
+        phrase = " ".join(words[i:i + size])
+        if phrase in table.home_now:
+            return Where(INDONESIA, None, phrase), size
+    return None, 1
+
+
+def _signed(table: Gazetteer, words: list[str]) -> Where | None:
+    """Return the country a message names no place of but says by its money or police ("900 ringgit"), else None."""
+    text = f" {' '.join(words)} "
+    if any(f" {phrase} " in text for phrase in table.back_home):
+        return None  # "sdh pulang, gaji 900 ringgit blm dibayar": where the money was, not where they are
+    for country, rule in table.signs.items():
+        said = _said_by(rule, words)
+        if said:
+            return Where(country, None, said)
+    return None
 
 
 def shared_place(text: str, country: str | None) -> Where | None:
@@ -213,22 +261,27 @@ def _settle_shared(table: Gazetteer, words: list[str], found: list[tuple[int, Wh
     shared_at = set(maybe)
     sure = [hit for n, (rank, hit) in enumerate(found) if n not in shared_at and rank > AWAY]
     said = {name: _says(table.shared[name], words, sure) for name in {found[at][1].words or "" for at in maybe}}
-    kept = [(rank, hit) for n, (rank, hit) in enumerate(found) if n not in shared_at or said[hit.words or ""]]
+    # Not said abroad, the name is the place at home: after "sekarang" it is where the person is now (Indonesia).
+    kept = [(rank, hit) if n not in shared_at or said[hit.words or ""] else (NOW, Where(INDONESIA, None, hit.words))
+            for n, (rank, hit) in enumerate(found) if n not in shared_at or said[hit.words or ""] or rank == NOW]
     return _now_place(kept), frozenset(name for name, abroad in said.items() if abroad)
 
 
 def _says(rule: Shared, words: list[str], places: list[Where]) -> bool:
     """Return True when a place of the rule's country is named, or one of its words ("ringgit", "rm 900") is."""
-    if any(place.country == rule.country for place in places):
-        return True
+    return any(place.country == rule.country for place in places) or _said_by(rule, words) is not None
+
+
+def _said_by(rule: Shared, words: list[str]) -> str | None:
+    """Return the first word of `rule` that says its country ("ringgit", "rm900", "rm" before a number), else None."""
     for n, word in enumerate(words):
         if word in rule.says:
-            return True
+            return word
         money = next((unit for unit in rule.amounts if word.startswith(unit)), None)
         if money is not None and (word[len(money):].isdigit() if word != money else
                                   n + 1 < len(words) and words[n + 1][:1].isdigit()):
-            return True
-    return False
+            return word
+    return None
 
 
 def _now_place(found: list[tuple[int, Where]]) -> Where:

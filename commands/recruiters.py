@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
+from datetime import timezone
 
 import click
 from flask.cli import AppGroup
 
+from bot.cases import staff
 from bot.recruiters import matching
 from bot.recruiters import registry as p3mi
 from bot.recruiters import registry_file
@@ -157,3 +160,31 @@ def purge_command(days: int, dry_run: bool) -> None:
     with transaction(db):
         names, senders = watch.forget_queries(db, days, today)
     click.echo(f"removed {names} look-ups older than {days} days and {senders} asker records")
+
+
+community = AppGroup("community", help="Community reports of recruiting (the village watch): their retention.")
+
+
+@community.command("purge")
+@click.option("--older-than", "days", type=click.IntRange(min=1), default=watch.REPORTS_KEPT_DAYS,
+              show_default=True, help="Retention in days of the community reports of recruiting.")
+@click.option("--dry-run", is_flag=True, help="Only say how many reports would be removed.")
+def community_purge_command(days: int, dry_run: bool) -> None:
+    """Remove the community reports of recruiting older than DAYS (their sealed text and answers), and the name and
+    number of a reporter who agreed to be contacted once nothing else needs them. Prints counts only.
+
+    \b
+        flask --app webhook community purge --older-than 180
+    """
+    db = get_db()
+    today = _today()
+    if dry_run:
+        click.echo(f"would remove {watch.old_reports(db, days, today)} community reports")
+        return
+    with transaction(db):
+        count, contacts = watch.forget_reports(db, days, today)
+        staff.forget_contacts_if_unneeded(db, contacts, datetime.now(timezone.utc))
+    click.echo(f"removed {count} community reports older than {days} days")
+
+
+COMMANDS = [group, community]

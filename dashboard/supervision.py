@@ -41,6 +41,7 @@ from bot.store import fetch
 from bot.store import transaction
 from dashboard import bp
 from dashboard import charts
+from dashboard import confirmations
 from dashboard import statistics
 from dashboard.locale import format_number
 from dashboard.locale import gettext
@@ -150,6 +151,17 @@ def watch() -> str:
              if s.senders > 1]
     audit("watch", None, "village watch viewed on the dashboard")
     return render_template("dashboard/watch.html", places=rows, names=names, days=WATCH_DAYS)
+
+
+@bp.get("/confirmations")
+@desk_only
+def confirmation_counts() -> str:
+    """Show the provincial desk how many "did this happen to you?" questions were answered yes, no, or not at all."""
+    settings = get_settings()
+    weeks = confirmations.weekly(get_db(), get_vault(), now(), settings.timezone)
+    audit("confirmations", None, "confirmation counts viewed on the dashboard")
+    return render_template("dashboard/confirmations.html", weeks=weeks, total=confirmations.totals(weeks),
+                           window_hours=int(confirmations.confirming.WINDOW.total_seconds() // 3600))
 
 
 class RegistryForm(FlaskForm):

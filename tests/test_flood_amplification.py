@@ -53,8 +53,13 @@ def test_one_number_cannot_open_ten_urgent_cases_nor_page_everyone_for_each(app,
         for text in ("BATAL", f"Tolong, majikan pukul saya lagi {round_}, saya dari Atambua", "BARU"):
             now[0] += timedelta(minutes=1)
             person.send(text)
+        # An officer closes it: danger from someone whose case is still open raises that case instead of opening
+        # another (bot/cases/urgent.py, the test below), so only closed cases let the next danger open a new one.
+        with s.db.conn:
+            s.db.execute("update cases set status = 'closed', closed_at = ? where status in ('open', 'assigned')",
+                         [now[0].isoformat()])
     opened = rows(db_path, "select id, priority from cases")
-    assert len(opened) == 3  # the daily cap: later reports are notes on the open case
+    assert len(opened) == 3  # the daily cap: later reports are notes on the sender's latest case
     notes = rows(db_path, "select count(*) as n from case_notes where author = 'reporter'")
     assert notes[0]["n"] >= 7
     alerts.dispatch_alerts(s.db, s.vault, s.settings, now[0])
@@ -63,6 +68,27 @@ def test_one_number_cannot_open_ten_urgent_cases_nor_page_everyone_for_each(app,
     assert len(alerted_cases) <= 2 and len(urgent) <= 2 * 2 * 6  # two cases, two priorities, six officers
     capped = rows(db_path, "select * from audit_log where action = 'capped'")
     assert capped and all(c["actor"] == "reporter" for c in capped)
+
+
+def test_danger_again_and_again_raises_the_one_open_case_and_pages_each_officer_once(app, db_path):
+    s = stores_of(app)
+    for i in range(3):
+        add(s, f"Petugas {i}", f"+62812000002{i:02d}", "kabupaten" if i < 2 else "provinsi", "Belu" if i < 2 else None)
+    engine, now = clocked_engine(app, START)
+    person = Conversation(engine, "+6281377777778")
+    for round_ in range(10):
+        for text in ("BATAL", f"Tolong, majikan pukul saya lagi {round_}, saya dari Atambua", "BARU"):
+            now[0] += timedelta(minutes=1)
+            person.send(text)
+    [case] = rows(db_path, "select id, priority from cases")
+    assert case["priority"] == "darurat"
+    notes = rows(db_path, "select count(*) as n from case_notes where author = 'reporter' and case_id = ?",
+                 (case["id"],))
+    # each of the nine later danger messages, and the first round's BARU (written while the case offered questions)
+    assert notes[0]["n"] == 10
+    alerts.dispatch_alerts(s.db, s.vault, s.settings, now[0])
+    urgent = rows(db_path, "select idempotency_key from messages where kind = 'urgent_alert'")
+    assert len(urgent) == 3, "each officer hears of the urgent case once"
 
 
 def test_an_officer_gets_five_alerts_an_hour_and_the_rest_in_one_batch(app, db_path, provider_api):

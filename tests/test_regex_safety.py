@@ -138,6 +138,8 @@ def _parsers() -> dict[str, Callable[[str], object]]:
         "mask_text": mask_text,
         "normalise": lambda text: normalise._normalise(text, normalise.spelling()),
         "language_scores": language.language_scores,
+        "asks_to_switch": language.asks_to_switch,
+        "requested_language": language.requested_language,
     }
 
 

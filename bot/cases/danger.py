@@ -117,6 +117,11 @@ def numbers_text(turn: Turn, case: Case | None = None, short: bool = False) -> s
     return hotlines.numbers(turn.locale, place, violence=violent(turn.text, case))
 
 
+def consulate_text(turn: Turn, case: Case | None = None) -> str | None:
+    """Render the consulate for where the person is in Malaysia (KJRI Kuching for Kuching), else None."""
+    return hotlines.consulate_line(turn.locale, place_of(turn, case))
+
+
 def advice(turn: Turn, key: str) -> str:
     """Render one piece of sourced advice of bot.hotlines.ADVICE ("splp", "no_arrest", "age", "missing_next")."""
     return turn.tr(hotlines.ADVICE[key][0])
@@ -177,5 +182,5 @@ def say_danger(turn: Turn, case: Case, raised: bool = False, offer: bool = False
         notice = turn.tr(EMERGENCY_SAVED_UNSTAFFED, ref=ref)
     else:
         notice = turn.tr(EMERGENCY_RAISED if raised else EMERGENCY_SAVED, ref=ref)
-    say_parts(turn, [intro(turn), numbers_text(turn, case), extra, notice,
+    say_parts(turn, [intro(turn), numbers_text(turn, case), consulate_text(turn, case), extra, notice,
                      turn.tr(EMERGENCY_OFFER) if offer else None, then])

@@ -19,6 +19,7 @@ from bot.cases.common import FLOW_CALLBACK
 from bot.cases.common import FLOW_FORM
 from bot.cases.common import FLOW_MISSING
 from bot.cases.common import say_parts
+from bot.cases.danger import consulate_text
 from bot.cases.danger import numbers_text
 from bot.cases.danger import place_of
 from bot.cases.danger import say_danger
@@ -84,7 +85,7 @@ def emergency(turn: Turn) -> None:
 def _help_check(turn: Turn) -> None:
     """Give the numbers for where the person is and ask whether they are in danger now (no case yet)."""
     turn.set_flow(FLOW_HELP, first_message_id=turn.message_id)
-    say_parts(turn, [turn.tr(HELP_HERE), numbers_text(turn), turn.tr(HELP_ASK)])
+    say_parts(turn, [turn.tr(HELP_HERE), numbers_text(turn), consulate_text(turn), turn.tr(HELP_ASK)])
 
 
 def _asks_for_numbers(turn: Turn, text: str) -> bool:

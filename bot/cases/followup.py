@@ -171,5 +171,6 @@ def _new_report_from_note(turn: Turn, pending: dict[str, Any] | None) -> bool:
     if not text:
         turn.say(NO_NEW_REPORT)
         return True
-    start_case(turn, pending.get("category") or "other_problem", text, message_id=pending.get("message_id"))
+    start_case(turn, pending.get("category") or "other_problem", text, message_id=pending.get("message_id"),
+               separate=True)
     return True

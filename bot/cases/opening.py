@@ -11,6 +11,7 @@ from bot import hotlines
 from bot.cases import records as cases
 from bot.cases import places
 from bot.cases import triage
+from bot.cases import urgent
 from bot.cases.caps import add_to_capped
 from bot.cases.caps import capped_case
 from bot.cases.common import CANCEL_WORDS
@@ -73,15 +74,23 @@ def start_case_from_message(turn: Turn, category: str, message_id: Any) -> bool:
     return True
 
 
-def start_case(turn: Turn, category: str, text: str, message_id: int | None = None, note: str | None = None) -> Case:
+def start_case(turn: Turn, category: str, text: str, message_id: int | None = None, note: str | None = None,
+               separate: bool = False) -> Case:
     """Open the case at this message, give its number (and the emergency numbers if needed), then the form.
 
     :param note: the answer to a question the report also asks, said after the case number and before the form
+    :param separate: the reporter asked for a new report (BARU): never added to their open case
     """
     capped = capped_case(turn)
     if capped is not None:  # the sender's daily cap: a note on their open case instead
         add_to_capped(turn, capped, category, text, message_id)
         return capped
+    held = None if separate or not urgent.is_danger(category, text) else urgent.open_case_of(turn)
+    if held is not None:  # danger from someone whose case is open: that case is raised, no second case
+        turn.set_flow(None)
+        urgent.raise_open_case(turn, held, text, message_id)
+        say_danger(turn, held, raised=True, then=note)
+        return held
     case = cases.open_case(turn.db, turn.vault, turn.contact.id, category, text, message_id or turn.message_id,
                            turn.now)
     extra: dict[str, Any] = {}

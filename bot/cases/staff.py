@@ -151,6 +151,13 @@ def _forget_flows(db: Database, case_id: int, stamp: str) -> None:
             update(db, "contacts", row["id"], {"state": dumps(kept), "updated_at": stamp})
 
 
+def forget_contacts_if_unneeded(db: Database, contact_ids: list[int], now: datetime | str) -> None:
+    """Remove the name and number of each contact that no case, village report or officer role needs any more."""
+    stamp = iso_time(now)
+    for contact_id in contact_ids:
+        _forget_contact_if_unneeded(db, contact_id, stamp)
+
+
 def _forget_contact_if_unneeded(db: Database, contact_id: int, stamp: str) -> None:
     """Remove a reporter's name and number when no open case, unpurged case, report or officer needs them.
 

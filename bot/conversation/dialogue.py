@@ -17,6 +17,7 @@ from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import shows_danger
 from bot.i18n import _l
 from bot.understanding.language import language_scores
+from bot.understanding.language import requested_language
 from bot.turn import Turn
 from bot.understanding.intents import REPORT_INTENTS
 
@@ -275,14 +276,8 @@ def set_language(turn: Turn, locale: str) -> None:
 
 def change_language(turn: Turn) -> None:
     """Handle change_language: pick the language named in the text, or toggle."""
-    word = keyword(turn.text)
-    if "INGG" in word or "ENGLISH" in word:
-        target = "en"
-    elif "INDO" in word:
-        target = "id"
-    else:
-        target = "id" if turn.locale == "en" else "en"
-    set_language(turn, target)
+    target = requested_language(turn.text)  # "beta sonde mengerti inggris": Indonesian, not English
+    set_language(turn, target or ("id" if turn.locale == "en" else "en"))
 
 
 def received_media(turn: Turn) -> None:

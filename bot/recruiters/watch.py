@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,6 +91,33 @@ def _cutoffs(older_than_days: int, today: date) -> tuple[str, str]:
 
 
 REPORT_FIELDS = ("who", "where", "offered", "when")
+# Community reports of recruiting are kept this long by default (`community purge`): twice the dashboard's window
+# (90 days), the same as the names asked about, so a name's look-ups and reports age out together; nothing reads
+# older rows. They hold sealed free text about a recruiter and, with consent, who reported.
+REPORTS_KEPT_DAYS = 180
+
+
+def old_reports(db: Database, older_than_days: int, today: date) -> int:
+    """Return how many community reports `forget_reports` would remove."""
+    cutoff = (today - timedelta(days=older_than_days)).isoformat()
+    return db.execute("select count(*) from community_reports where day < ?", [cutoff]).fetchone()[0]
+
+
+def forget_reports(db: Database, older_than_days: int, today: date) -> tuple[int, list[int]]:
+    """Remove the community reports of days more than `older_than_days` before `today`; return how many, and the
+    contacts they kept (with consent), for the caller to forget when nothing else needs them. A report form still
+    open on one of them is closed (its flow state cleared). secure_delete zeroes the rows on disk."""
+    cutoff = (today - timedelta(days=older_than_days)).isoformat()
+    rows = db.execute("select id, contact_id from community_reports where day < ?", [cutoff]).fetchall()
+    ids = {row[0] for row in rows}
+    in_form = db.execute("""select id, state from contacts where state like '%"report_id"%'""").fetchall()
+    for contact_id, state in in_form:
+        data = json.loads(state or "{}")
+        if data.get("report_id") in ids:
+            kept = {"menu": data["menu"]} if data.get("menu") else {}
+            db.execute("update contacts set state = ? where id = ?", [json.dumps(kept), contact_id])
+    gone = db.execute("delete from community_reports where day < ?", [cutoff]).rowcount
+    return gone, sorted({row[1] for row in rows if row[1] is not None})
 
 
 def open_report(

@@ -33,6 +33,7 @@ from bot.patterns import phrase_pattern
 from bot.understanding import harm
 from bot.understanding import normalise
 from bot.understanding.harm import HarmModel
+from bot.understanding.language import asks_to_switch
 from bot.understanding.language import detect_language
 from bot.understanding.signals import Signals
 from bot.understanding.signals import harm_intents
@@ -105,6 +106,8 @@ def choose_intent(
     """
     matching = harm_intents if signals is None else signals.matching  # the app's patterns: cached per text
     signals = signals or load_signals()
+    if len(ranking) > 1 and ranking[0][0] == "change_language" and not asks_to_switch(norm_text):
+        ranking = ranking[1:]  # "we indonesian family living in sandakan ...": names a nationality, asks no language
     top, top_conf = ranking[0]
     generic = bool(norm_text) and signals.is_generic_question(norm_text, asked)
     if top in REPORT_INTENTS:
