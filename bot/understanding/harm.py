@@ -10,7 +10,8 @@ team's synthetic phrasings of intents/ weigh the same. Beside those cues, a few 
 the n-grams do not carry well (SITUATION_CUES): a denial of trouble ("tdk ada masalah", "no problem with my boss"),
 a supposition ("kalau", "if"), a plan or an offer ("mau berangkat", "ada yg tawarkan"), people in general
 ("pekerja", "orang"), harm put in the past ("sudah", "su") or given a duration ("3 bulan"), the writer asking what
-they may do ("boleh sy", "can i"), and the text's length.
+they may do ("boleh sy", "can i"), and the text's length. And the cues of the clause reading (CLAUSE_CUES,
+bot/understanding/clauses.py): a clause tells the writer's own harm, or only a situation of theirs that is no harm.
 """
 
 from __future__ import annotations
