@@ -103,9 +103,13 @@ def _names_own(clause: asking.Clause) -> bool:
 @lru_cache(maxsize=2048)
 def tell(text: str) -> Telling:
     """Read `text` clause by clause: does a clause tell the writer's own harm, or only a neutral situation?"""
+    return told_by(text, asking.read(text))
+
+
+def told_by(text: str, reading: asking.Reading) -> Telling:
+    """Return what `text` tells, given its reading (asking.read(text)): the harm model's training reads it once."""
     words = _words()
     parts = asking.parts(text)
-    reading = asking.read(text)
     own_harm = neutral = neutral_words = own = story = offered = False
     for clause in parts:
         person = clause.has(asking.PERSON_WORDS | asking.BOSS_WORDS)
@@ -126,4 +130,4 @@ def tell(text: str) -> Telling:
     return Telling(own_harm, neutral and not own_harm and not reading.harm, neutral_words, own, reading.asks)
 
 
-__all__ = ["Telling", "data_fingerprint", "tell"]
+__all__ = ["Telling", "data_fingerprint", "tell", "told_by"]

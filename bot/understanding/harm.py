@@ -94,9 +94,10 @@ def situation(text: str, norm: str, asks: bool, person: bool, harm_words: bool) 
             generic and asks and not person]
 
 
-def clause_cues(text: str, asks: bool) -> list[float]:
-    """Return the clause reading's cues of `text`, in the order of CLAUSE_CUES."""
-    told = clauses.tell(text)
+def clause_cues(text: str, reading: asking.Reading) -> list[float]:
+    """Return the clause reading's cues of `text` (read as `reading`), in the order of CLAUSE_CUES."""
+    told = clauses.told_by(text, reading)
+    asks = reading.asks
     return [told.own_harm, told.own_neutral, told.neutral_words, told.own_neutral and asks,
             told.own_neutral and told.neutral_words, told.own_harm and asks]
 
@@ -118,7 +119,7 @@ def cues(text: str) -> np.ndarray:
                      person and harm, tells and asks, tells and not asks, lead and person, lead and harm,
                      harm and not asks, troubled and asks, harm_words, math.log1p(stated), math.log1p(named),
                      asks and named > 0, *situation(text, norm, asks, person, harm_words),
-                     *clause_cues(text, asks)], dtype=np.float64)
+                     *clause_cues(text, r)], dtype=np.float64)
 
 
 def is_harm(intent: str) -> bool:
