@@ -100,14 +100,15 @@ def _names_own(clause: asking.Clause) -> bool:
     return False
 
 
-@lru_cache(maxsize=2048)
 def tell(text: str) -> Telling:
     """Read `text` clause by clause: does a clause tell the writer's own harm, or only a neutral situation?"""
     return told_by(text, asking.read(text))
 
 
+@lru_cache(maxsize=2048)
 def told_by(text: str, reading: asking.Reading) -> Telling:
-    """Return what `text` tells, given its reading (asking.read(text)): the harm model's training reads it once."""
+    """Return what `text` tells, given its reading (asking.read(text)); cached: the harm model and the decision ask
+    for the same message."""
     words = _words()
     parts = asking.parts(text)
     own_harm = neutral = neutral_words = own = story = offered = False
