@@ -81,6 +81,7 @@ from bot.store import loads  # noqa: E402
 from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
 from bot.understanding import asking  # noqa: E402
+from bot.understanding import clauses  # noqa: E402
 from bot.understanding.nlu import INTENTS_DIR  # noqa: E402
 from bot.understanding.nlu import EmbeddedClassifier  # noqa: E402
 from bot.understanding.nlu import load_classifier  # noqa: E402
@@ -180,11 +181,13 @@ class Bench:
         """Return what the question/report decision reads in `text` (for --per-text)."""
         understanding = self.classifier.classify(text)
         read = asking.read(text)
+        told = clauses.tell(text)
         return {"harm": None if understanding.harm is None else round(understanding.harm, 4),
                 "intent": understanding.intent, "sure": not understanding.low_confidence,
                 "ranking": [[i, round(c, 3)] for i, c in understanding.ranking[:3]], "asks": read.asks,
                 "reading_harm": bool(read.harm), "tells": read.tells, "person": read.person,
-                "lost_abroad": questions._lost_abroad_going_home(text, read)}
+                "lost_abroad": questions._lost_abroad_going_home(text, read), "own_harm": told.own_harm,
+                "own_neutral": told.own_neutral, "neutral_words": told.neutral_words, "own": told.own}
 
     def _outcome(self, contact_id: int, replies: list[str], intent: str | None, watched: int) -> dict[str, Any]:
         """Return what the bot has done for a contact so far: replies, topic, fact, case, flow."""

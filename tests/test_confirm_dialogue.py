@@ -21,12 +21,12 @@ from tests.test_questions_dialogue import open_store  # noqa: F401 (the store fi
 from tests.test_questions_dialogue import opened
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
-# Messages that ask about a problem without telling that it happened to the writer, which the harm model puts in
-# the unsure band: "the agent asks 15 million, is that allowed?", "employer keeps passport, is that allowed?".
+# Messages that ask about a problem, which the harm model puts in the unsure band: "the agent asks 15 million, is that
+# allowed?", "my employer makes me sleep on the floor, is it ok?".
 UNSURE_ID = "agen minta 15 juta, apa itu boleh?"
-UNSURE_EN = "employer keeps passport, is that allowed?"
-ASK_ID = "Apakah ini terjadi pada Anda atau keluarga Anda? Balas 1 kalau ya, kami buka laporan. Balas 2 kalau tidak."
-ASK_EN = "Is this happening to you or your family? Reply 1 for yes, and we will open a report. Reply 2 for no."
+UNSURE_EN = "my employer makes me sleep on the floor, is it ok?"
+ASK_ID = "Apakah Anda atau keluarga Anda sedang mengalami ini? Balas 1 kalau ya, kami buka laporan. Balas 2 kalau tidak."
+ASK_EN = "Are you or your family going through this now? Reply 1 for yes, and we will open a report. Reply 2 for no."
 
 
 @pytest.fixture(name="clock")
@@ -97,7 +97,7 @@ def test_english_question_and_yes(bot, store):
         (UNSURE_EN, [ASK_EN]),
         ("yes", ["Your report number is ADU-"]),
     ])
-    assert [c.category for c in opened(store)] == ["documents_held"]
+    assert [c.category for c in opened(store)] == ["abuse"]
     assert opened(store)[0].text == UNSURE_EN
 
 

@@ -253,11 +253,11 @@ def test_a_report_that_asks_about_the_police_gets_the_police_number_for_the_plac
 
 
 def test_a_report_that_asks_where_to_report_gets_where_to_complain(engine, store):
-    # The harm model is unsure of it: where to complain first, then "did this happen to you?"; 1 opens the case.
+    # A clause tells the writer's own harm (bot/understanding/clauses.py): the case opens at once, and where to
+    # complain is in the same first reply (session 5 asked "did this happen to you?" first).
     worker = person(engine, "+6281234560017")
     first = worker.send("sponsor di soe simpan ktp dan ijazah sy sudah 2 bulan. sy mesti mengadu ke kantor mana?")[0]
-    assert "BP3MI" in first and "Balas 1 kalau ya" in first
-    assert "ADU-" in worker.say("1")
+    assert "ADU-" in first and "BP3MI" in first and "Balas 1 kalau ya" not in first
     assert [c.category for c in opened(store)] == ["documents_held"]
 
 

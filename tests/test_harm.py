@@ -61,13 +61,14 @@ def test_the_real_texts_kind_agrees_with_their_label():
 
 
 def test_cues_have_one_value_per_name():
-    assert harm.cues("majikan tahan paspor sy, itu boleh ga?").shape == (len(harm.CUES) + len(harm.SITUATION_CUES),)
+    assert harm.cues("majikan tahan paspor sy, itu boleh ga?").shape == (len(harm.CUES) + len(harm.SITUATION_CUES)
+                                                                        + len(harm.CLAUSE_CUES),)
     assert harm.cues("").sum() == 0
 
 
 def situation(text: str) -> dict[str, float]:
     """The situation cues of `text` by name."""
-    return dict(zip(harm.CUES + harm.SITUATION_CUES, harm.cues(text)))
+    return dict(zip(harm.CUES + harm.SITUATION_CUES + harm.CLAUSE_CUES, harm.cues(text)))
 
 
 @pytest.mark.parametrize(("text", "cue"), [

@@ -155,13 +155,13 @@ def test_a_report_that_asks_what_to_do_gets_where_to_go_in_the_first_reply(engin
 
 
 def test_a_question_about_a_problem_without_a_sure_fact_gets_the_topic_and_the_tap(engine, store):
-    # "kalau ..., kami harus bagaimana?" may suppose the problem or tell it: the harm model is unsure, so the bot
-    # answers and asks whether it happened (bot/conversation/confirming.py); 1 reports the question.
+    # "kalau ..., kami harus bagaimana?" supposes the problem: no clause tells anything of the writer's, so there is
+    # no "this" to confirm (bot/understanding/clauses.py); the answer and one tap to report; 4 reports the question.
     worker = person(engine, sender="+6281234500013")
     first = worker.say("kalau agen terus minta uang tambahan, kami harus bagaimana?")
-    assert "ADU-" not in first and "Balas 1 kalau ya, kami buka laporan" in first
+    assert "ADU-" not in first and "Balas 4 untuk melapor" in first and "Balas 1 kalau ya" not in first
     assert opened(store) == []
-    assert "ADU-" in worker.say("1")
+    assert "ADU-" in worker.say("4")
     assert opened(store)[-1].text == "kalau agen terus minta uang tambahan, kami harus bagaimana?"
 
 

@@ -228,6 +228,14 @@ def _clause(text: str) -> _Clause:
     return _Clause(text, tuple(normalise.normalise(text).split()), tuple(re.sub(r"[^\w\s']", " ", text.lower()).split()))
 
 
+def parts(text: str) -> list[_Clause]:
+    """Return the clauses of `text` that hold words, each with its normalised tokens (for bot/understanding/clauses.py)."""
+    return [c for c in (_clause(piece) for piece in _pieces(text)) if c.tokens]
+
+
+Clause = _Clause
+
+
 def _without_nya(norm: str) -> str:
     return " ".join(w[:-3] if len(w) > 6 and w.endswith("nya") else w for w in norm.split())
 
@@ -394,4 +402,5 @@ def _scope_start(clause: _Clause) -> bool:
     return any(w in SCOPE_WORDS | INTERROGATIVES for w in clause.tokens[:4]) or any(p in head for p in SCOPE_PHRASES)
 
 
-__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Reading", "asks_for_numbers", "clauses", "read", "statements"]
+__all__ = ["BOTH", "NEITHER", "QUESTION", "REPORT", "Clause", "Reading", "asks_for_numbers", "clauses", "parts", "read",
+           "statements"]

@@ -10,7 +10,8 @@ team's synthetic phrasings of intents/ weigh the same. Beside those cues, a few 
 the n-grams do not carry well (SITUATION_CUES): a denial of trouble ("tdk ada masalah", "no problem with my boss"),
 a supposition ("kalau", "if"), a plan or an offer ("mau berangkat", "ada yg tawarkan"), people in general
 ("pekerja", "orang"), harm put in the past ("sudah", "su") or given a duration ("3 bulan"), the writer asking what
-they may do ("boleh sy", "can i"), and the text's length.
+they may do ("boleh sy", "can i"), and the text's length. And the cues of the clause reading (CLAUSE_CUES,
+bot/understanding/clauses.py): a clause tells the writer's own harm, or only a situation of theirs that is no harm.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.understanding import asking
+from bot.understanding import clauses
 from bot.understanding import normalise
 from bot.understanding.intents import REPORT_INTENTS
 from bot.understanding.signals import harm_intents
@@ -68,6 +70,10 @@ DURATION = re.compile(r"\b(?:\d+|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sem
 MAY_I = re.compile(r"\b(?:bisa|boleh|bole|bisakah|bolehkah|can|may|could|should|harus|perlu|musti|mesti)\W+"
                    r"(?:saya|aku|beta|i|kami|katong|we)\b|\b(?:saya|aku|beta|i|kami|we)\W+(?:\w+\W+){0,1}?"
                    r"(?:bisa|boleh|bole|can|may|should|harus|perlu|musti|mesti|need)\b")
+# Cues of the clause reading (bot/understanding/clauses.py): a clause tells the writer's own harm, or only a
+# situation of theirs that is no harm, with or without a word of such a situation (a birth, a plan, a renewal).
+CLAUSE_CUES = ("own_harm", "own_neutral", "neutral_words", "own_neutral+asks", "own_neutral+neutral_words",
+               "own_harm+asks")
 SITUATION_CUES = ("denial", "supposing", "plan", "offer", "generic", "past", "duration", "may_i", "length", "denial+asks", "supposing+harm_words", "plan+asks", "past+harm_words",
                   "duration+harm_words", "may_i+asks", "generic+asks-person")
 
@@ -88,13 +94,21 @@ def situation(text: str, norm: str, asks: bool, person: bool, harm_words: bool) 
             generic and asks and not person]
 
 
+def clause_cues(text: str, reading: asking.Reading) -> list[float]:
+    """Return the clause reading's cues of `text` (read as `reading`), in the order of CLAUSE_CUES."""
+    told = clauses.told_by(text, reading)
+    asks = reading.asks
+    return [told.own_harm, told.own_neutral, told.neutral_words, told.own_neutral and asks,
+            told.own_neutral and told.neutral_words, told.own_harm and asks]
+
+
 def denies_trouble(text: str) -> bool:
     """Return True when `text` denies the trouble it names ("paspor saya tidak ditahan", "no problem with my boss")."""
     return bool(DENIAL.search(normalise.normalise(text)))
 
 
 def cues(text: str) -> np.ndarray:
-    """Return the cue features of `text` (0 or 1 each, in the order of CUES then SITUATION_CUES)."""
+    """Return the cue features of `text` (in the order of CUES, SITUATION_CUES, then CLAUSE_CUES)."""
     r = asking.read(text)
     asks, person, tells, troubled, lead = r.asks, r.person, r.tells, r.troubled, r.leads_with_question
     harm = bool(r.harm)
@@ -104,7 +118,8 @@ def cues(text: str) -> np.ndarray:
     return np.array([asks, person, tells, troubled, r.grave, harm, lead, asks and person, asks and harm,
                      person and harm, tells and asks, tells and not asks, lead and person, lead and harm,
                      harm and not asks, troubled and asks, harm_words, math.log1p(stated), math.log1p(named),
-                     asks and named > 0, *situation(text, norm, asks, person, harm_words)], dtype=np.float64)
+                     asks and named > 0, *situation(text, norm, asks, person, harm_words),
+                     *clause_cues(text, r)], dtype=np.float64)
 
 
 def is_harm(intent: str) -> bool:
@@ -117,7 +132,7 @@ class HarmModel:
     """A trained logistic regression stored as plain arrays: a weight per text feature column and per cue."""
 
     weights: np.ndarray        # (n_text_features,) float32, over the classifier's feature columns
-    cue_weights: np.ndarray    # (len(CUES) + len(SITUATION_CUES),)
+    cue_weights: np.ndarray    # (len(CUES) + len(SITUATION_CUES) + len(CLAUSE_CUES),)
     intercept: float
 
     def __post_init__(self) -> None:
@@ -158,4 +173,4 @@ def train(vectors: Sequence[tuple[np.ndarray, np.ndarray] | None], n_features: i
     return HarmModel(coef[:n_features], np.asarray(coef[n_features:], dtype=np.float64), float(model.intercept_[0]))
 
 
-__all__ = ["CUES", "SITUATION_CUES", "HarmModel", "cues", "denies_trouble", "is_harm", "situation", "train"]
+__all__ = ["CLAUSE_CUES", "CUES", "SITUATION_CUES", "HarmModel", "cues", "denies_trouble", "is_harm", "situation", "train"]

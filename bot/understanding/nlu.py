@@ -30,6 +30,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
 from bot.patterns import phrase_pattern
+from bot.understanding import clauses
 from bot.understanding import harm
 from bot.understanding import normalise
 from bot.understanding.harm import HarmModel
@@ -53,7 +54,7 @@ log = logging.getLogger("bot.understanding.nlu")
 ROOT = Path(__file__).resolve().parents[2]
 INTENTS_DIR = ROOT / "intents"
 # Bump when the features, the model or the pickled layout change: it is part of the cache key.
-CODE_VERSION = "nlu-3"
+CODE_VERSION = "nlu-4"
 DEFAULT_THRESHOLD = 0.35
 MAX_CHARS = 2000          # longer texts are cut before classification
 RANKING_SIZE = 5
@@ -597,7 +598,8 @@ _cache_lock = threading.Lock()
 
 def training_hash(intents_dir: Path | str = INTENTS_DIR) -> str:
     """Return the cache key: a SHA-256 of the training files, the normalisation data and the code version."""
-    return hash_files(intents_dir, normalise.data_fingerprint(), CODE_VERSION, sklearn.__version__, np.__version__)
+    return hash_files(intents_dir, normalise.data_fingerprint(), clauses.data_fingerprint(), CODE_VERSION,
+                      sklearn.__version__, np.__version__)
 
 
 def default_cache_dir() -> Path:
