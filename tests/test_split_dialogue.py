@@ -33,7 +33,7 @@ def person(bot: Engine, sender: str) -> FittingConversation:
 # The writer's own situation, no harm in it, then a question: the old decision asked "did this happen to you?".
 NEUTRAL = [
     ("sy sdh 2 thn di malaysia, perpanjang paspor gmn?", "KBRI"),
-    ("my baby was born in sabah last month, no birth paper yet. where do i register her?", "Disnaker"),
+    ("my baby was born in sabah last month, no birth paper yet. where do i register her?", "KJRI"),
 ]
 
 

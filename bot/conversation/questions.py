@@ -264,6 +264,8 @@ def _question_about_problem(turn: Turn, reading: asking.Reading, report: str, su
         return True
     elif not (found is not None and found.confident) and _going_to_the_middle_east(turn.text, _guesses(turn, report)):
         _say_fact(turn, MIDDLE_EAST_BAN, topic_page(MIDDLE_EAST_BAN), offer_report=True)
+    elif not (found is not None and found.confident) and visit_visa_asked(reading, turn.text):
+        _say_fact(turn, WORK_VISA, topic_page(WORK_VISA), offer_report=True)  # "holiday visa is fine for a job?"
     elif not sure and _checks_an_offer(turn.text, _guesses(turn, report), found):
         _say_fact(turn, OFFER_CHECK, WARNING_SIGNS, offer_report=True)  # "gaji basar ... aman ko?"
     elif sure and report in PROBLEM_FACTS:
@@ -319,7 +321,8 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         # "kalau nanti sy dipukul, lapor ke mana?"; a sure topic stays the topic of the answer
         _where_to_report(turn, reading, where, problem, intent if informed else None)
         return True
-    if unsure and problem is not None and not informed:
+    if unsure and problem is not None and (not informed or intent == RIGHTS):
+        # a rights question about a problem ranked close ("takut nanti gaji dipotong, boleh ga?"): that problem's right
         _say_fact(turn, PROBLEM_FACTS[problem], PROBLEM_TOPICS[problem], offer_report=True)
         _remember(turn, problem if problem in CASE_INTENTS else "report_other_problem", None, PROBLEM_TOPICS[problem])
         return True
