@@ -316,6 +316,14 @@ def m004_scrubbed_send_errors(db: Database) -> None:
             db.execute("update messages set error = ? where id = ?", [clean, row["id"]])
 
 
+@migrations()
+def m005_confirmations(db: Database) -> None:
+    """One row per "did this happen to you?" asked, and what became of it (counts for the desk; no text or phone)."""
+    db.execute("create table confirmations (id integer primary key, asked_at text not null, outcome text, "
+               "answered_at text)")
+    db.execute("create index idx_confirmations_asked_at on confirmations (asked_at)")
+
+
 def seal_plaintext(db: Database, vault: Any) -> int:
     """Seal what older versions stored in plain, module by module, in one transaction; return the rows changed.
 

@@ -158,7 +158,7 @@ def watch() -> str:
 def confirmation_counts() -> str:
     """Show the provincial desk how many "did this happen to you?" questions were answered yes, no, or not at all."""
     settings = get_settings()
-    weeks = confirmations.weekly(get_db(), get_vault(), now(), settings.timezone)
+    weeks = confirmations.weekly(get_db(), now(), settings.timezone)
     audit("confirmations", None, "confirmation counts viewed on the dashboard")
     return render_template("dashboard/confirmations.html", weeks=weeks, total=confirmations.totals(weeks),
                            window_hours=int(confirmations.confirming.WINDOW.total_seconds() // 3600))

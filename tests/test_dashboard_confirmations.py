@@ -43,7 +43,7 @@ def _five_confirmations(bot, clock) -> None:
 def test_the_weekly_count_reads_what_became_of_each_question(app, bot, clock, store):
     _five_confirmations(bot, clock)
     ext = app.extensions["teman"]
-    weeks = confirmations.weekly(store, ext["vault"], clock[0], ext["settings"].timezone)
+    weeks = confirmations.weekly(store, clock[0], ext["settings"].timezone)
     total = confirmations.totals(weeks)
     assert (total.asked, total.yes, total.no, total.unanswered, total.waiting) == (6, 1, 2, 2, 1)
     assert len(weeks) == confirmations.WEEKS and weeks[-1].asked == 6

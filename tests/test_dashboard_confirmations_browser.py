@@ -1,8 +1,8 @@
 """The desk's "Unanswered questions" page in a real headless Chromium (Debian's chromium + chromedriver).
 
-The messages are the rows the conversation writes when it asks "did this happen to you?" (an inbound question, the
-reply holding the confirmation, then "2" answered with the one-line "OK"), put in the store directly: the browser
-tests run with the keyword classifier, which has no harm model to ask with.
+The rows are those bot/conversation/confirming.py writes when it asks "did this happen to you?" (the writer's question
+and the reply holding the confirmation, a row of `confirmations`, then its outcome when the writer answers "2"), put
+in the store directly: the browser tests run with the keyword classifier, which has no harm model to ask with.
 """
 
 from __future__ import annotations
@@ -50,10 +50,13 @@ def _asked(found, phone: str, at: datetime, answer: str | None = None) -> None:
         asked = _message(db, vault, contact.id, "in", QUESTION, at)
         _message(db, vault, contact.id, "out", "Majikan tidak boleh menahan paspor.\n" + i18n.render("id", confirming.ASK),
                  at, reply_to=asked)
+        record = {"asked_at": at.isoformat(timespec="seconds")}
         if answer:
             later = at + timedelta(hours=1)
             said = _message(db, vault, contact.id, "in", answer, later)
             _message(db, vault, contact.id, "out", i18n.render("id", confirming.DECLINED), later, reply_to=said)
+            record.update(outcome="no", answered_at=later.isoformat(timespec="seconds"))
+        db["confirmations"].insert(record)
 
 
 def test_the_desk_reads_the_weekly_confirmation_counts_and_a_village_officer_cannot(  # noqa: F811 (fixtures)

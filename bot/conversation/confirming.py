@@ -106,9 +106,16 @@ def ask(turn: Turn, problem: str, answer: Callable[[], bool], understanding: Und
     _replace_offer(turn, turn.tr(REPORT_OFFER), turn.tr(ASK))
     turn.state["menu"] = menu.MAIN
     turn.state["flow"] = FLOW
+    record = turn.db.execute("insert into confirmations (asked_at) values (?)", [turn.now_iso]).lastrowid
     turn.state[KEY] = {"message_id": turn.message_id, "category": problem.removeprefix("report_"), "topic": topic,
-                       "at": turn.now_iso}
+                       "at": turn.now_iso, "record": record}
     return True
+
+
+def _record(turn: Turn, pending: dict[str, Any], outcome: str) -> None:
+    """Write what became of the question on its row of `confirmations` (the desk's weekly count)."""
+    turn.db.execute("update confirmations set outcome = ?, answered_at = ? where id = ?",
+                    [outcome, turn.now_iso, pending.get("record")])
 
 
 def _replace_offer(turn: Turn, offer: str, question: str) -> None:
@@ -137,9 +144,11 @@ def answer(turn: Turn) -> None:
     if not isinstance(pending, dict) or not kept_within(turn, pending.get("at"), WINDOW):
         return  # past the window: the message is a new one (a 1 is the main menu's 1)
     if word in NO_WORDS:
+        _record(turn, pending, "no")
         turn.say(DECLINED)
         return
     if word in YES_WORDS:  # else not an answer: handled as a new message
+        _record(turn, pending, "yes")
         start_case_from_message(turn, str(pending.get("category") or "other_problem"), pending.get("message_id"))
 
 
