@@ -14,6 +14,7 @@ from bot.cases.common import shown_ref
 from bot.cases.danger import say_danger
 from bot.cases.records import Case
 from bot.cases.status import same_person_ids
+from bot.cases.urgent import mark_darurat
 from bot.i18n import _l
 from bot.store import fetch
 from bot.turn import Turn
@@ -45,9 +46,7 @@ def add_to_capped(turn: Turn, case: Case, category: str, text: str, message_id: 
     cases.audit(turn.db, "reporter", "capped", case.id, f"new {category} report added as a note (daily cap)",
                 turn.now_iso)
     if category == "emergency" or triage.shows_danger(text or ""):
-        cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, triage.detect_indicators(text or ""),
-                       sensitive=triage.is_sensitive_text(text or ""))
-        cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
+        mark_darurat(turn, case, text)
         say_danger(turn, case, raised=True)
         return
     turn.say(NOTE_ADDED, ref=shown_ref(turn, case.ref))

@@ -26,6 +26,7 @@ from bot.cases.danger import say_danger
 from bot.cases.form import say_next
 from bot.cases.form import step_form
 from bot.cases.opening import start_case
+from bot.cases.urgent import add_danger
 from bot.i18n import _l
 from bot.messages import MAX_PARSED_TEXT
 from bot.store import fetch_one
@@ -56,10 +57,7 @@ def emergency(turn: Turn) -> None:
             _help_check(turn)
         return
     if case is not None and case.is_open:
-        cases.add_note(turn.db, turn.vault, case.id, "reporter", text, turn.now_iso, message_id=turn.message_id)
-        cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(text),
-                       sensitive=triage.is_sensitive_text(text))
-        cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
+        add_danger(turn, case, text)
         questions = list(turn.state.get("questions") or [])
         asked = int(turn.state.get("asked", 0))
         remaining = [q for q in questions[asked:] if q != "sex"]

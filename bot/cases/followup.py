@@ -26,6 +26,7 @@ from bot.cases.opening import start_case
 from bot.cases.records import Case
 from bot.cases.status import STATUS_WORDS
 from bot.cases.status import check_status
+from bot.cases.urgent import add_danger
 from bot.i18n import _l
 from bot.messages import MAX_PARSED_TEXT
 from bot.store import fetch_one
@@ -152,10 +153,7 @@ def _is_stale(turn: Turn, case: Case) -> bool:
 
 def emergency_note(turn: Turn, case: Case) -> None:
     """A follow-up that shows danger now: add it to the open case, mark it darurat, give the numbers."""
-    cases.add_note(turn.db, turn.vault, case.id, "reporter", turn.text, turn.now_iso, message_id=turn.message_id)
-    cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, cases.detect_indicators(turn.text),
-                   sensitive=triage.is_sensitive_text(turn.text))
-    cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
+    add_danger(turn, case, turn.text)
     say_danger(turn, case, raised=True)
 
 

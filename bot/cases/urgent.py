@@ -26,12 +26,22 @@ def is_danger(category: str, text: str) -> bool:
     return triage.triage(category, triage.detect_indicators(text), text)[0] == cases.DARURAT
 
 
-def raise_open_case(turn: Turn, case: Case, text: str, message_id: int | None = None) -> None:
-    """Add the danger text to the open case, mark it darurat and alert its officers at once."""
-    turn.link_case(case.id)
-    cases.add_note(turn.db, turn.vault, case.id, "reporter", text or None, turn.now_iso,
-                   message_id=message_id or turn.message_id)
+def mark_darurat(turn: Turn, case: Case, text: str) -> None:
+    """Mark the case darurat with what the text shows and alert its officers at once (the urgent alert)."""
     cases.escalate(turn.db, case, turn.now_iso, cases.DARURAT, triage.detect_indicators(text or ""),
                    sensitive=triage.is_sensitive_text(text or ""))
     cases.raise_alert(turn.db, case.id, "urgent", turn.now_iso)
+
+
+def add_danger(turn: Turn, case: Case, text: str, message_id: int | None = None) -> None:
+    """Add the danger text to the case as the reporter's note, then mark it darurat and alert its officers."""
+    cases.add_note(turn.db, turn.vault, case.id, "reporter", text or None, turn.now_iso,
+                   message_id=message_id or turn.message_id)
+    mark_darurat(turn, case, text)
+
+
+def raise_open_case(turn: Turn, case: Case, text: str, message_id: int | None = None) -> None:
+    """Add the danger text to the open case, mark it darurat and alert its officers at once."""
+    turn.link_case(case.id)
+    add_danger(turn, case, text, message_id)
     cases.audit(turn.db, "reporter", "escalated", case.id, "danger told while the case was open", turn.now_iso)
