@@ -48,3 +48,16 @@ def test_each_fold_trains_its_own_harm_model(tmp_path: Path) -> None:
     models = [classifier.harm for classifier, _ in folds]
     assert all(model is not None for model in models)
     assert not np.array_equal(models[0].weights, models[1].weights), "each fold learns from its own texts"
+
+
+def test_the_texts_of_one_page_stay_in_one_fold() -> None:
+    bench = real_eval()
+    entries = [{"text": f"t{n}", "label": "ask_costs", "source_url": f"https://www.example.com/p{n % 7}?x={n}"}
+               for n in range(42)]
+    entries[0]["source_url"] = "http://example.com/P0/"
+    for train, test in bench.fold_splits(entries, 5):
+        test_pages = {bench.page_of(entries[i]) for i in test}
+        assert not test_pages & {bench.page_of(entries[i]) for i in train}
+    by_text = bench.fold_splits(entries, 5, split="texts")
+    assert any({bench.page_of(entries[i]) for i in test} & {bench.page_of(entries[i]) for i in train}
+               for train, test in by_text), "by text, a page's texts fall on both sides"
