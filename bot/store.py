@@ -324,6 +324,14 @@ def m005_confirmations(db: Database) -> None:
     db.execute("create index idx_confirmations_asked_at on confirmations (asked_at)")
 
 
+@migrations()
+def m006_community_report_links(db: Database) -> None:
+    """Link each message of a community report's form to the report, so its retention removes them too."""
+    db["messages"].add_column("community_report_id", int)
+    db.execute("create index idx_messages_community_report_id on messages (community_report_id) "
+               "where community_report_id is not null")
+
+
 def seal_plaintext(db: Database, vault: Any) -> int:
     """Seal what older versions stored in plain, module by module, in one transaction; return the rows changed.
 

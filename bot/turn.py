@@ -41,6 +41,7 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     _understanding: Understanding | None = None
     case_id: int | None = None
+    community_report_id: int | None = None
 
     @property
     def locale(self) -> str:
@@ -92,6 +93,10 @@ class Turn:
     def link_case(self, case_id: int) -> None:
         """Say that this message and the replies to it are about a case (purging the case removes them)."""
         self.case_id = case_id
+
+    def link_community_report(self, report_id: int) -> None:
+        """Say that this message and the replies to it belong to a community report (its retention removes them)."""
+        self.community_report_id = report_id
 
     def set_flow(self, flow: str | None, **data: Any) -> None:
         """Enter `flow` (or leave any flow with None), replacing the flow's data."""

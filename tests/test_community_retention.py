@@ -105,6 +105,28 @@ def test_purge_closes_a_report_form_left_open_on_a_purged_report(app, app_db, en
     assert not failed, "the form's next step must not fail on the removed report"
 
 
+def test_purge_empties_the_messages_of_the_report_form(app, app_db, engine):
+    """The form's messages (the account, the answers, the replies) go with the report; other messages stay."""
+    vault = Vault(DATA_KEY)
+    worker = FittingConversation(engine, "+6281311110004", "sms")
+    worker.say("berapa biaya paspor?")
+    worker.say("ada calo datang ke desa kami cari anak muda untuk kerja ke malaysia, mau lapor")
+    worker.say("Pak Yohanes Calo")
+    worker.say("Desa Oeletsala, Kupang")
+    [row] = fetch(app_db, "select id from community_reports")
+    linked = fetch(app_db, "select id, direction from messages where community_report_id = ?", [row["id"]])
+    assert {m["direction"] for m in linked} == {"in", "out"} and len(linked) >= 6, linked
+    with app_db.conn:
+        app_db.execute("update community_reports set day = ? where id = ?",
+                       [(local_today("Asia/Makassar") - timedelta(days=400)).isoformat(), row["id"]])
+    assert app.test_cli_runner().invoke(args=["community", "purge"]).exit_code == 0
+
+    texts = [vault.decrypt(m["text_enc"], "messages.text_enc") for m in fetch(
+        app_db, "select text_enc from messages where text_enc is not null")]
+    assert not any("Yohanes" in t or "Oeletsala" in t or "calo datang" in t for t in texts), texts
+    assert "berapa biaya paspor?" in texts, "a message outside the form is kept"
+
+
 def test_purge_refuses_a_retention_under_a_day(app):
     assert app.test_cli_runner().invoke(args=["community", "purge", "--older-than", "0"]).exit_code != 0
 

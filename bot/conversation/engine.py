@@ -151,15 +151,18 @@ class Engine:
                     "confidence": understanding.confidence if understanding else None,
                 })
             outgoing = self._store_replies(db, inbound, contact, message_id, turn.replies, now_iso)
-            self._link_case(db, message_id, turn.case_id)
+            self._link(db, message_id, "case_id", turn.case_id)
+            self._link(db, message_id, "community_report_id", turn.community_report_id)
         return Outcome(message_id, contact.id, outgoing)
 
-    def _link_case(self, db: Database, message_id: int, case_id: int | None) -> None:
-        """Mark the message (when the dialogue linked it, or a note or case took it) and its replies with the case."""
-        if case_id is not None:
-            db.conn.execute("update messages set case_id = ? where id = ?", [case_id, message_id])
-        db.conn.execute("update messages set case_id = (select case_id from messages where id = ?) "
-                        "where reply_to = ? and exists (select 1 from messages where id = ? and case_id is not null)",
+    def _link(self, db: Database, message_id: int, column: str, value: int | None) -> None:
+        """Mark the message (when the dialogue linked it, or a note or case took it) and its replies with the case
+        or community report they belong to (`column`: case_id or community_report_id), so retention finds them."""
+        assert column in ("case_id", "community_report_id")
+        if value is not None:
+            db.conn.execute(f"update messages set {column} = ? where id = ?", [value, message_id])
+        db.conn.execute(f"update messages set {column} = (select {column} from messages where id = ?) "
+                        f"where reply_to = ? and exists (select 1 from messages where id = ? and {column} is not null)",
                         [message_id, message_id, message_id])
 
     def _preclassify(self, inbound: Inbound) -> Understanding | None:

@@ -359,6 +359,7 @@ def report_activity(turn: Turn, who: str | None = None) -> None:
         turn.db, turn.vault, text or (who or ""), day=_today(turn), now=turn.now_iso, who=who,
         channel=turn.contact.channel, language=turn.locale, source="lookup" if who else "form",
     )
+    turn.link_community_report(report_id)
     questions = [q for q in QUESTIONS if not (q == "who" and who)]
     turn.set_flow(FLOW_ACTIVITY, report_id=report_id, questions=questions, asked=0)
     turn.say_text("\n".join([turn.tr(REPORT_INTRO), _ask(turn, questions[0], 1, len(questions))]))
@@ -373,6 +374,7 @@ def step_activity(turn: Turn) -> None:
     if report_id is None or asked >= len(questions):
         turn.set_flow(None)
         return
+    turn.link_community_report(report_id)
     if word in CANCEL_WORDS:
         watch.close_report(turn.db, report_id, turn.now_iso, None)
         turn.set_flow(None)

@@ -105,8 +105,9 @@ def old_reports(db: Database, older_than_days: int, today: date) -> int:
 
 def forget_reports(db: Database, older_than_days: int, today: date) -> tuple[int, list[int]]:
     """Remove the community reports of days more than `older_than_days` before `today`; return how many, and the
-    contacts they kept (with consent), for the caller to forget when nothing else needs them. A report form still
-    open on one of them is closed (its flow state cleared). secure_delete zeroes the rows on disk."""
+    contacts they kept (with consent), for the caller to forget when nothing else needs them. The form's messages are
+    emptied, and a report form still open on one of them is closed (its flow state cleared). secure_delete zeroes
+    the rows on disk."""
     cutoff = (today - timedelta(days=older_than_days)).isoformat()
     rows = db.execute("select id, contact_id from community_reports where day < ?", [cutoff]).fetchall()
     ids = {row[0] for row in rows}
@@ -116,6 +117,10 @@ def forget_reports(db: Database, older_than_days: int, today: date) -> tuple[int
         if data.get("report_id") in ids:
             kept = {"menu": data["menu"]} if data.get("menu") else {}
             db.execute("update contacts set state = ? where id = ?", [json.dumps(kept), contact_id])
+    # the form's messages (the first account, the answers about who, where, what was offered, and the replies that
+    # repeat them) go with the report; their rows stay, empty, for the outbox's and the counts' history
+    db.execute("update messages set text_enc = null, media = null, media_enc = null, variables = null "
+               "where community_report_id in (select id from community_reports where day < ?)", [cutoff])
     gone = db.execute("delete from community_reports where day < ?", [cutoff]).rowcount
     return gone, sorted({row[1] for row in rows if row[1] is not None})
 
