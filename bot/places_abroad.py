@@ -24,6 +24,9 @@ KABUPATEN_FILE = Path(__file__).resolve().parent / "data" / "kabupaten.yml"  # h
 _NOT_WORD = re.compile(r"[\W_]+")  # one linear pass: runs of anything but letters and digits
 # "bahasa indonesia", "orang indonesia": the language or the people, not where the person is.
 _NOT_A_PLACE = ("bahasa indonesia", "bhs indonesia", "orang indonesia", "warga indonesia", "indonesian")
+# "kursus bahasa korea", "les bhs jepang", "belajar bahasa arab": a language learnt at home, not a place; the word
+# after one of these is not read as a place.
+_LANGUAGE = frozenset({"bahasa", "bhs", "bhsa", "bahsa"})
 # "mau kerja ke malaysia": where someone wants to go, not where they are (skipped when asked to).
 _GOING = frozenset({"ke", "to", "menuju"})
 # "KRI Tawau", "KJRI Kuching", "konsulat RI Tawau": a mission's name tells the country, not the town the person is in.
@@ -165,6 +168,7 @@ def _read(text: str, skip_going: bool) -> tuple[Where, frozenset[str]]:
     for phrase in _NOT_A_PLACE:
         padded = padded.replace(f" {phrase} ", " ")
     words = padded.split()
+    words = [word for i, word in enumerate(words) if not (i and words[i - 1] in _LANGUAGE)]
     found: list[tuple[int, Where]] = []
     maybe: list[int] = []  # where in `found` a shared name ("malaka") stands
     cue, cue_at, ends, trailing = HERE, -1, -1, -1

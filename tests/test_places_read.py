@@ -63,6 +63,20 @@ def test_the_present_place_wins_and_home_counts_after_now(text, country):
     assert hotlines.where_in_text(text, skip_going=True).country == country, text
 
 
+@pytest.mark.parametrize("text", [
+    "sy mau ikut kursus bahasa korea dulu, biayanya berapa?",
+    "les bhs jepang di kupang brp bulan baru bisa daftar?",
+    "belajar bahasa arab dimana ya",
+])
+def test_a_language_learnt_is_not_a_place(text):
+    assert hotlines.where_in_text(text).country is None
+
+
+def test_a_country_named_beside_a_language_is_still_read():
+    assert hotlines.where_in_text("sudah belajar bahasa arab, skrg kerja di saudi").country == "Arab Saudi"
+    assert hotlines.where_in_text("sy di korea skrg, gaji blm dibayar").country == "Korea Selatan"
+
+
 def test_al_ahsa_is_in_saudi_arabia():
     assert hotlines.where_in_text("adik sy di al hassa tdk digaji").country == "Arab Saudi"
     assert hotlines.where_in_text("sy kerja di hofuf").country == "Arab Saudi"
