@@ -144,3 +144,28 @@ def test_no_consulate_line_for_kuala_lumpur_or_outside_malaysia(engine, store):
     assert EMBASSY_LINE in reply and "Perwakilan RI terdekat" not in reply
     reply = FittingConversation(engine, "+6281234500008", "sms").say("tolong sy di taiwan dikurung majikan")
     assert "Perwakilan RI terdekat" not in reply and "KBRI" not in reply
+
+
+def test_danger_told_instead_of_the_place_is_a_note_and_the_place_is_asked_again(engine, store):
+    """Asked where the worker is, a cry for help is no place: the officers read it as a note, the numbers come first,
+    then the same question; the next answer fills the place."""
+    worker = FittingConversation(engine, ID, "sms")
+    assert_dialog(worker, [(KUCHING_REPORT, ["(1/6)"]), ("1", ["(2/6)"])])
+    reply = worker.say("majikan pukul sy, sy takut, tolong")
+    assert reply.index(MALAYSIA_999) < reply.index("(2/6)") and "(3/6)" not in reply, reply
+    [case] = opened(store)
+    assert case.priority == cases.DARURAT and _urgent_alerts(store, case.id) == 1
+    assert "majikan pukul sy, sy takut, tolong" in _notes(store, case.id)
+    vault = Vault(DATA_KEY)
+    row = fetch(store, "select city_enc from cases where id = ?", [case.id])[0]
+    assert vault.decrypt(row["city_enc"], "cases.city_enc") in (None, ""), "the cry is not the place"
+    assert "(3/6)" in worker.say("malaysia, kuching")
+    row = fetch(store, "select country, city_enc from cases where id = ?", [case.id])[0]
+    assert row["country"] == "Malaysia" and "kuching" in vault.decrypt(row["city_enc"], "cases.city_enc").lower()
+
+
+def test_danger_that_names_the_place_answers_the_question(engine, store):
+    worker = FittingConversation(engine, ID, "sms")
+    assert_dialog(worker, [(KUCHING_REPORT, ["(1/6)"]), ("1", ["(2/6)"])])
+    reply = worker.say("sy di sibu skrg, majikan pukul sy, sy takut")
+    assert MALAYSIA_999 in reply and "(3/6)" in reply, reply

@@ -9,6 +9,7 @@ from typing import Any
 from bot import hotlines
 from bot.cases import records as cases
 from bot.cases import triage
+from bot.cases import urgent
 from bot.cases import places
 from bot.cases.common import CANCEL_WORDS
 from bot.cases.common import FLOW_MISSING
@@ -162,6 +163,8 @@ def step_form(turn: Turn) -> None:
         if not done:
             return
     elif word not in SKIP_WORDS:
+        if _danger_instead_of_answer(turn, case, question):
+            return
         result = ANSWERS[question](turn, case, turn.text)
         if result is False:
             return
@@ -169,6 +172,32 @@ def step_form(turn: Turn) -> None:
         retriage(turn, case, turn.text)
     turn.state["asked"] = asked + 1
     say_next(turn, prefix)
+
+
+def _danger_instead_of_answer(turn: Turn, case: Case, question: str) -> bool:
+    """Take danger or violence told instead of an answer ("majikan pukul sy, sy takut, tolong" asked where the worker
+    is; danger words that leave the form for the emergency route never get here): the text
+    goes to the case as the reporter's note (not into the field asked), the case is raised to darurat with its
+    officers alerted, and the numbers come first, then the same question again. Return True when it was so."""
+    if not urgent.is_danger(case.category, turn.text) or _answers(question, turn.text):
+        return False
+    urgent.add_danger(turn, case, turn.text)
+    questions = turn.state.get("questions") or []
+    asked = int(turn.state.get("asked", 0))
+    say_danger(turn, case, raised=True,
+               then=ask_question(turn, question_key(turn, questions[asked]), asked + 1, len(questions)))
+    return True
+
+
+def _answers(question: str, text: str) -> bool:
+    """Return True when a danger message also answers the question asked ("di kuching, majikan kurung sy")."""
+    if question in ("where", "country"):
+        return bool(find_country(text)[0] or hotlines.where_in_text(text).country)
+    if question == "home":
+        return bool(places.match_kabupaten(text)[0])
+    if question in ("role", "sex", "contact"):
+        return simple_words(text)[:1] in ("1", "2", "3")
+    return False
 
 
 def retriage(turn: Turn, case: Case, text: str) -> None:
