@@ -207,7 +207,7 @@ class Retriever:
         self.last: tuple[str, np.ndarray] | None = None
 
     @classmethod
-    def train(cls, examples: list[tuple[str, str]], c: float = C, scale: float = SCALE,
+    def train(cls, examples: list[tuple[str, str]], c: float | None = None, scale: float = SCALE,
               real: list[tuple[str, str]] | None = None, real_weight: float = REAL_WEIGHT) -> "Retriever":
         """Fit the features and a linear SVM (one class per fact) on `examples` and the real texts `real`.
 
@@ -216,6 +216,7 @@ class Retriever:
         """
         real = real or []
         every = list(examples) + real
+        c = C if c is None else c
         texts = [normalise.normalise(text) for text, _ in every]
         labels = [fact for _, fact in every]
         vectorizers = _vectorizers()
