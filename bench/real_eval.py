@@ -76,6 +76,7 @@ from bot.config import Settings  # noqa: E402
 from bot.conversation import confirming  # noqa: E402
 from bot.conversation import questions  # noqa: E402
 from bot.conversation.engine import Engine  # noqa: E402
+from bot.knowledge import real_questions  # noqa: E402
 from bot.knowledge import retrieval  # noqa: E402
 from bot.knowledge.fact_answers import FACT_ANSWERS  # noqa: E402
 from bot.knowledge.real_questions import choose as choose_real_questions  # noqa: E402
@@ -397,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--confirm-low", type=float,
                         help=f"P(harm) from which an unsure message is asked \"did this happen to you?\" "
                              f"(default {confirming.CONFIRM_LOW}; 1 turns the confirmation off)")
+    parser.add_argument("--real-weight", type=float,
+                        help=f"weight of the training texts that ask in retrieval (default {real_questions.WEIGHT}: off)")
+    parser.add_argument("--retrieval-c", type=float, help=f"retrieval's SVM C (default {retrieval.C})")
     parser.add_argument("--confident", type=float,
                         help=f"retrieval's confidence bar for stating a fact on its own (default {retrieval.CONFIDENT})")
     return parser
@@ -412,8 +416,13 @@ def set_thresholds(args: argparse.Namespace) -> dict[str, float]:
         confirming.CONFIRM_LOW = args.confirm_low
     if args.confident is not None:
         retrieval.CONFIDENT = args.confident
+    if args.real_weight is not None:
+        real_questions.WEIGHT = args.real_weight
+    if args.retrieval_c is not None:
+        retrieval.C = args.retrieval_c
     return {"harm_report": questions.HARM_REPORT, "harm_question": questions.HARM_QUESTION,
-            "confirm_low": confirming.CONFIRM_LOW, "confident": retrieval.CONFIDENT}
+            "confirm_low": confirming.CONFIRM_LOW, "confident": retrieval.CONFIDENT,
+            "real_weight": real_questions.WEIGHT, "retrieval_c": retrieval.C}
 
 
 def per_text(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -61,9 +61,11 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--without-real", action="store_true", help="leave the training texts out (the old retriever)")
     parser.add_argument("--c", type=float, help=f"the SVM's C (default {retrieval.C})")
+    parser.add_argument("--real-weight", type=float, default=1.0, help="weight of a training text (default 1)")
     args = parser.parse_args()
     if args.c is not None:
         retrieval.C = args.c
+    real_questions.WEIGHT = args.real_weight
     _, train = load_texts(REAL / "train.yml")
     _, dev = load_texts(REAL / "dev.yml")
     total = {"texts": 0, "top": 0, "sure_right": 0, "sure_wrong": 0}

@@ -63,8 +63,9 @@ def test_the_texts_of_one_page_stay_in_one_fold() -> None:
                for train, test in by_text), "by text, a page's texts fall on both sides"
 
 
-def test_each_fold_retriever_never_saw_its_own_texts() -> None:
+def test_each_fold_retriever_never_saw_its_own_texts(monkeypatch) -> None:
     bench = real_eval()
+    monkeypatch.setattr(bench.real_questions, "WEIGHT", 1.0)  # the training texts on (off by default)
     # Each text carries a made-up word of its own: a retriever trained on a text has that word in its vocabulary.
     entries = [{"text": f"paspor saya ditahan majikan, boleh kah itu zqmark{chr(97 + n)}?", "label": "ask_rights",
                 "kind": "question", "expect": [["paspor", "passport"], ["pekerja", "worker"]],

@@ -76,16 +76,21 @@ def test_retrieval_learns_from_the_real_questions() -> None:
     text = "qwerty asdfgh zxcvbn"  # words no example question or answer holds
     real = [(f"{text} {n}", "right_hold_travel_documents") for n in range(3)]
     plain_retriever = retrieval.Retriever.train(examples)
-    taught = retrieval.Retriever.train(examples, real=real)
+    taught = retrieval.Retriever.train(examples, real=real, real_weight=1.0)
+    assert retrieval.Retriever.train(examples, real=real, real_weight=0.0).rank(text)[0][0] != \
+        "right_hold_travel_documents", "a weight of 0 leaves the real texts out"
     assert plain_retriever.rank(text)[0][0] != "right_hold_travel_documents"
     assert taught.rank(text)[0][0] == "right_hold_travel_documents"
 
 
-def test_the_default_retriever_reads_the_real_questions() -> None:
+def test_the_default_retriever_learns_from_the_real_questions_only_when_they_weigh(monkeypatch) -> None:
     assert len(retrieval.real_examples()) == len(real_questions.read_real_questions()) >= 500
-    without = retrieval.Retriever.train(retrieval.training_examples())
-    words = set(retrieval.default_retriever().vocabularies[0])
-    assert words > set(without.vocabularies[0]), "the real texts' words are learnt too"
+    without = set(retrieval.Retriever.train(retrieval.training_examples()).vocabularies[0])
+    assert real_questions.WEIGHT == 0.0, "off by default (docs/nlu.md, Session 7)"
+    assert set(retrieval.default_retriever().vocabularies[0]) == without
+    monkeypatch.setattr(real_questions, "WEIGHT", 1.0)
+    taught = retrieval.Retriever.train(retrieval.training_examples(), real=retrieval.real_examples())
+    assert set(taught.vocabularies[0]) > without, "the real texts' words are learnt too"
 
 
 def test_import_real_writes_the_example_questions_beside_the_intents(app, tmp_path: Path) -> None:
@@ -115,3 +120,4 @@ def test_a_fact_of_the_texts_own_topic_is_preferred() -> None:
     ranker = Ranking([off_topic[0], on_topic[-1]])
     assert real_questions.choose([entry], ranker)[0][0] == off_topic[0]
     assert real_questions.choose([entry], ranker, retrieval.fact_topics)[0][0] == on_topic[-1]
+

@@ -23,8 +23,10 @@ from bot.understanding.language import detect_language
 
 REAL_QUESTIONS_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "real_questions.yml"
 ASKING_KINDS = ("question", "report+question")
-# How much one real text weighs against one of the team's example questions when retrieval is trained.
-WEIGHT = 1.0
+# How much one real text weighs against one of the team's example questions when retrieval is trained: 0 leaves
+# them out (the default: on the whole engine the change was within noise and five dialogue tests of earlier sessions
+# regressed, see docs/nlu.md "Session 7"); 1 with retrieval.C = 2 is the configuration measured there.
+WEIGHT = 0.0
 # Whether a report that also asks gives only its asking part (asking.read's question_text) as the example.
 QUESTION_PART = False
 

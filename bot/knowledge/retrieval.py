@@ -8,7 +8,6 @@ import math
 import re
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,8 @@ from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
 from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
 from bot.knowledge.fact_answers import FACT_ANSWERS
+from bot.knowledge import real_questions
 from bot.knowledge.real_questions import REAL_QUESTIONS_PATH
-from bot.knowledge.real_questions import WEIGHT as REAL_WEIGHT
 from bot.knowledge.real_questions import read_real_questions
 from bot.understanding import asking
 from bot.understanding import normalise
@@ -41,9 +40,9 @@ REGISTERS = ("id", "informal", "en")
 # Softmax temperature over the decision scores, fitted on 4-fold cross-validation of knowledge/questions.yml
 # (see docs/nlu.md, "Retrieval"); a confidence of 0.5 is then right about 9 times in 10.
 SCALE = 6.0
-# The SVM's C: with the real texts of knowledge/real_questions.yml (session 7) a looser fit than C=1 answered more
-# held-out questions right at the same bar (docs/nlu.md, "Session 7").
-C = 2.0
+# The SVM's C. With the real texts of knowledge/real_questions.yml turned on (real_questions.WEIGHT > 0), C = 2
+# answered more held-out questions right at the same bar (docs/nlu.md, "Session 7").
+C = 1.0
 # The bar a fact must clear to be stated as the answer: on its own, or when it belongs to the topic the
 # classifier found with confidence (two independent signals agreeing).
 CONFIDENT = 0.45
@@ -208,23 +207,23 @@ class Retriever:
 
     @classmethod
     def train(cls, examples: list[tuple[str, str]], c: float | None = None, scale: float = SCALE,
-              real: list[tuple[str, str]] | None = None, real_weight: float = REAL_WEIGHT) -> "Retriever":
+              real: list[tuple[str, str]] | None = None, real_weight: float | None = None) -> "Retriever":
         """Fit the features and a linear SVM (one class per fact) on `examples` and the real texts `real`.
 
         Every fact weighs the same in all (classes balanced over both); within a fact, a real text weighs
-        `real_weight` times an example (a fact much asked about does not pull every vague question to itself).
+        `real_weight` times an example (a fact much asked about does not pull every vague question to itself); at 0
+        (real_questions.WEIGHT, the default) the real texts are left out.
         """
-        real = real or []
+        real_weight = real_questions.WEIGHT if real_weight is None else real_weight
+        real = (real or []) if real_weight > 0 else []
         every = list(examples) + real
         c = C if c is None else c
         texts = [normalise.normalise(text) for text, _ in every]
         labels = [fact for _, fact in every]
         vectorizers = _vectorizers()
         x = hstack([vec.fit_transform(texts) for vec in vectorizers]).tocsr() * np.float32(math.sqrt(0.5))
-        counted = Counter(labels)
-        balance = len(labels) / (len(counted) * np.array([counted[fact] for fact in labels], dtype=np.float64))
-        weights = balance * np.array([1.0] * len(examples) + [real_weight] * len(real))
-        svm = LinearSVC(C=c)
+        svm = LinearSVC(C=c, class_weight="balanced")  # balanced over all examples, the real texts counted
+        weights = np.array([1.0] * len(examples) + [real_weight] * len(real)) if real else None
         svm.fit(x, labels, sample_weight=weights)
         return cls([str(f) for f in svm.classes_], [{k: int(v) for k, v in vec.vocabulary_.items()}
                                                     for vec in vectorizers],
