@@ -364,8 +364,8 @@ def _default() -> Retriever:
 
 
 def default_retriever() -> Retriever:
-    """Return the process's retriever, trained on first use (about two seconds) from questions.yml, FACT_ANSWERS and
-    real_questions.yml; or the one `use_retriever` set (a cross-validation fold's)."""
+    """Return the process's retriever, trained on first use (about a second) from questions.yml, FACT_ANSWERS and,
+    when real_questions.WEIGHT > 0, real_questions.yml; or the one `use_retriever` set (a cross-validation fold's)."""
     with _build_lock:
         return _installed or _default()
 
