@@ -40,7 +40,9 @@ development part (dev.yml) may be tuned on and its failures shown; its texts sta
 
 With --folds K (the training part only: the development part never goes into training, the evaluation part is
 never tuned on), the texts are cut into K folds; for each fold the classifier is trained on intents/ without real.yml plus the other folds' texts (weighted
-like real.yml), and the engine runs that fold's texts. The measures are pooled over the folds: an honest
+like real.yml), the retriever on knowledge/questions.yml and the fact answers plus the example questions that
+`nlu import-real` takes from the other folds' texts (session 7: never knowledge/real_questions.yml, which holds them
+all), and the engine runs that fold's texts. The measures are pooled over the folds: an honest
 out-of-sample figure for the rules and the classifier together (the rules were still written after these texts).
 Folds are cut by source page (--split pages, the default since session 7): a writer renders one page in up to three
 texts, and with those texts on both sides of a fold the classifier meets a near twin of what it is tested on.
@@ -62,6 +64,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from typing import Iterator
 
 import yaml
 
@@ -73,8 +76,11 @@ from bot.config import Settings  # noqa: E402
 from bot.conversation import confirming  # noqa: E402
 from bot.conversation import questions  # noqa: E402
 from bot.conversation.engine import Engine  # noqa: E402
+from bot.knowledge import real_questions  # noqa: E402
 from bot.knowledge import retrieval  # noqa: E402
 from bot.knowledge.fact_answers import FACT_ANSWERS  # noqa: E402
+from bot.knowledge.real_questions import choose as choose_real_questions  # noqa: E402
+from bot.knowledge.real_questions import holds_expected  # noqa: E402
 from bot.i18n import render  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.privacy import Vault  # noqa: E402
@@ -136,8 +142,7 @@ def fact_of(reply: str) -> str | None:
 
 def expected_found(reply: str, groups: list[list[str]]) -> bool:
     """Return True when every word group has a word in the (lowercased) reply."""
-    low = reply.lower()
-    return all(any(str(word).lower() in low for word in group) for group in groups)
+    return holds_expected(reply, groups)
 
 
 class Bench:
@@ -327,14 +332,31 @@ def fold_classifiers(entries: list[dict[str, Any]], folds: int, seed: int = 0,
     return out
 
 
+def fold_retrievers(entries: list[dict[str, Any]], folds: int, seed: int = 0,
+                    split: str = "pages") -> Iterator[tuple[retrieval.Retriever, list[int]]]:
+    """Yield (retriever, indexes of its test texts) per fold, one at a time: trained on questions.yml and the fact
+    answers plus the example questions `nlu import-real` would take from the fold's other texts (never
+    knowledge/real_questions.yml, which holds every training text)."""
+    examples = retrieval.training_examples()
+    base = retrieval.Retriever.train(examples)
+    for train_idx, test_idx in fold_splits(entries, folds, seed, split):
+        chosen = choose_real_questions([entries[i] for i in train_idx], base, retrieval.fact_topics)
+        yield retrieval.Retriever.train(examples, real=[(text, fact) for fact, text, _ in chosen]), test_idx
+
+
 def cross_validated(tmp: Path, entries: list[dict[str, Any]], folds: int,
                     split: str = "pages") -> tuple[list[dict[str, Any]], Bench]:
-    """Run every text through an engine whose classifier never saw it (K folds); return the results in order."""
+    """Run every text through an engine whose classifier and retriever never saw it (K folds); return the results in
+    order. The last fold's retriever stays in use (the latency is timed with it)."""
     results: list[dict[str, Any]] = [{}] * len(entries)
     bench = None
+    retrievers = fold_retrievers(entries, folds, split=split)
     for k, (classifier, test_idx) in enumerate(fold_classifiers(entries, folds, split=split)):
         if bench is not None:
             bench.db.close()
+        retriever, retriever_test = next(retrievers)
+        assert retriever_test == test_idx
+        retrieval.use_retriever(retriever)
         workdir = tmp / f"fold{k}"
         workdir.mkdir()
         bench = Bench(workdir, classifier)
@@ -376,6 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--confirm-low", type=float,
                         help=f"P(harm) from which an unsure message is asked \"did this happen to you?\" "
                              f"(default {confirming.CONFIRM_LOW}; 1 turns the confirmation off)")
+    parser.add_argument("--real-weight", type=float,
+                        help=f"weight of the training texts that ask in retrieval (default {real_questions.WEIGHT}: off)")
+    parser.add_argument("--retrieval-c", type=float, help=f"retrieval's SVM C (default {retrieval.C})")
+    parser.add_argument("--confident", type=float,
+                        help=f"retrieval's confidence bar for stating a fact on its own (default {retrieval.CONFIDENT})")
     return parser
 
 
@@ -387,8 +414,15 @@ def set_thresholds(args: argparse.Namespace) -> dict[str, float]:
         questions.HARM_QUESTION = args.harm_question
     if args.confirm_low is not None:
         confirming.CONFIRM_LOW = args.confirm_low
+    if args.confident is not None:
+        retrieval.CONFIDENT = args.confident
+    if args.real_weight is not None:
+        real_questions.WEIGHT = args.real_weight
+    if args.retrieval_c is not None:
+        retrieval.C = args.retrieval_c
     return {"harm_report": questions.HARM_REPORT, "harm_question": questions.HARM_QUESTION,
-            "confirm_low": confirming.CONFIRM_LOW}
+            "confirm_low": confirming.CONFIRM_LOW, "confident": retrieval.CONFIDENT,
+            "real_weight": real_questions.WEIGHT, "retrieval_c": retrieval.C}
 
 
 def per_text(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -434,6 +468,7 @@ def main() -> int:
         figures = score(entries, results)
         times, cpu = timing(bench, [e["text"] for e in entries], args.rounds)
         after = rss_mb()
+        retrieval.use_retriever(None)
         bench.db.close()
     figures.update({
         "part": part,

@@ -12,6 +12,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+import yaml
+
+from bot.knowledge import real_questions
+from bot.knowledge import retrieval
 from bot.understanding.nlu import INTENTS_DIR
 from bot.understanding.nlu import EmbeddedClassifier
 from bot.understanding.nlu import cache_path
@@ -142,8 +146,12 @@ def predict_command(intents_dir: str, source: TextIO) -> None:
               help="The training part of the real-language corpus (never eval.yml or dev.yml).")
 @click.option("--intents", "intents_dir", type=click.Path(exists=True, file_okay=False), default=str(INTENTS_DIR),
               show_default=True, help="Directory of Rasa NLU YAML training files.")
-def import_real_command(corpus: str, intents_dir: str) -> None:
-    """Copy the texts of the corpus's training part into intents/real.yml as training phrasings."""
+@click.option("--questions", "questions_file", type=click.Path(dir_okay=False),
+              help="Where to write the example questions for retrieval [default: knowledge/real_questions.yml beside "
+                   "the intents directory].")
+def import_real_command(corpus: str, intents_dir: str, questions_file: str | None) -> None:
+    """Copy the texts of the corpus's training part into intents/real.yml as training phrasings, and those that ask
+    into knowledge/real_questions.yml as example questions of the fact that answers them."""
     if Path(corpus).resolve() == REAL_EVAL.resolve() or "eval" in Path(corpus).name:
         raise click.UsageError("the evaluation part is never trained on")
     if Path(corpus).resolve() == REAL_DEV.resolve() or "dev" in Path(corpus).name:
@@ -158,6 +166,23 @@ def import_real_command(corpus: str, intents_dir: str) -> None:
     text, count = real_intents_yaml(read_corpus(corpus), str(source), skip)
     target.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {count} examples to {target}")
+    questions = Path(questions_file) if questions_file else Path(intents_dir).parent / "knowledge" / "real_questions.yml"
+    chosen, unanswered = real_question_examples(Path(corpus))
+    questions.parent.mkdir(parents=True, exist_ok=True)
+    questions.write_text(real_questions.real_questions_yaml(chosen, str(source)), encoding="utf-8")
+    click.echo(f"Wrote {len(chosen)} example questions of {len({fact for fact, _, _ in chosen})} facts to "
+               f"{questions}; {len(unanswered)} texts ask for words no fact's answer holds")
+
+
+def real_question_examples(corpus: Path) -> tuple[list[tuple[str, str, str]], list[dict]]:
+    """Return the (fact, text, source_url) example questions a corpus gives retrieval, and the texts no fact answers.
+
+    Among the facts that answer a text (those of its label's topic first), the one the retriever trained without any
+    real text ranks highest.
+    """
+    entries = list((yaml.safe_load(corpus.read_text(encoding="utf-8")) or {}).get("texts") or [])
+    base = retrieval.Retriever.train(retrieval.training_examples())
+    return real_questions.choose(entries, base, retrieval.fact_topics), real_questions.unanswered(entries)
 
 
 @group.command("evaluate-real")

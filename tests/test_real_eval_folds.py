@@ -61,3 +61,18 @@ def test_the_texts_of_one_page_stay_in_one_fold() -> None:
     by_text = bench.fold_splits(entries, 5, split="texts")
     assert any({bench.page_of(entries[i]) for i in test} & {bench.page_of(entries[i]) for i in train}
                for train, test in by_text), "by text, a page's texts fall on both sides"
+
+
+def test_each_fold_retriever_never_saw_its_own_texts(monkeypatch) -> None:
+    bench = real_eval()
+    monkeypatch.setattr(bench.real_questions, "WEIGHT", 1.0)  # the training texts on (off by default)
+    # Each text carries a made-up word of its own: a retriever trained on a text has that word in its vocabulary.
+    entries = [{"text": f"paspor saya ditahan majikan, boleh kah itu zqmark{chr(97 + n)}?", "label": "ask_rights",
+                "kind": "question", "expect": [["paspor", "passport"], ["pekerja", "worker"]],
+                "source_url": f"https://example.com/page{n % 5}"} for n in range(10)]
+    folds = list(bench.fold_retrievers(entries, 5))
+    assert sorted(i for _, test in folds for i in test) == list(range(10))
+    for retriever, test in folds:
+        words = retriever.vocabularies[0]
+        seen = {n for n in range(10) if f"zqmark{chr(97 + n)}" in words}
+        assert seen == set(range(10)) - set(test), "trained on the other folds' texts, never on its own"

@@ -59,10 +59,12 @@ def test_a_question_about_that_countrys_rule_still_gets_it(text, fact):
 def test_the_middle_east_ban_and_its_status_agree_so_the_ban_is_stated():
     assert "middle_east_ban_status" in FACT_ANSWER_FACTS["middle_east_household_ban"]
     text = "skrg sdh blh kerja pembantu ke arab?"
-    ranking = retrieval.default_retriever().rank(text)
+    # The team's examples alone leave the two facts apart (the real questions now name the status outright).
+    retriever = retrieval.Retriever.train(retrieval.training_examples())
+    ranking = retriever.rank(text)
     assert {f for f, _ in ranking[:2]} == {"middle_east_ban_status", "middle_east_household_ban"}
     assert ranking[0][1] < retrieval.CONFIDENT, "neither alone clears the bar"
-    found = retrieval.default_retriever().find(text)
+    found = retriever.find(text)
     assert found is not None and found.confident
     # the trafficking fact's answer states the ban and its status too (answers4a): all three add up
     assert found.confidence == pytest.approx(sum(p for _, p in ranking), abs=1e-3)
