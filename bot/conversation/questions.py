@@ -293,6 +293,11 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         return True
     if intent == LANGUAGE_SWITCH and sure and not set(normalise.normalise(turn.text).split()) & CONTRACT_WORDS:
         return False  # "bahasa indonesia sa, beta sonde mengerti inggris" asks for a language, not a fact
+    if intent == HOTLINES and sure and reading is not None and (where := where_fact(turn, reading, problem)):
+        # "kalau ada tki dipukul ..., lapornya ke mana?": where to go from where they are, and one tap to report here
+        # (a sure help-numbers intent used to skip the tap; the tap should not hang on the classifier's confidence)
+        _where_to_report(turn, reading, where, problem, intent)
+        return True
     if intent == HOTLINES and sure:
         found = _find(turn.text, intent, True)
         if found is None or not found.confident or _numbers(found.fact):

@@ -24,7 +24,7 @@ LANGUAGE_NAMES = frozenset("bahasa bhs language english inggris inggeris melayu 
 REQUEST_WORDS = frozenset("""
 please pls plz reply answer speak write talk use change switch prefer version setting option read understand can
 could want in balas jawab pakai pake guna ganti tukar ubah pilih tulis omong ngomong cakap ngerti mengerti mangarti
-paham faham tau tahu baca bisa boleh mau kirim dalam
+paham faham tau tahu baca bisa boleh mau kirim dalam bls dibls dibalas pk pke pkai bs
 """.split())
 OWN_LANGUAGE = LANGUAGE_NAMES | {"indonesian"}
 # Which language a request asks for: "english" -> en; Indonesian and its kin (Kupang Malay, Malay) -> id. A
