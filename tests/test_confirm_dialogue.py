@@ -24,7 +24,9 @@ START = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
 # Messages that ask about a problem, which the harm model puts in the unsure band: "the agent asks 15 million, is that
 # allowed?", "my employer makes me sleep on the floor, is it ok?".
 UNSURE_ID = "agen minta 15 juta, apa itu boleh?"
-UNSURE_EN = "my employer makes me sleep on the floor, is it ok?"
+# Retrained on the seventh pass (more English reports that ask), "my employer makes me sleep on the floor, is it ok?"
+# opens a case at once (P(harm) 0.84): by the labelling rule it is a report with a question. A friend's case is unsure.
+UNSURE_EN = "my friend's boss makes her sleep on the floor, is it ok?"
 ASK_ID = "Apakah Anda atau keluarga Anda sedang mengalami ini? Balas 1 kalau ya, kami buka laporan. Balas 2 kalau tidak."
 ASK_EN = "Are you or your family going through this now? Reply 1 for yes, and we will open a report. Reply 2 for no."
 
