@@ -31,10 +31,18 @@ def person(bot: Engine, sender: str) -> FittingConversation:
 
 
 # The writer's own situation, no harm in it, then a question: the old decision asked "did this happen to you?".
+# ("sy sdh 2 thn di malaysia, perpanjang paspor gmn?" left this list in session 7: retrained on 1,901 more texts, the
+# harm model gives it P 0.13 with a held passport ranked close, so the bot answers it (KBRI) and then asks; see
+# test_a_passport_renewal_is_answered_and_no_case_opens.)
 NEUTRAL = [
-    ("sy sdh 2 thn di malaysia, perpanjang paspor gmn?", "KBRI"),
     ("my baby was born in sabah last month, no birth paper yet. where do i register her?", "KJRI"),
 ]
+
+
+def test_a_passport_renewal_is_answered_and_no_case_opens(bot, store):
+    reply = person(bot, "+6281234570002").say("sy sdh 2 thn di malaysia, perpanjang paspor gmn?")
+    assert "KBRI" in reply, "the question is answered first"
+    assert opened(store) == [], "no case"
 
 
 @pytest.mark.parametrize(("text", "answer"), NEUTRAL)
