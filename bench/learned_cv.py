@@ -39,18 +39,8 @@ from bot.understanding import harm  # noqa: E402
 from bot.understanding import nlu  # noqa: E402
 from bot.understanding import normalise  # noqa: E402
 from bot.understanding.intents import REPORT_INTENTS  # noqa: E402
-from bot.understanding.training_data import Example  # noqa: E402
-from bot.understanding.training_data import TrainingData  # noqa: E402
 
-REPORT_KINDS = ("report", "report+question")
-
-
-def training_data(base: TrainingData, entries: list[dict[str, Any]], indexes: Any) -> TrainingData:
-    """Return intents/ without real.yml plus the texts of `entries` at `indexes` (weighted like real.yml)."""
-    extra = [Example(str(entries[i]["text"]).strip(), str(entries[i]["label"]), (), real_eval.REAL_INTENTS_FILE)
-             for i in indexes]
-    return TrainingData(examples=base.examples + extra, synonyms=base.synonyms, lookups=base.lookups,
-                        regexes=base.regexes)
+REPORT_KINDS = real_eval.REPORT_KINDS
 
 
 def read(classifier: nlu.EmbeddedClassifier, entry: dict[str, Any]) -> dict[str, Any]:
@@ -113,9 +103,9 @@ def main() -> int:
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     for train_idx, test_idx in real_eval.fold_splits(train, args.folds, split=args.split):
-        classifier = nlu.EmbeddedClassifier.train(training_data(base, train, train_idx))
+        classifier = nlu.EmbeddedClassifier.train(real_eval.with_texts(base, train, train_idx))
         rows += [read(classifier, train[i]) for i in test_idx]
-    classifier = nlu.EmbeddedClassifier.train(training_data(base, train, range(len(train))))
+    classifier = nlu.EmbeddedClassifier.train(real_eval.with_texts(base, train, range(len(train))))
     figures = {"cv": measures(rows), "dev": measures([read(classifier, e) for e in dev]),
                "real_weight": nlu.SOURCE_WEIGHTS.get("real.yml"), "harm_c": harm.C, "split": args.split,
                "train_s": round(classifier.train_seconds, 1), "seconds": round(time.perf_counter() - started)}

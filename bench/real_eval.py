@@ -64,6 +64,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from typing import Iterable
 from typing import Iterator
 
 import yaml
@@ -322,14 +323,16 @@ def fold_classifiers(entries: list[dict[str, Any]], folds: int, seed: int = 0,
                      split: str = "pages") -> list[tuple[Any, list[int]]]:
     """Return (classifier, indexes of its test texts) per fold: trained on intents/ minus real.yml plus the rest."""
     base = without_real_file(load_training_data(INTENTS_DIR))
-    out = []
-    for train_idx, test_idx in fold_splits(entries, folds, seed, split):
-        extra = [Example(str(entries[i]["text"]).strip(), str(entries[i]["label"]), (), REAL_INTENTS_FILE)
-                 for i in train_idx]
-        data = TrainingData(examples=base.examples + extra, synonyms=base.synonyms, lookups=base.lookups,
-                            regexes=base.regexes)
-        out.append((EmbeddedClassifier.train(data), test_idx))
-    return out
+    return [(EmbeddedClassifier.train(with_texts(base, entries, train_idx)), test_idx)
+            for train_idx, test_idx in fold_splits(entries, folds, seed, split)]
+
+
+def with_texts(base: TrainingData, entries: list[dict[str, Any]], indexes: Iterable[int]) -> TrainingData:
+    """Return `base` (intents/ without real.yml) plus the texts of `entries` at `indexes`, weighted like real.yml."""
+    extra = [Example(str(entries[i]["text"]).strip(), str(entries[i]["label"]), (), REAL_INTENTS_FILE)
+             for i in indexes]
+    return TrainingData(examples=base.examples + extra, synonyms=base.synonyms, lookups=base.lookups,
+                        regexes=base.regexes)
 
 
 def fold_retrievers(entries: list[dict[str, Any]], folds: int, seed: int = 0,
@@ -406,23 +409,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# The command-line options that set a module constant of the decision or of retrieval, by option name.
+THRESHOLDS: dict[str, tuple[Any, str]] = {
+    "harm_report": (questions, "HARM_REPORT"),
+    "harm_question": (questions, "HARM_QUESTION"),
+    "confirm_low": (confirming, "CONFIRM_LOW"),
+    "confident": (retrieval, "CONFIDENT"),
+    "real_weight": (real_questions, "WEIGHT"),
+    "retrieval_c": (retrieval, "C"),
+}
+
+
 def set_thresholds(args: argparse.Namespace) -> dict[str, float]:
     """Set the decision's thresholds given on the command line; return the ones in force."""
-    if args.harm_report is not None:
-        questions.HARM_REPORT = args.harm_report
-    if args.harm_question is not None:
-        questions.HARM_QUESTION = args.harm_question
-    if args.confirm_low is not None:
-        confirming.CONFIRM_LOW = args.confirm_low
-    if args.confident is not None:
-        retrieval.CONFIDENT = args.confident
-    if args.real_weight is not None:
-        real_questions.WEIGHT = args.real_weight
-    if args.retrieval_c is not None:
-        retrieval.C = args.retrieval_c
-    return {"harm_report": questions.HARM_REPORT, "harm_question": questions.HARM_QUESTION,
-            "confirm_low": confirming.CONFIRM_LOW, "confident": retrieval.CONFIDENT,
-            "real_weight": real_questions.WEIGHT, "retrieval_c": retrieval.C}
+    in_force = {}
+    for name, (module, constant) in THRESHOLDS.items():
+        if getattr(args, name) is not None:
+            setattr(module, constant, getattr(args, name))
+        in_force[name] = getattr(module, constant)
+    return in_force
 
 
 def per_text(entries: list[dict[str, Any]], results: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -358,7 +358,7 @@ _build_lock = threading.Lock()
 @functools.lru_cache(maxsize=1)
 def _default() -> Retriever:
     started = time.perf_counter()
-    retriever = Retriever.train(training_examples(), real=real_examples())
+    retriever = Retriever.train(training_examples(), real=real_examples() if real_questions.WEIGHT > 0 else None)
     log.info("fact retrieval trained on %d facts in %.2f s", len(retriever.facts), time.perf_counter() - started)
     return retriever
 
