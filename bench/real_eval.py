@@ -487,6 +487,8 @@ def main() -> int:
         "load_average": round(os.getloadavg()[0], 1),
         "retrieval_train_s": round(train_s, 2),
         "memory_mb": round(after - before, 1),
+        # the high-water mark while training (freed afterwards: bot/memory.py hands it back to the OS)
+        "memory_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before, 1),
         "memory_loaded_mb": round(loaded - before, 1),
     })
     print(json.dumps(figures, indent=2, ensure_ascii=False))

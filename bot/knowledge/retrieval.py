@@ -20,6 +20,7 @@ from sklearn.svm import LinearSVC
 
 from bot import hotlines
 from bot import i18n
+from bot.memory import release_freed_memory
 from bot.knowledge.answers import ANSWERS
 from bot.knowledge.answers import INFORMATION_ANSWERS
 from bot.knowledge.fact_answers import FACT_ANSWER_FACTS
@@ -360,6 +361,7 @@ def _default() -> Retriever:
     started = time.perf_counter()
     retriever = Retriever.train(training_examples(), real=real_examples() if real_questions.WEIGHT > 0 else None)
     log.info("fact retrieval trained on %d facts in %.2f s", len(retriever.facts), time.perf_counter() - started)
+    release_freed_memory()
     return retriever
 
 

@@ -31,6 +31,7 @@ from sklearn.svm import LinearSVC
 
 from bot.patterns import phrase_pattern
 from bot.understanding import clauses
+from bot.memory import release_freed_memory
 from bot.understanding import harm
 from bot.understanding import normalise
 from bot.understanding.harm import HarmModel
@@ -492,6 +493,7 @@ class EmbeddedClassifier:
                 return cached
             classifier = cls.train(load_training_data(intents_dir), threshold, digest)
             write_cache(path, classifier, key)
+            release_freed_memory()  # training's high-water mark stays out of the worker (bot/memory.py)
             return classifier
 
     def classify(self, text: str) -> Understanding:
