@@ -20,7 +20,6 @@ from bot.cases.followup import danger_first
 from bot.cases.followup import follow_up
 from bot.cases.form import step_form
 from bot.cases.opening import FLOW_AGE
-from bot.cases.opening import age_warning
 from bot.cases.opening import report_handler
 from bot.cases.opening import step_age
 from bot.cases.opening import step_story
@@ -43,5 +42,7 @@ FLOWS: dict[str, Callable[[Turn], None]] = {
     FLOW_HELP: step_help_check,
     FLOW_AGE: step_age,
 }
-BEFORE_INTENT: list[Callable[[Turn], bool]] = [age_warning, follow_up, danger_first]
+# The age answer (opening.age_warning) is wired by bot/conversation/questions.py, after these and behind the learned
+# reading of harm: a minor's case told as a report opens as one.
+BEFORE_INTENT: list[Callable[[Turn], bool]] = [follow_up, danger_first]
 MEDIA_HANDLERS: list[Callable[[Turn], bool]] = [on_media]

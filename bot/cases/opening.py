@@ -144,6 +144,8 @@ def start_case(turn: Turn, category: str, text: str, message_id: int | None = No
         guidance = [numbers_text(turn, case)]
     elif needs_splp(turn, case):
         guidance = [advice(turn, "splp"), numbers_text(turn, case, short=True)]
+    if not case.sensitive and says_age(text):
+        guidance.append(advice(turn, "age"))  # a minor sent abroad, an age changed: the rule and the warning
     questions_left = turn.state.get("questions") or []
     guidance = [part for part in guidance if not (note and part and part in note)]  # said once, not twice
     say_parts(turn, [head, note, *guidance, turn.tr(FORM_INTRO),
@@ -200,9 +202,14 @@ def step_story(turn: Turn) -> None:
     start_case(turn, category, turn.text)
 
 
+def says_age(text: str) -> bool:
+    """Return True when `text` tells or asks of an age under 18 or a changed age (indicators.yml, age)."""
+    return has_letters(text) and triage.says("age", text)
+
+
 def age_warning(turn: Turn) -> bool:
     """Answer an age under 18 or a changed KTP age: the minimum, that it is fraud, and one tap to report."""
-    if not has_letters(turn.text) or not triage.says("age", turn.text) or triage.shows_danger(turn.text):
+    if not says_age(turn.text) or triage.shows_danger(turn.text):
         return False
     if cases.find_open_case(turn.db, turn.contact.id) is not None:
         return False  # a reporter's follow-up: added to their case, with the same answer (followup.worry_answers)

@@ -17,6 +17,8 @@ from typing import Any
 from bot import hotlines
 from bot import menu
 from bot.cases.danger import place_of
+from bot.cases import opening
+from bot.cases.opening import age_warning
 from bot.cases.opening import kept_within
 from bot.cases.opening import start_case
 from bot.cases.opening import start_case_from_message
@@ -446,5 +448,20 @@ def report_question(turn: Turn) -> None:
         dialogue.report_menu(turn)
 
 
-BEFORE_INTENT = [answer_or_report]
+def age_unless_report(turn: Turn) -> bool:
+    """Answer an age under 18 or a changed KTP age, unless the learned reading is sure the message tells of harm.
+
+    "umur 16, sponsor bisa ubah umur di KTP?" gets the age rule and one tap to report the sponsor. "umur adik sy di
+    ktp diubah jadi 19 padahal baru 16, besok pagi dia mau naik kapal" is a report (P(harm) at or above HARM_REPORT):
+    answer_or_report opens its case (or the village watch takes it), and the case's reply carries the age rule.
+    """
+    if not opening.says_age(turn.text):
+        return False
+    harm = turn.understand().harm
+    if harm is not None and harm >= HARM_REPORT:
+        return False
+    return age_warning(turn)
+
+
+BEFORE_INTENT = [age_unless_report, answer_or_report]
 INTENT_HANDLERS = {"report_question": report_question}
