@@ -33,6 +33,10 @@ from bot.store import fetch_one
 from bot.turn import Turn
 
 BARE_PLEA_WORDS = 8
+# P(account of harm) (bot/understanding/harm.py) from which a short plea tells harm, though no danger cue names it
+# ("AKU DITABOK MAJIKAN SKRG", "kongsi kami su tenggelam, tolong"): the urgent case opens at once. The bare pleas of
+# the tests read below it ("tolong bantu saya" 0.10, "help me please" 0.73, "tolong saya sekarang" 0.80 today).
+PLEA_HARM = 0.9
 HELP_HERE = _l("We are here to help.")
 HELP_ASK = _l("Are you in danger now? Reply 1 if yes. Or tell us briefly what is happening, or reply MENU.")
 OFFER_DECLINED = _l("That is OK. Your report %(ref)s is with us. Write here any time, and stay safe.")
@@ -106,7 +110,10 @@ def _is_bare_plea(turn: Turn, text: str) -> bool:
         return False
     if from_menu(turn) or not has_letters(text):
         return False  # "Emergency" chosen from the menu is an emergency, not a plea
-    return not triage.shows_danger(text) and not cases.detect_indicators(text) and not triage.is_sensitive_text(text)
+    if triage.shows_danger(text) or cases.detect_indicators(text) or triage.is_sensitive_text(text):
+        return False
+    harm = turn.understand().harm
+    return harm is None or harm < PLEA_HARM  # "AKU DITABOK MAJIKAN SKRG": harm told in words no cue lists
 
 
 def step_help_check(turn: Turn) -> None:
