@@ -177,12 +177,11 @@ def import_real_command(corpus: str, intents_dir: str, questions_file: str | Non
 def real_question_examples(corpus: Path) -> tuple[list[tuple[str, str, str]], list[dict]]:
     """Return the (fact, text, source_url) example questions a corpus gives retrieval, and the texts no fact answers.
 
-    Among the facts that answer a text (those of its label's topic first), the one the retriever trained without any
-    real text ranks highest.
+    Among the facts that answer a text, the one a retriever that never saw the text ranks highest; a text whose
+    choice that retriever cannot make is left out (retrieval.choose_real_questions).
     """
     entries = list((yaml.safe_load(corpus.read_text(encoding="utf-8")) or {}).get("texts") or [])
-    base = retrieval.Retriever.train(retrieval.training_examples())
-    return real_questions.choose(entries, base, retrieval.fact_topics), real_questions.unanswered(entries)
+    return retrieval.choose_real_questions(entries), real_questions.unanswered(entries)
 
 
 @group.command("evaluate-real")
