@@ -2,9 +2,10 @@
 
 `flask --app webhook nlu import-real` reads the training part of the real-language corpus (tests/data/real/train.yml,
 never dev.yml or eval.yml) and writes knowledge/real_questions.yml: for every text that asks and carries `expect`
-(the words a correct first reply holds), the fact whose answer holds every expected word group, chosen among those
-that do by the retriever trained without these texts (its best-ranked one). Retrieval (bot/knowledge/retrieval.py)
-learns from that file beside knowledge/questions.yml; nothing at run time reads tests/.
+(the words a correct first reply holds), the fact whose answer holds every expected word group (of its own topic
+first), chosen among those that do by a retriever that never saw the text (`choose_learnt`: cross-fitted over folds
+of pages); a text whose choice is ambiguous is left out. Retrieval (bot/knowledge/retrieval.py) learns from that file
+beside knowledge/questions.yml; nothing at run time reads tests/.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from bot.understanding.language import detect_language
 REAL_QUESTIONS_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "real_questions.yml"
 ASKING_KINDS = ("question", "report+question")
 # How much one real text weighs against one of the team's example questions when retrieval is trained: 0 leaves
-# them out (the default: on the whole engine the change was within noise and five dialogue tests of earlier sessions
-# regressed, see docs/nlu.md "Session 7"); 1 with retrieval.C = 2 is the configuration measured there.
+# them out (session 7 shipped it so); 1, with retrieval.C = 2, is on since session 8 (docs/nlu.md, "Session 8").
 WEIGHT = 1.0
 # The choice of a text's fact is cross-fitted over this many folds of pages (choose_learnt), and a text is left out
 # when its second candidate has at least this share of the best one's probability (the retriever cannot tell them

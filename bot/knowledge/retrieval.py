@@ -40,8 +40,8 @@ REGISTERS = ("id", "informal", "en")
 # Softmax temperature over the decision scores, fitted on 4-fold cross-validation of knowledge/questions.yml
 # (see docs/nlu.md, "Retrieval"); a confidence of 0.5 is then right about 9 times in 10.
 SCALE = 6.0
-# The SVM's C. With the real texts of knowledge/real_questions.yml turned on (real_questions.WEIGHT > 0), C = 2
-# answered more held-out questions right at the same bar (docs/nlu.md, "Session 7").
+# The SVM's C. With the real texts of knowledge/real_questions.yml (on since session 8: real_questions.WEIGHT = 1),
+# C = 2 answered more held-out questions right at the same bar than 1 (docs/nlu.md, "Session 7").
 C = 2.0
 # The bar a fact must clear to be stated as the answer: on its own, or when it belongs to the topic the
 # classifier found with confidence (two independent signals agreeing).
