@@ -80,7 +80,6 @@ from bot.conversation.engine import Engine  # noqa: E402
 from bot.knowledge import real_questions  # noqa: E402
 from bot.knowledge import retrieval  # noqa: E402
 from bot.knowledge.fact_answers import FACT_ANSWERS  # noqa: E402
-from bot.knowledge.real_questions import choose as choose_real_questions  # noqa: E402
 from bot.knowledge.real_questions import holds_expected  # noqa: E402
 from bot.i18n import render  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
@@ -341,9 +340,8 @@ def fold_retrievers(entries: list[dict[str, Any]], folds: int, seed: int = 0,
     answers plus the example questions `nlu import-real` would take from the fold's other texts (never
     knowledge/real_questions.yml, which holds every training text)."""
     examples = retrieval.training_examples()
-    base = retrieval.Retriever.train(examples)
     for train_idx, test_idx in fold_splits(entries, folds, seed, split):
-        chosen = choose_real_questions([entries[i] for i in train_idx], base, retrieval.fact_topics)
+        chosen = retrieval.choose_real_questions([entries[i] for i in train_idx])
         yield retrieval.Retriever.train(examples, real=[(text, fact) for fact, text, _ in chosen]), test_idx
 
 

@@ -62,7 +62,15 @@ def main() -> int:
     parser.add_argument("--without-real", action="store_true", help="leave the training texts out (the old retriever)")
     parser.add_argument("--c", type=float, help=f"the SVM's C (default {retrieval.C})")
     parser.add_argument("--real-weight", type=float, default=1.0, help="weight of a training text (default 1)")
+    parser.add_argument("--ambiguous", type=float, help=f"leave out a text whose second candidate has this share of the "
+                        f"best one's probability (default {real_questions.AMBIGUOUS}; 0: never)")
+    parser.add_argument("--own-topic", type=int, choices=(0, 1), help=f"narrow a text's candidates to its own topic's "
+                        f"facts first (default {int(real_questions.OWN_TOPIC)})")
     args = parser.parse_args()
+    if args.ambiguous is not None:
+        real_questions.AMBIGUOUS = args.ambiguous
+    if args.own_topic is not None:
+        real_questions.OWN_TOPIC = bool(args.own_topic)
     if args.c is not None:
         retrieval.C = args.c
     real_questions.WEIGHT = args.real_weight
@@ -77,9 +85,12 @@ def main() -> int:
         for retriever, test_idx in fold_retrievers(train, args.folds):
             for key, value in tally(retriever, [train[i] for i in test_idx]).items():
                 total[key] += value
-        on_dev = tally(retrieval.Retriever.train(retrieval.training_examples(), real=retrieval.real_examples()), dev)
+        chosen = retrieval.choose_real_questions(train)  # what `nlu import-real` writes, chosen now (not the file)
+        on_dev = tally(retrieval.Retriever.train(retrieval.training_examples(),
+                                                 real=[(text, fact) for fact, text, _ in chosen]), dev)
     print(json.dumps({"cv" if not args.without_real else "train (nothing learnt from it)": total, "dev": on_dev,
-                      "confident": retrieval.CONFIDENT, "c": retrieval.C, "real_weight": real_questions.WEIGHT}))
+                      "confident": retrieval.CONFIDENT, "c": retrieval.C, "real_weight": real_questions.WEIGHT,
+                      "ambiguous": real_questions.AMBIGUOUS, "own_topic": real_questions.OWN_TOPIC}))
     return 0
 
 

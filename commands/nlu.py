@@ -157,32 +157,42 @@ def import_real_command(corpus: str, intents_dir: str, questions_file: str | Non
     if Path(corpus).resolve() == REAL_DEV.resolve() or "dev" in Path(corpus).name:
         raise click.UsageError("the development part is never trained on: it stays out-of-sample for tuning")
     target = Path(intents_dir) / REAL_INTENTS_FILE
-    others = [ex for ex in load_training_data(intents_dir).examples if ex.source != REAL_INTENTS_FILE]
-    skip = {plain(ex.text) for ex in others} | {plain(ex.text) for ex in load_training_data(HELDOUT).examples}
-    try:
-        source = Path(corpus).resolve().relative_to(Path(intents_dir).resolve().parent)
-    except ValueError:
-        source = Path(corpus).name
-    text, count = real_intents_yaml(read_corpus(corpus), str(source), skip)
+    source = corpus_source(Path(corpus), Path(intents_dir))
+    text, count = real_intents(Path(corpus), Path(intents_dir))
     target.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {count} examples to {target}")
     questions = Path(questions_file) if questions_file else Path(intents_dir).parent / "knowledge" / "real_questions.yml"
     chosen, unanswered = real_question_examples(Path(corpus))
     questions.parent.mkdir(parents=True, exist_ok=True)
-    questions.write_text(real_questions.real_questions_yaml(chosen, str(source)), encoding="utf-8")
+    questions.write_text(real_questions.real_questions_yaml(chosen, source), encoding="utf-8")
     click.echo(f"Wrote {len(chosen)} example questions of {len({fact for fact, _, _ in chosen})} facts to "
                f"{questions}; {len(unanswered)} texts ask for words no fact's answer holds")
+
+
+def corpus_source(corpus: Path, intents_dir: Path) -> str:
+    """Return how the generated files name the corpus: its path from the repository (beside intents/), else its name."""
+    try:
+        return str(corpus.resolve().relative_to(intents_dir.resolve().parent))
+    except ValueError:
+        return corpus.name
+
+
+def real_intents(corpus: Path, intents_dir: Path) -> tuple[str, int]:
+    """Return intents/real.yml as `import-real` writes it from `corpus` (and how many examples it holds): the texts
+    that no other training file (or the held-out set) already has."""
+    others = [ex for ex in load_training_data(intents_dir).examples if ex.source != REAL_INTENTS_FILE]
+    skip = {plain(ex.text) for ex in others} | {plain(ex.text) for ex in load_training_data(HELDOUT).examples}
+    return real_intents_yaml(read_corpus(corpus), corpus_source(corpus, intents_dir), skip)
 
 
 def real_question_examples(corpus: Path) -> tuple[list[tuple[str, str, str]], list[dict]]:
     """Return the (fact, text, source_url) example questions a corpus gives retrieval, and the texts no fact answers.
 
-    Among the facts that answer a text (those of its label's topic first), the one the retriever trained without any
-    real text ranks highest.
+    Among the facts that answer a text, the one a retriever that never saw the text ranks highest; a text whose
+    choice that retriever cannot make is left out (retrieval.choose_real_questions).
     """
     entries = list((yaml.safe_load(corpus.read_text(encoding="utf-8")) or {}).get("texts") or [])
-    base = retrieval.Retriever.train(retrieval.training_examples())
-    return real_questions.choose(entries, base, retrieval.fact_topics), real_questions.unanswered(entries)
+    return retrieval.choose_real_questions(entries), real_questions.unanswered(entries)
 
 
 @group.command("evaluate-real")

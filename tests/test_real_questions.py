@@ -15,6 +15,7 @@ from bot.understanding.nlu import INTENTS_DIR
 from bot.understanding.real_corpus import REAL_DEV
 from bot.understanding.real_corpus import REAL_TRAIN
 from bot.understanding.real_corpus import plain
+from commands.nlu import real_intents
 from commands.nlu import real_question_examples
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,12 @@ def test_the_generated_file_is_current() -> None:
     expected = real_questions.real_questions_yaml(chosen, SOURCE)
     assert real_questions.REAL_QUESTIONS_PATH.read_text(encoding="utf-8") == expected, \
         "run `flask --app webhook nlu import-real`"
+
+
+def test_the_generated_intents_are_current() -> None:
+    """intents/real.yml, the other file `import-real` writes from train.yml, is current too."""
+    text, _ = real_intents(REAL_TRAIN, INTENTS_DIR)
+    assert (INTENTS_DIR / "real.yml").read_text(encoding="utf-8") == text, "run `flask --app webhook nlu import-real`"
 
 
 def test_every_example_is_answered_by_its_fact_and_names_its_page() -> None:
@@ -86,11 +93,11 @@ def test_retrieval_learns_from_the_real_questions() -> None:
 def test_the_default_retriever_learns_from_the_real_questions_only_when_they_weigh(monkeypatch) -> None:
     assert len(retrieval.real_examples()) == len(real_questions.read_real_questions()) >= 500
     without = set(retrieval.Retriever.train(retrieval.training_examples()).vocabularies[0])
-    assert real_questions.WEIGHT == 0.0, "off by default (docs/nlu.md, Session 7)"
-    assert set(retrieval.default_retriever().vocabularies[0]) == without
-    monkeypatch.setattr(real_questions, "WEIGHT", 1.0)
-    taught = retrieval.Retriever.train(retrieval.training_examples(), real=retrieval.real_examples())
-    assert set(taught.vocabularies[0]) > without, "the real texts' words are learnt too"
+    assert real_questions.WEIGHT == 1.0 and retrieval.C == 2.0, "on by default (docs/nlu.md, Session 8)"
+    assert set(retrieval.default_retriever().vocabularies[0]) > without, "the real texts' words are learnt too"
+    monkeypatch.setattr(real_questions, "WEIGHT", 0.0)
+    left_out = retrieval.Retriever.train(retrieval.training_examples(), real=retrieval.real_examples())
+    assert set(left_out.vocabularies[0]) == without, "a weight of 0 leaves them out"
 
 
 def test_import_real_writes_the_example_questions_beside_the_intents(app, tmp_path: Path) -> None:
@@ -121,3 +128,57 @@ def test_a_fact_of_the_texts_own_topic_is_preferred() -> None:
     assert real_questions.choose([entry], ranker)[0][0] == off_topic[0]
     assert real_questions.choose([entry], ranker, retrieval.fact_topics)[0][0] == on_topic[-1]
 
+
+
+class Probabilities:
+    """A ranker with fixed probabilities (the rest share nothing)."""
+
+    def __init__(self, probabilities: dict[str, float]) -> None:
+        self.probabilities = probabilities
+
+    def rank(self, text: str, size: int = 3, exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+        ranked = sorted(FACT_ANSWERS, key=lambda fact: -self.probabilities.get(fact, 0.0))
+        return [(fact, self.probabilities.get(fact, 0.0)) for fact in ranked[:size]]
+
+
+def test_an_ambiguous_choice_leaves_the_text_out() -> None:
+    entry = {"text": "apakah majikan boleh tahan paspor?", "kind": "question", "label": "ask_rights",
+             "expect": [["paspor", "passport"]], "source_url": "https://example.com/a"}
+    facts, _ = real_questions.candidates(entry)
+    first, second = sorted(facts)[:2]
+    clear = Probabilities({first: 0.6, second: 0.1})
+    assert real_questions.choose_one(entry, clear, ambiguous=0.5) == first
+    close = Probabilities({first: 0.4, second: 0.3})
+    assert real_questions.choose_one(entry, close, ambiguous=0.5) is None
+    assert real_questions.choose_one(entry, close, ambiguous=0.0) == first
+
+
+def test_a_text_whose_label_and_ranker_disagree_is_left_out() -> None:
+    entry = {"text": "bikin paspor di kbri brp ringgit?", "kind": "question", "label": "ask_costs",
+             "label2": "ask_warning_signs", "expect": [["kbri", "resmi", "perwakilan"]], "source_url": "https://example.com/b"}
+    facts, on_topic = real_questions.candidates(entry, retrieval.fact_topics)
+    assert "passport_renewal_abroad" in facts - on_topic and "immigration_checks_nonprocedural" in on_topic
+    ranker = Probabilities({"passport_renewal_abroad": 0.48, "immigration_checks_nonprocedural": 0.02})
+    assert real_questions.choose_one(entry, ranker, retrieval.fact_topics, ambiguous=0.5) is None
+    assert real_questions.choose_one(entry, ranker, retrieval.fact_topics) == "immigration_checks_nonprocedural"
+
+
+def test_each_text_is_chosen_by_a_retriever_that_never_saw_it() -> None:
+    entries = [{"text": f"apakah majikan boleh tahan paspor {n}?", "kind": "question", "label": "ask_rights",
+                "expect": [["paspor", "passport"]], "source_url": f"https://example.com/{n}"} for n in range(20)]
+    seen: list[set[str]] = []
+
+    class Remembering(Ranking):
+        def __init__(self, examples: list[tuple[str, str]]) -> None:
+            super().__init__([])
+            self.texts = {text for text, _ in examples}
+            seen.append(self.texts)
+
+        def rank(self, text: str, size: int = 3, exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+            assert text not in self.texts, "ranked by a retriever that learnt from it"
+            return super().rank(text, size, exclude)
+
+    chosen = real_questions.choose_learnt(entries, Ranking([]), Remembering, retrieval.fact_topics, folds=5,
+                                          ambiguous=0.0)
+    assert len(chosen) == len(entries) and len(seen) == 5
+    assert all(seen), "every fold learnt from the others"

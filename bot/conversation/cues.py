@@ -4,10 +4,14 @@ East, whether the mission helps, where abroad the person is. bot/conversation/qu
 from __future__ import annotations
 
 from bot import hotlines
+from bot.cases.danger import place_of
 from bot.knowledge.retrieval import Found
+from bot.turn import Turn
+from bot.understanding import asking
 from bot.understanding import normalise
 
 WARNING_SIGNS = "ask_warning_signs"
+RIGHTS = "ask_rights"
 # What the first page of the rights answer speaks of (wages, the passport, the phone): a question about these abroad
 # is answered by that page, not sent to the mission, unless it asks where to go ("lapor kemana?").
 RIGHTS_PAGE_WORDS = frozenset("gaji upah wage wages salary paspor passport hp handphone phone komunikasi".split())
@@ -115,3 +119,22 @@ def checks_an_offer(text: str, intents: frozenset[str], found: Found | None) -> 
         return False
     words = CHECK_WORDS | WARNING_CHECK_WORDS if WARNING_SIGNS in topics else CHECK_WORDS
     return bool(set(normalise.normalise(text).split()) & words)
+
+
+def mission_place(turn: Turn, reading: asking.Reading | None, intent: str, informed: bool,
+                  chat: bool) -> hotlines.Place | None:
+    """Return where abroad a person is who asks what no fact answers, when the mission there is the answer.
+
+    The one trigger of the referral: a question (no small talk) from someone abroad (the place the text names, else
+    their open case's country, else a foreign phone), unless the classifier is sure of a topic whose page answers it
+    (the rights page answers wages, the passport and the phone) or guesses a topic of someone who has not left.
+    """
+    if chat or reading is None or not reading.asks:
+        return None
+    if informed:
+        if intent != RIGHTS or on_rights_page(turn.text):
+            return None
+    elif intent in BEFORE_LEAVING and plans_to_go(turn.text):
+        return None  # "mau kerja di saudi, sdh bisa?": where they want to go, not where they are
+    place = place_of(turn)
+    return place if place.country not in (None, hotlines.INDONESIA) else None

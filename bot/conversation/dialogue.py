@@ -54,8 +54,8 @@ def needs_understanding(text: str) -> bool:
 #   MEDIA_HANDLERS   [hook(turn) -> bool]               a message with media and no text
 #   CONTINUE_HOOKS   [hook(turn, word) -> bool]         "more" keywords after a long answer
 DOMAIN_MODULES = ("bot.knowledge.answers", "bot.knowledge.hotline", "bot.recruiters.check", "bot.cases.intake",
-                  "bot.officers.commands", "bot.conversation.questions", "bot.conversation.help_numbers",
-                  "bot.conversation.confirming")
+                  "bot.officers.commands", "bot.conversation.age", "bot.conversation.questions",
+                  "bot.conversation.help_numbers", "bot.conversation.confirming")
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
 PRE_HOOKS: list[Callable[[Turn], bool]] = []

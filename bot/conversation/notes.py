@@ -18,8 +18,11 @@ from bot.cases.opening import RECEIVED
 from bot.cases.triage import detect_indicators
 from bot.cases.triage import is_sensitive_text
 from bot.cases.triage import says
+from bot.conversation.cues import OFFER_CHECK
 from bot.conversation.cues import mission_matter
 from bot.knowledge import fact_replies
+from bot.knowledge import retrieval
+from bot.knowledge.answers import ANSWERS
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import default_retriever
 from bot.knowledge.retrieval import find_unless_numbers
@@ -220,22 +223,25 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
         return WORK_VISA  # "the company says a tourist visa is enough. Is this safe?"
     if reading.asks and mission_matter(turn.text, school=False) is not None:
         return where_to_go(turn)  # "takde surat nikah, ... boleh buat surat beranak kat kbri?": the mission there
+    if where := where_fact(turn, reading, report):
+        # "gaji blm dibayar, sy harus lapor kemana?", "hp diambil majikan, sy lapor lewat mana?": where to report from
+        # where the person is, whatever fact retrieval ranks first (a right or an app does not say where)
+        return where
     asked = reading.question_text or turn.text
     # The question alone; then the question vouched for by the report's intent ("... bpjs bisa bantu ga?" after a
     # story of an accident); then the whole message with it. A question that says nothing of its own ("benar ga?")
-    # asks about the report: only the whole message.
+    # asks about the report: only the whole message. The question's fact must also be among the facts the whole
+    # message brings up: a question with little of its own ("What can I do?") is answered in its context.
     tries = [(asked, None)] + ([(asked, report)] if report else []) + [(turn.text, report)]
     if report and says_nothing(asked):
         tries = tries[-1:]
-    where = where_fact(turn, reading, report)
+    whole = find(turn.text, report, report is not None)
+    context = {fact for fact, _ in whole.ranking} if whole is not None else set()
     for text, intent in tries:
-        found = find(text, intent, intent is not None)
-        if found is not None and found.confident and not _numbers(found.fact):
-            if where and not answers_where(turn, reading, found.fact):
-                return where  # "hp diambil majikan, sy lapor lewat mana?": where to report, not the right to a phone
+        found = whole if text == turn.text and intent == report else find(text, intent, intent is not None)
+        if found is not None and found.confident and not _numbers(found.fact) \
+                and (text == turn.text or found.fact in context):
             return WAGES if found.fact in COST_FACTS and employer_deducts(turn.text) else found.fact
-        if intent is None and where:
-            return where
     if not reading.asks:
         return None
     if mission_matter(turn.text) is not None:
@@ -243,6 +249,34 @@ def note_fact(turn: Turn, reading: asking.Reading, report: str | None) -> str | 
     if report == "report_fees_or_debt" and employer_deducts(turn.text):
         return WAGES  # "majikan potong gaji sy tiap bulan, boleh ke?": wages, not placement costs
     return PROBLEM_FACTS.get(report or "") or sign_fact(turn.text) or where_to_go(turn)
+
+
+def page_states(found: Found | None, intent: str) -> bool:
+    """Return True when retrieval is sure of `found` only because the classifier's sure topic `intent` vouched for it
+    (its confidence is under retrieval.CONFIDENT) and that topic's page states the fact: the page answers it, and
+    more ("what are my rights as a migrant worker?": the rights page, not the duty to report, which it also states)."""
+    return (found is not None and found.confident and found.confidence < retrieval.CONFIDENT
+            and intent in ANSWERS and found.fact in ANSWERS[intent].facts)
+
+
+def with_warning(turn: Turn, found: Found) -> str | None:
+    """Return the answer of the fact found followed by the warning sign of job fraud (OFFER_CHECK), for a question
+    that checks an offer ("ada yg tawar urus paspor cepat ..., aman ka?": a passport is free, and be careful) when
+    retrieval ranks the warning close behind too; None when it does not, or when the fact is that warning. When the
+    two do not fit the first reply, the warning alone: it answers "is it safe?"."""
+    if found.fact == OFFER_CHECK or OFFER_CHECK not in (fact for fact, _ in found.ranking):
+        return None
+    both = "\n".join(fact_replies.render(turn.locale, f) for f in (found.fact, OFFER_CHECK))
+    if _fits(turn, fact_replies.render(turn.locale, found.fact, found.topic, answer=both)):
+        return both
+    return fact_replies.render(turn.locale, OFFER_CHECK)
+
+
+def _fits(turn: Turn, text: str) -> bool:
+    """Return True when `text` fits one reply (3 SMS segments on SMS)."""
+    if not turn.is_sms:
+        return len(text) <= 1000
+    return sms.measure(sms.to_gsm7(text)).segments <= sms.SMS_BUDGET_SEGMENTS
 
 
 def employer_deducts(text: str) -> bool:

@@ -11,14 +11,12 @@ A BEFORE_INTENT hook of the dialogue. It reads the message (bot/understanding/as
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from bot import hotlines
 from bot import menu
 from bot.cases.danger import place_of
-from bot.cases import opening
-from bot.cases.opening import age_warning
 from bot.cases.opening import kept_within
 from bot.cases.opening import start_case
 from bot.cases.opening import start_case_from_message
@@ -35,8 +33,8 @@ from bot.conversation.cues import asks_if_the_mission_helps as _asks_if_the_miss
 from bot.conversation.cues import checks_an_offer as _checks_an_offer
 from bot.conversation.cues import going_to_the_middle_east as _going_to_the_middle_east
 from bot.conversation.cues import mission_matter as _mission_matter
-from bot.conversation.cues import on_rights_page as _on_rights_page
-from bot.conversation.cues import plans_to_go as _plans_to_go
+from bot.conversation.cues import mission_place as _mission_place
+from bot.conversation.cues import on_rights_page as _on_rights_page  # noqa: F401 (answers4a's tests read it here)
 from bot.conversation.notes import PROBLEM_FACTS
 from bot.conversation.notes import SPLP
 from bot.conversation.notes import WORK_VISA
@@ -47,11 +45,13 @@ from bot.conversation.notes import lost_abroad_going_home as _lost_abroad_going_
 from bot.conversation.notes import answers_where
 from bot.conversation.notes import names_a_mission
 from bot.conversation.notes import note_fact as _note_fact
+from bot.conversation.notes import page_states
 from bot.conversation.notes import visit_visa_asked
 from bot.conversation.notes import passport_going_home as _passport_going_home
 from bot.conversation.notes import says_nothing
 from bot.conversation.notes import where_answer
 from bot.conversation.notes import where_fact
+from bot.conversation.notes import with_warning
 from bot.knowledge import fact_replies
 from bot.knowledge.retrieval import Found
 from bot.knowledge.retrieval import fact_topics
@@ -323,6 +323,8 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             and not says_nothing(asked):  # "boleh ga?" alone would find any right: the whole message asks
         alone = _find(asked, intent, informed)
         found = alone if alone is not None and (alone.confident or found is None) else found
+    if informed and page_states(found, intent):
+        found = replace(found, confident=False)  # only the sure topic vouched, and its page states it: the page
     unsure = found is None or not found.confident
     if unsure and reading is not None and (where := where_fact(turn, reading, problem)):
         # "kalau nanti sy dipukul, lapor ke mana?"; a sure topic stays the topic of the answer
@@ -358,9 +360,10 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             and not answers_where(turn, reading, found.fact):
         _where_to_report(turn, reading, where, problem, found.topic)  # asked where: a right alone does not say
         return True
-    if found.confident:
+    if found.confident:  # checking an offer ("urus paspor cepat ..., aman ka?"): the fact, then the warning sign
         problem = next((t for t in fact_topics(found.fact) if t in CASE_INTENTS), None)
-        _say_fact(turn, found.fact, found.topic, offer_report=problem is not None)
+        warned = with_warning(turn, found) if _checks_an_offer(turn.text, _guesses(turn, intent), found) else None
+        _say_fact(turn, found.fact, found.topic, offer_report=problem is not None, answer=warned)
         if problem is not None:
             _remember(turn, problem, found)
         return True
@@ -376,25 +379,6 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             _remember(turn, "report_other_problem", found, found.topic)
         return True
     return False
-
-
-def _mission_place(turn: Turn, reading: asking.Reading | None, intent: str, informed: bool,
-                   chat: bool) -> hotlines.Place | None:
-    """Return where abroad a person is who asks what no fact answers, when the mission there is the answer.
-
-    The one trigger of the referral: a question (no small talk) from someone abroad (the place the text names, else
-    their open case's country, else a foreign phone), unless the classifier is sure of a topic whose page answers it
-    (the rights page answers wages, the passport and the phone) or guesses a topic of someone who has not left.
-    """
-    if chat or reading is None or not reading.asks:
-        return None
-    if informed:
-        if intent != RIGHTS or _on_rights_page(turn.text):
-            return None
-    elif intent in BEFORE_LEAVING and _plans_to_go(turn.text):
-        return None  # "mau kerja di saudi, sdh bisa?": where they want to go, not where they are
-    place = place_of(turn)
-    return place if place.country not in (None, hotlines.INDONESIA) else None
 
 
 def _where_to_report(turn: Turn, reading: asking.Reading, fact: str, problem: str | None,
@@ -418,11 +402,12 @@ def _problem_asked(reading: asking.Reading, understanding: Understanding) -> str
                  if intent in PROBLEM_FACTS and confidence >= REPORT_SHARE), None)
 
 
-def _say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False) -> None:
-    """Say `fact` (fact_replies.say_fact); the mission line of a fact about missions is for where the person is (the
-    place named, else their open case's country, else the phone's)."""
-    place = place_of(turn) if fact in fact_replies.MISSION_FACTS else None
-    fact_replies.say_fact(turn, fact, topic, offer_report, place)
+def _say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False,
+              answer: str | None = None) -> None:
+    """Say `fact` (fact_replies.say_fact; `answer` its rendering with more); the mission line of a fact about missions
+    is for where the person is (the place named, else their open case's country, else the phone's)."""
+    place = place_of(turn) if fact in fact_replies.MISSION_FACTS and answer is None else None
+    fact_replies.say_fact(turn, fact, topic, offer_report, place, answer)
 
 
 def _topic_page(turn: Turn, topic: str) -> None:
@@ -448,20 +433,5 @@ def report_question(turn: Turn) -> None:
         dialogue.report_menu(turn)
 
 
-def age_unless_report(turn: Turn) -> bool:
-    """Answer an age under 18 or a changed KTP age, unless the learned reading is sure the message tells of harm.
-
-    "umur 16, sponsor bisa ubah umur di KTP?" gets the age rule and one tap to report the sponsor. "umur adik sy di
-    ktp diubah jadi 19 padahal baru 16, besok pagi dia mau naik kapal" is a report (P(harm) at or above HARM_REPORT):
-    answer_or_report opens its case (or the village watch takes it), and the case's reply carries the age rule.
-    """
-    if not opening.says_age(turn.text):
-        return False
-    harm = turn.understand().harm
-    if harm is not None and harm >= HARM_REPORT:
-        return False
-    return age_warning(turn)
-
-
-BEFORE_INTENT = [age_unless_report, answer_or_report]
+BEFORE_INTENT = [answer_or_report]
 INTENT_HANDLERS = {"report_question": report_question}

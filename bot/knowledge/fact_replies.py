@@ -53,14 +53,14 @@ def render(locale: str, fact: str, topic: str | None = None, offer_report: bool 
 
 
 def say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: bool = False,
-             place: hotlines.Place | None = None) -> None:
-    """Say the answer of `fact`, and remember the topic page so that M (or L) sends it from its first page.
+             place: hotlines.Place | None = None, answer: str | None = None) -> None:
+    """Say the answer of `fact` (or `answer`, its rendering with more), and remember the topic page so that M (or L)
+    sends it from its first page.
 
     Which mission serves a place in Malaysia is answered for where the person is: `place` (the conversation knows it
     from the text, the open case or the phone), else the town the text names ("sy di lahad datu").
     """
-    answer = None
-    if fact in MISSION_FACTS:
+    if answer is None and fact in MISSION_FACTS:
         place = place or hotlines.place_in_text(turn.text, turn.inbound.phone or turn.inbound.sender)
         answer = hotlines.mission_line(turn.locale, place) if place.mission else None
     turn.say_text(render(turn.locale, fact, topic, offer_report, answer))

@@ -41,9 +41,9 @@ REGISTERS = ("id", "informal", "en")
 # Softmax temperature over the decision scores, fitted on 4-fold cross-validation of knowledge/questions.yml
 # (see docs/nlu.md, "Retrieval"); a confidence of 0.5 is then right about 9 times in 10.
 SCALE = 6.0
-# The SVM's C. With the real texts of knowledge/real_questions.yml turned on (real_questions.WEIGHT > 0), C = 2
-# answered more held-out questions right at the same bar (docs/nlu.md, "Session 7").
-C = 1.0
+# The SVM's C. With the real texts of knowledge/real_questions.yml (on since session 8: real_questions.WEIGHT = 1),
+# C = 2 answered more held-out questions right at the same bar than 1 (docs/nlu.md, "Session 7").
+C = 2.0
 # The bar a fact must clear to be stated as the answer: on its own, or when it belongs to the topic the
 # classifier found with confidence (two independent signals agreeing).
 CONFIDENT = 0.45
@@ -186,6 +186,18 @@ def training_examples(path: Path = QUESTIONS_PATH) -> list[tuple[str, str]]:
 def real_examples(path: Path = REAL_QUESTIONS_PATH) -> list[tuple[str, str]]:
     """Return (text, fact id) pairs of knowledge/real_questions.yml: how real people asked, for facts that answer."""
     return [(text, fact) for text, fact in read_real_questions(path) if fact in FACT_ANSWERS]
+
+
+def choose_real_questions(entries: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Return the (fact, text, source_url) example questions the corpus entries give retrieval: each text's fact
+    chosen by a retriever that never saw it (real_questions.choose_learnt), on the team's examples and the answers
+    plus the other folds' texts."""
+    examples = training_examples()
+    base = Retriever.train(examples)
+    weight = real_questions.WEIGHT or 1.0
+    topics = fact_topics if real_questions.OWN_TOPIC else None
+    return real_questions.choose_learnt(entries, base, lambda real: Retriever.train(examples, real=real,
+                                                                                    real_weight=weight), topics)
 
 
 class Retriever:
@@ -381,5 +393,5 @@ def use_retriever(retriever: Retriever | None) -> None:
     _installed = retriever
 
 
-__all__ = ["Found", "Retriever", "default_retriever", "fact_topics", "find_unless_numbers", "number_facts",
+__all__ = ["Found", "Retriever", "choose_real_questions", "default_retriever", "fact_topics", "find_unless_numbers", "number_facts",
            "real_examples", "states_numbers", "topic_page", "training_examples", "use_retriever"]
