@@ -460,7 +460,7 @@ class EmbeddedClassifier:
         model.scale = fit_scale(texts, labels, weights=weights) if calibrate else 5.0
         classifier = cls(model, EntityExtractor(data), threshold, data_hash, len(texts))
         classifier.harm = harm.train([model.vector(text) for text in texts], model.weights.shape[0],
-                                     [ex.text for ex in data.examples], labels)
+                                     [ex.text for ex in data.examples], labels, [ex.source for ex in data.examples])
         classifier.train_seconds = time.perf_counter() - started
         return classifier
 
