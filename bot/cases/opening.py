@@ -19,6 +19,7 @@ from bot.cases.common import FLOW_EMERGENCY
 from bot.cases.common import FLOW_FORM
 from bot.cases.common import FLOW_MISSING
 from bot.cases.common import FLOW_STORY
+from bot.cases.common import FORM_INTENTS
 from bot.cases.common import YES_WORDS
 from bot.cases.common import alert_for
 from bot.cases.common import from_menu
@@ -211,11 +212,13 @@ def age_warning(turn: Turn) -> bool:
         return False  # a reporter's follow-up: added to their case, with the same answer (followup.worry_answers)
     if asking.read(turn.text).harm:
         return False  # "anak sy umur 16 ditangkap polis": harm told with the age is a report, opened as one
-    harm = turn.understand().harm
-    if harm is not None and harm >= AGE_HARM_REPORT:
+    understanding = turn.understand()
+    if understanding.harm is not None and understanding.harm >= AGE_HARM_REPORT:
         # The learned decision is sure the message tells of harm (a sponsor who changed a girl's age): the case opens
-        # now, with the age answer, instead of waiting for "1".
-        start_case(turn, "other_problem", turn.text, note=advice(turn, "age"))
+        # now, with the age answer, instead of waiting for "1"; of the problem the classifier names, if it has a form.
+        intent = understanding.intent
+        category = intent.removeprefix("report_") if intent in FORM_INTENTS else "other_problem"
+        start_case(turn, category, turn.text, note=advice(turn, "age"))
         return True
     turn.set_flow(FLOW_AGE, first_message_id=turn.message_id)
     say_parts(turn, [advice(turn, "age"), turn.tr(AGE_REPORT)])
