@@ -91,12 +91,18 @@ def main() -> int:
     parser.add_argument("--split", choices=("pages", "texts"), default="pages")
     parser.add_argument("--real-weight", type=float, help="SOURCE_WEIGHTS['real.yml'] for the run")
     parser.add_argument("--harm-c", type=float, help="the harm model's C for the run")
+    parser.add_argument("--harm-real-weight", type=float, help="the harm model's weight of real-style texts for the run")
+    parser.add_argument("--harm-synthetic-weight", type=float, help="the harm model's weight of synthetic phrasings")
     parser.add_argument("--output", type=Path, help="also write the figures as JSON to this file")
     args = parser.parse_args()
     if args.real_weight is not None:
         nlu.SOURCE_WEIGHTS["real.yml"] = args.real_weight
     if args.harm_c is not None:
         harm.C = args.harm_c
+    if args.harm_real_weight is not None:
+        harm.REAL_WEIGHT = args.harm_real_weight
+    if args.harm_synthetic_weight is not None:
+        harm.SYNTHETIC_WEIGHT = args.harm_synthetic_weight
     base = real_eval.without_real_file(real_eval.load_training_data(real_eval.INTENTS_DIR))
     _, train = real_eval.load_texts(real_eval.REAL / "train.yml")
     _, dev = real_eval.load_texts(real_eval.REAL / "dev.yml")
@@ -107,7 +113,8 @@ def main() -> int:
         rows += [read(classifier, train[i]) for i in test_idx]
     classifier = nlu.EmbeddedClassifier.train(real_eval.with_texts(base, train, range(len(train))))
     figures = {"cv": measures(rows), "dev": measures([read(classifier, e) for e in dev]),
-               "real_weight": nlu.SOURCE_WEIGHTS.get("real.yml"), "harm_c": harm.C, "split": args.split,
+               "real_weight": nlu.SOURCE_WEIGHTS.get("real.yml"), "harm_c": harm.C,
+               "harm_real_weight": harm.REAL_WEIGHT, "harm_synthetic_weight": harm.SYNTHETIC_WEIGHT, "split": args.split,
                "train_s": round(classifier.train_seconds, 1), "seconds": round(time.perf_counter() - started)}
     print(json.dumps(figures, indent=2))
     if args.output:

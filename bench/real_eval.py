@@ -92,6 +92,8 @@ from bot.store import migrate  # noqa: E402
 from bot.store import open_db  # noqa: E402
 from bot.understanding import asking  # noqa: E402
 from bot.understanding import clauses  # noqa: E402
+from bot.understanding import harm  # noqa: E402
+from bot.understanding import nlu  # noqa: E402
 from bot.understanding.nlu import INTENTS_DIR  # noqa: E402
 from bot.understanding.nlu import EmbeddedClassifier  # noqa: E402
 from bot.understanding.nlu import load_classifier  # noqa: E402
@@ -404,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--retrieval-c", type=float, help=f"retrieval's SVM C (default {retrieval.C})")
     parser.add_argument("--confident", type=float,
                         help=f"retrieval's confidence bar for stating a fact on its own (default {retrieval.CONFIDENT})")
+    parser.add_argument("--nlu-real-weight", type=float,
+                        help=f"weight of the real-style texts in the classifier (default {nlu.SOURCE_WEIGHTS['real.yml']})")
+    parser.add_argument("--harm-c", type=float, help=f"the harm model's C (default {harm.C})")
+    parser.add_argument("--harm-real-weight", type=float,
+                        help=f"weight of the real-style texts in the harm model (default {harm.REAL_WEIGHT})")
+    parser.add_argument("--harm-synthetic-weight", type=float,
+                        help=f"weight of the synthetic phrasings in the harm model (default {harm.SYNTHETIC_WEIGHT})")
     return parser
 
 
@@ -415,6 +424,9 @@ THRESHOLDS: dict[str, tuple[Any, str]] = {
     "confident": (retrieval, "CONFIDENT"),
     "real_weight": (real_questions, "WEIGHT"),
     "retrieval_c": (retrieval, "C"),
+    "harm_c": (harm, "C"),
+    "harm_real_weight": (harm, "REAL_WEIGHT"),
+    "harm_synthetic_weight": (harm, "SYNTHETIC_WEIGHT"),
 }
 
 
@@ -425,6 +437,9 @@ def set_thresholds(args: argparse.Namespace) -> dict[str, float]:
         if getattr(args, name) is not None:
             setattr(module, constant, getattr(args, name))
         in_force[name] = getattr(module, constant)
+    if getattr(args, "nlu_real_weight", None) is not None:
+        nlu.SOURCE_WEIGHTS[REAL_INTENTS_FILE] = args.nlu_real_weight
+    in_force["nlu_real_weight"] = nlu.SOURCE_WEIGHTS.get(REAL_INTENTS_FILE, 1.0)
     return in_force
 
 

@@ -19,6 +19,7 @@ from bot.cases.common import FLOW_EMERGENCY
 from bot.cases.common import FLOW_FORM
 from bot.cases.common import FLOW_MISSING
 from bot.cases.common import FLOW_STORY
+from bot.cases.common import FORM_INTENTS
 from bot.cases.common import YES_WORDS
 from bot.cases.common import alert_for
 from bot.cases.common import from_menu
@@ -53,6 +54,9 @@ ASK_STORY_AGAIN = _l("Please write a few words about what happened, or BATAL to 
 STORY_CANCELLED = _l("OK, nothing was saved. Reply MENU for the menu.")
 AGE_REPORT = _l("Reply 1 to report this sponsor to the officers, or MENU for the menu.")
 FLOW_AGE = "age_check"  # told the minimum age; 1 reports the sponsor with the first message
+# P(account of harm) (bot/understanding/harm.py) from which an age message is a report told, not a question: the case
+# opens at once with the age answer in it, as "1" would open it (questions.HARM_REPORT; a test keeps them equal).
+AGE_HARM_REPORT = 0.8
 
 
 def kept_within(turn: Turn, at: Any, window: timedelta) -> bool:
@@ -215,6 +219,14 @@ def age_warning(turn: Turn) -> bool:
         return False  # a reporter's follow-up: added to their case, with the same answer (followup.worry_answers)
     if asking.read(turn.text).harm:
         return False  # "anak sy umur 16 ditangkap polis": harm told with the age is a report, opened as one
+    understanding = turn.understand()
+    if understanding.harm is not None and understanding.harm >= AGE_HARM_REPORT:
+        # The learned decision is sure the message tells of harm (a sponsor who changed a girl's age): the case opens
+        # now, with the age answer, instead of waiting for "1"; of the problem the classifier names, if it has a form.
+        intent = understanding.intent
+        category = intent.removeprefix("report_") if intent in FORM_INTENTS else "other_problem"
+        start_case(turn, category, turn.text, note=advice(turn, "age"))
+        return True
     turn.set_flow(FLOW_AGE, first_message_id=turn.message_id)
     say_parts(turn, [advice(turn, "age"), turn.tr(AGE_REPORT)])
     return True
