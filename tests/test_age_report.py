@@ -1,7 +1,7 @@
 """A changed age told as something that happened is a report: the case opens at once, with the age answer (issue #14).
 
 The age answer (bot/cases/opening.py age_warning) used to come before the question/report decision and wait for "1"
-even when the harm model was sure the message tells of harm. Transcript-style, through the real engine; the texts are
+even when the harm model was sure the message tells of harm; bot/conversation/age.py now reads P(harm) first. Transcript-style, through the real engine; the texts are
 the team's own.
 """
 
@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cases import opening
 from bot.cases import records as cases
-from bot.conversation import questions
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import open_db
@@ -46,6 +44,3 @@ def test_the_age_alone_still_waits_for_one_tap(engine, store):
     assert "18 tahun" in reply and "Balas 1" in reply and "ADU-" not in reply
     assert opened(store) == []
 
-
-def test_the_age_threshold_is_the_question_report_threshold():
-    assert opening.AGE_HARM_REPORT == questions.HARM_REPORT

@@ -54,9 +54,6 @@ ASK_STORY_AGAIN = _l("Please write a few words about what happened, or BATAL to 
 STORY_CANCELLED = _l("OK, nothing was saved. Reply MENU for the menu.")
 AGE_REPORT = _l("Reply 1 to report this sponsor to the officers, or MENU for the menu.")
 FLOW_AGE = "age_check"  # told the minimum age; 1 reports the sponsor with the first message
-# P(account of harm) (bot/understanding/harm.py) from which an age message is a report told, not a question: the case
-# opens at once with the age answer in it, as "1" would open it (questions.HARM_REPORT; a test keeps them equal).
-AGE_HARM_REPORT = 0.8
 
 
 def kept_within(turn: Turn, at: Any, window: timedelta) -> bool:
@@ -211,19 +208,22 @@ def says_age(text: str) -> bool:
     return has_letters(text) and triage.says("age", text)
 
 
-def age_warning(turn: Turn) -> bool:
-    """Answer an age under 18 or a changed KTP age: the minimum, that it is fraud, and one tap to report."""
+def age_warning(turn: Turn, report: bool = False) -> bool:
+    """Answer an age under 18 or a changed KTP age: the minimum, that it is fraud, and one tap to report.
+
+    :param report: the learned reading is sure the message tells of harm (bot/conversation/age.py decides): the case
+        opens now, with the age answer, instead of waiting for "1"
+    """
     if not says_age(turn.text) or triage.shows_danger(turn.text):
         return False
     if cases.find_open_case(turn.db, turn.contact.id) is not None:
         return False  # a reporter's follow-up: added to their case, with the same answer (followup.worry_answers)
     if asking.read(turn.text).harm:
         return False  # "anak sy umur 16 ditangkap polis": harm told with the age is a report, opened as one
-    understanding = turn.understand()
-    if understanding.harm is not None and understanding.harm >= AGE_HARM_REPORT:
-        # The learned decision is sure the message tells of harm (a sponsor who changed a girl's age): the case opens
-        # now, with the age answer, instead of waiting for "1"; of the problem the classifier names, if it has a form.
-        intent = understanding.intent
+    if report:
+        # A sponsor who changed a girl's age, a minor already sent: the case opens now, of the problem the classifier
+        # names if it has a form (a minor's case, not only the village watch's note on a recruiter).
+        intent = turn.understand().intent
         category = intent.removeprefix("report_") if intent in FORM_INTENTS else "other_problem"
         start_case(turn, category, turn.text, note=advice(turn, "age"))
         return True
