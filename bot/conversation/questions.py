@@ -346,7 +346,8 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
             and _checks_an_offer(turn.text, _guesses(turn, intent), found):
         _say_fact(turn, OFFER_CHECK, WARNING_SIGNS)  # "ada yg tawar ..., aman ka?": the warning sign
         return True
-    if unsure and (place := _mission_place(turn, reading, intent, informed, chat)) is not None:
+    small_talk = chat and (sure or intent != "out_of_scope")  # an unsure out-of-scope guess is no small talk
+    if unsure and (place := _mission_place(turn, reading, intent, informed, small_talk)) is not None:
         # Asked from abroad and no fact answers: the mission there (the topic's page stays one tap away).
         topic = intent if informed else found.topic if found is not None and found.topic != HOTLINES else None
         fact_replies.ask_mission(turn, place, topic)
@@ -406,6 +407,9 @@ def _say_fact(turn: Turn, fact: str, topic: str | None = None, offer_report: boo
               answer: str | None = None) -> None:
     """Say `fact` (fact_replies.say_fact; `answer` its rendering with more); the mission line of a fact about missions
     is for where the person is (the place named, else their open case's country, else the phone's)."""
+    if fact == WORK_VISA and answer is None and _going_to_the_middle_east(turn.text, BEFORE_LEAVING):
+        # a visit visa to work in Jeddah: the ban on household work there follows, whichever flow found the work visa
+        answer = "\n".join(fact_replies.render(turn.locale, f) for f in (WORK_VISA, MIDDLE_EAST_BAN))
     place = place_of(turn) if fact in fact_replies.MISSION_FACTS and answer is None else None
     fact_replies.say_fact(turn, fact, topic, offer_report, place, answer)
 
