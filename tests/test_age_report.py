@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cases import records as cases
+from bot.cases import triage
 from bot.privacy import Vault
 from bot.store import fetch
 from bot.store import open_db
@@ -44,3 +45,32 @@ def test_the_age_alone_still_waits_for_one_tap(engine, store):
     assert "18 tahun" in reply and "Balas 1" in reply and "ADU-" not in reply
     assert opened(store) == []
 
+
+# Session 8 (lead): a month count is no age; a minor already sent, told with other harm, opens a case with the rule.
+@pytest.mark.parametrize(("text", "age"), [
+    ("baru 10 bln di hk sdh utang di 3 bank", False),
+    ("om sy baru 13 bulan di sarawak sdh sakit", False),
+    ("anak sy baru 17 thn dibawa sponsor", True),
+    ("adik sy masih 15 tahun mau dibawa calo", True),
+    ("umur 16 boleh kerja ke malaysia?", True),
+])
+def test_a_month_count_is_no_age(text, age):
+    assert triage.says("age", text) is age
+
+
+def test_a_minor_shipped_out_is_a_case_with_the_age_rule(engine, store):
+    reply = Conversation(engine, "+6281234578001").say(
+        "anak sy baru 16 thn, dibawa sponsor ke malaysia tanpa izin kami, umurnya di paspor dibikin 21. "
+        "sdh 2 bulan tdk bisa dihubungi")
+    assert "ADU-" in reply, reply
+    assert "18" in reply and "Pasal 5" in reply, reply
+    assert len(opened(store)) == 1
+
+
+def test_an_age_asked_about_still_gets_the_age_answer_and_one_tap(engine, store):
+    user = Conversation(engine, "+6281234578002")
+    reply = user.say("anak sy umur 16 mau ikut sponsor ke sabah, boleh ka?")
+    assert "18" in reply and "Balas 1" in reply and "ADU-" not in reply, reply
+    assert opened(store) == []
+    reply = user.say("1")
+    assert "ADU-" in reply and len(opened(store)) == 1
