@@ -21,6 +21,8 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -302,6 +304,11 @@ def main() -> None:
     slice_seconds = args.seconds / slices
     if args.browse:
         dashboard_browsing.register_officer(db_path, bot_env(db_path)["DATA_KEY"])
+    # As a deploy does (README): train the model into the cache once, so the workers load it instead of each training
+    # it at start-up (four trainings at once on two cores outlast gunicorn's start timeout).
+    subprocess.run([sys.executable, "-m", "flask", "--app", "webhook", "nlu", "train"], check=True,
+                   env={**os.environ, **bot_env(db_path)}, cwd=Path(__file__).resolve().parent.parent,
+                   stdout=subprocess.DEVNULL)
     bare_server = start_gunicorn("bench.bare_app:app", args.workers)
     server = start_gunicorn("webhook:app", args.workers, bot_env(db_path))
     browser = dashboard_browsing.Browsing(server.port) if args.browse else None
