@@ -55,7 +55,6 @@ import argparse
 import gc
 import json
 import os
-import re
 import resource
 import sys
 import tempfile
@@ -81,6 +80,7 @@ from bot.knowledge import real_questions  # noqa: E402
 from bot.knowledge import retrieval  # noqa: E402
 from bot.knowledge.fact_answers import FACT_ANSWERS  # noqa: E402
 from bot.knowledge.real_questions import holds_expected  # noqa: E402
+from bot.knowledge.real_questions import page_of  # noqa: E402
 from bot.i18n import render  # noqa: E402
 from bot.messages import Inbound  # noqa: E402
 from bot.privacy import Vault  # noqa: E402
@@ -298,13 +298,6 @@ def timing(bench: Bench, texts: list[str], rounds: int) -> tuple[list[float], li
             cpu.append((time.thread_time() - started_cpu) * 1000)
             wall.append((time.perf_counter() - started) * 1000)
     return wall, cpu
-
-
-def page_of(entry: dict[str, Any]) -> str:
-    """Return the entry's source page, normalised (scheme, www./m., query, fragment, trailing slash, case dropped)."""
-    url = str(entry.get("source_url") or "").strip()
-    url = re.sub(r"^https?://(?:www\.|m\.)?", "", url).split("?")[0].split("#")[0].rstrip("/").lower()
-    return url or f"text:{entry.get('text')}"
 
 
 def fold_splits(entries: list[dict[str, Any]], folds: int, seed: int = 0,

@@ -8,6 +8,7 @@ import pytest
 
 from bot import hotlines
 from bot import sms
+from bot.conversation import cues
 from bot.conversation import questions
 from bot.i18n import render
 from bot.knowledge import fact_replies
@@ -80,9 +81,9 @@ def test_where_abroad_a_message_says_the_person_is():
 
 
 def test_a_question_about_wages_abroad_keeps_the_rights_page_unless_it_asks_where():
-    assert questions._on_rights_page("apakah majikan di malaysia boleh tahan gaji sampai pulang?")
-    assert not questions._on_rights_page("klo majikan telat bayar gaji di hongkong, sy boleh lapor kemana?")
-    assert not questions._on_rights_page("di brunei pekerja yg habis kontrak boleh pindah majikan?")
+    assert cues.on_rights_page("apakah majikan di malaysia boleh tahan gaji sampai pulang?")
+    assert not cues.on_rights_page("klo majikan telat bayar gaji di hongkong, sy boleh lapor kemana?")
+    assert not cues.on_rights_page("di brunei pekerja yg habis kontrak boleh pindah majikan?")
 
 
 def test_the_mission_line_names_the_mission_for_the_town_in_malaysia(engine):

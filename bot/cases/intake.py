@@ -42,7 +42,7 @@ FLOWS: dict[str, Callable[[Turn], None]] = {
     FLOW_HELP: step_help_check,
     FLOW_AGE: step_age,
 }
-# The age answer (opening.age_warning) is wired by bot/conversation/questions.py, after these and behind the learned
-# reading of harm: a minor's case told as a report opens as one.
+# The age answer (opening.age_warning) is wired by bot/conversation/age.py, after these and behind the learned reading
+# of harm: a minor's case told as a report opens as one.
 BEFORE_INTENT: list[Callable[[Turn], bool]] = [follow_up, danger_first]
 MEDIA_HANDLERS: list[Callable[[Turn], bool]] = [on_media]

@@ -34,7 +34,6 @@ from bot.conversation.cues import checks_an_offer as _checks_an_offer
 from bot.conversation.cues import going_to_the_middle_east as _going_to_the_middle_east
 from bot.conversation.cues import mission_matter as _mission_matter
 from bot.conversation.cues import mission_place as _mission_place
-from bot.conversation.cues import on_rights_page as _on_rights_page  # noqa: F401 (answers4a's tests read it here)
 from bot.conversation.notes import PROBLEM_FACTS
 from bot.conversation.notes import SPLP
 from bot.conversation.notes import WORK_VISA
@@ -311,12 +310,7 @@ def _question(turn: Turn, intent: str, sure: bool, chat: bool, troubled: bool = 
         _remember(turn, "report_documents_held", None, "ask_return_home")
         return True
     if not chat and reading is not None and visit_visa_asked(reading, turn.text):
-        # "kerja pakai visa kunjungan, boleh?"; to the Middle East, the ban on household work there follows
-        middle_east = _going_to_the_middle_east(turn.text, _guesses(turn, intent) | BEFORE_LEAVING)
-        answer = "\n".join(fact_replies.render(turn.locale, f) for f in (WORK_VISA, MIDDLE_EAST_BAN)) \
-            if middle_east else None
-        turn.say_text(fact_replies.render(turn.locale, WORK_VISA, topic_page(WORK_VISA, intent), answer=answer))
-        fact_replies.offer_topic(turn, topic_page(WORK_VISA, intent))
+        _say_fact(turn, WORK_VISA, topic_page(WORK_VISA, intent))  # "kerja pakai visa kunjungan, boleh?"
         return True
     found = _find(turn.text, intent, informed)
     if asked and asked != turn.text and not chat and (found is None or not found.confident) \

@@ -35,6 +35,7 @@ from bot.memory import release_freed_memory
 from bot.understanding import harm
 from bot.understanding import normalise
 from bot.understanding.harm import HarmModel
+from bot.understanding.real_corpus import REAL_INTENTS_FILE
 from bot.understanding.language import asks_to_switch
 from bot.understanding.language import detect_language
 from bot.understanding.signals import Signals
@@ -63,7 +64,7 @@ RANKING_SIZE = 5
 REPORT_MARGIN = 0.15
 # Training files whose examples count more or less than one: see docs/nlu.md ("Training data"). real.yml 0.6 and 1.0
 # were tried again in session 8 on 5,997 texts: no gain on the floors (docs/nlu.md, "Session 8").
-SOURCE_WEIGHTS: dict[str, float] = {"real.yml": 0.3, "field_language.yml": 0.5}
+SOURCE_WEIGHTS: dict[str, float] = {REAL_INTENTS_FILE: 0.3, "field_language.yml": 0.5}
 REPORT_FLOOR = 0.12
 # A question close behind a report wins when the text asks ("?") and tells no harm (chosen on CV and dev).
 QUESTION_MARGIN = 0.2
